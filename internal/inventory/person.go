@@ -1,0 +1,73 @@
+// Package inventory is the map of a company: the people, and (in later
+// steps) their accounts, services, devices, information assets and shares.
+package inventory
+
+import (
+	"time"
+
+	"github.com/mamori-sec/mamori/internal/problem"
+)
+
+// EmploymentType is how a person works for the company.
+type EmploymentType string
+
+// The employment types common in Japanese small companies.
+const (
+	Executive  EmploymentType = "executive"  // 役員
+	FullTime   EmploymentType = "full_time"  // 正社員
+	Contract   EmploymentType = "contract"   // 契約社員
+	PartTime   EmploymentType = "part_time"  // パート・アルバイト
+	Dispatched EmploymentType = "dispatched" // 派遣
+	Contractor EmploymentType = "contractor" // 業務委託
+	Counsel    EmploymentType = "counsel"    // 顧問
+)
+
+// EmploymentTypes lists them in display order.
+var EmploymentTypes = []EmploymentType{Executive, FullTime, Contract, PartTime, Dispatched, Contractor, Counsel}
+
+// Person is someone who works for the company, whether or not they sign in
+// to mamori.
+type Person struct {
+	ID             int64
+	OrgID          int64
+	Name           string // 氏名 in kanji
+	Kana           string // フリガナ
+	Email          string
+	Department     string
+	EmploymentType EmploymentType
+	JoinDate       string // YYYY-MM-DD, "" when unknown
+	LeaveDate      string // YYYY-MM-DD, "" while employed
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Active reports whether the person is still with the company on day.
+func (p Person) Active(day time.Time) bool {
+	return p.LeaveDate == "" || p.LeaveDate > day.Format(time.DateOnly)
+}
+
+// Validate names the first field that is wrong.
+func (p Person) Validate() error {
+	if p.Name == "" {
+		return problem.Field("name", "person.name_required")
+	}
+	known := false
+	for _, e := range EmploymentTypes {
+		known = known || e == p.EmploymentType
+	}
+	if !known {
+		return problem.Field("employment_type", "person.employment_type_unknown")
+	}
+	for field, d := range map[string]string{"join_date": p.JoinDate, "leave_date": p.LeaveDate} {
+		if d == "" {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			return problem.Field(field, "person.date_invalid")
+		}
+	}
+	if p.JoinDate != "" && p.LeaveDate != "" && p.LeaveDate < p.JoinDate {
+		return problem.Field("leave_date", "person.leave_before_join")
+	}
+	return nil
+}
