@@ -147,3 +147,22 @@ func likeEscape(s string) string {
 }
 
 func likePrefix(s string) string { return likeEscape(s) + "%" }
+
+// History returns the entries about one record of the organisation, newest
+// first: the change history shown on a record's page.
+func (t Tenant) History(ctx context.Context, target string) ([]audit.Entry, error) {
+	rows, err := t.db.query(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE org_id = ? AND target = ? ORDER BY seq DESC LIMIT 200", t.org, target)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -20,8 +20,10 @@ type migration struct {
 	sql     string
 }
 
-func (db *DB) migrations() ([]migration, error) {
-	dir := "migrations/" + string(db.engine)
+func (db *DB) migrations() ([]migration, error) { return migrationsOf(db.engine) }
+
+func migrationsOf(engine Engine) ([]migration, error) {
+	dir := "migrations/" + string(engine)
 	entries, err := fs.ReadDir(migrations, dir)
 	if err != nil {
 		return nil, err
@@ -44,8 +46,11 @@ func (db *DB) migrations() ([]migration, error) {
 }
 
 // LatestSchema is the newest schema version this binary knows.
-func (db *DB) LatestSchema() int {
-	ms, _ := db.migrations()
+func (db *DB) LatestSchema() int { return LatestSchema(db.engine) }
+
+// LatestSchema is the newest schema version this binary knows for engine.
+func LatestSchema(engine Engine) int {
+	ms, _ := migrationsOf(engine)
 	if len(ms) == 0 {
 		return 0
 	}

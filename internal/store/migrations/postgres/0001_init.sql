@@ -94,6 +94,7 @@ CREATE TABLE audit_log (
     hash        TEXT NOT NULL
 );
 CREATE INDEX audit_log_org_seq ON audit_log(org_id, seq);
+CREATE INDEX audit_log_org_target ON audit_log(org_id, target, seq);
 
 -- The audit trail is append-only: the database refuses changes to it.
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

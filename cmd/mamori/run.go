@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/problem"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// env is what every command receives: where to write, how to read the
+// environment, and the language of the messages.
+type env struct {
+	ctx    context.Context
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+	cat    *i18n.Catalogue
+	locale i18n.Locale
+}
+
+// say prints a translated line to stdout.
+func (e *env) say(key string, args ...any) {
+	fmt.Fprintln(e.stdout, e.cat.T(e.locale, key, args...))
+}
+
+// command is one row of the command table; help is generated from it.
+type command struct {
+	name  string // "user add"
+	usage string // catalogue key of the one-line description
+	run   func(e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "cli.serve.usage", cmdServe},
+		{"demo", "cli.demo.usage", cmdDemo},
+		{"migrate", "cli.migrate.usage", cmdMigrate},
+		{"user add", "cli.user_add.usage", cmdUserAdd},
+		{"user passwd", "cli.user_passwd.usage", cmdUserPasswd},
+		{"user disable", "cli.user_disable.usage", cmdUserDisable},
+		{"org add", "cli.org_add.usage", cmdOrgAdd},
+		{"org list", "cli.org_list.usage", cmdOrgList},
+		{"backup", "cli.backup.usage", cmdBackup},
+		{"restore", "cli.restore.usage", cmdRestore},
+		{"audit verify", "cli.audit_verify.usage", cmdAuditVerify},
+		{"version", "cli.version.usage", cmdVersion},
+		{"help", "cli.help.usage", nil},
+	}
+}
+
+// usageError is a mistake in the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+// run is the whole program, testable: it parses args, runs one command and
+// returns its error; main turns that into one line and an exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cat, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	e := &env{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr, cat: cat, locale: i18n.FromEnv(getenv)}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		return e.help(args)
+	}
+	cmds := commands()
+	for _, c := range cmds {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name && c.run != nil {
+			return c.run(e, args[len(words):])
+		}
+	}
+	// A group name alone ("user", "org", "audit") lists its subcommands.
+	for _, c := range cmds {
+		if strings.HasPrefix(c.name, args[0]+" ") {
+			return usageError{e.cat.T(e.locale, "cli.need_subcommand", args[0])}
+		}
+	}
+	return usageError{e.cat.T(e.locale, "cli.unknown_command", args[0])}
+}
+
+func (e *env) help(args []string) error {
+	t := func(k string, a ...any) string { return e.cat.T(e.locale, k, a...) }
+	fmt.Fprintln(e.stdout, t("cli.help.title"))
+	fmt.Fprintln(e.stdout)
+	fmt.Fprintln(e.stdout, t("cli.help.usage_line"))
+	fmt.Fprintln(e.stdout)
+	fmt.Fprintln(e.stdout, t("cli.help.commands"))
+	for _, c := range commands() {
+		fmt.Fprintf(e.stdout, "  %-14s %s\n", c.name, t(c.usage))
+	}
+	fmt.Fprintln(e.stdout)
+	fmt.Fprintln(e.stdout, t("cli.help.options"))
+	fs := e.flags("serve")
+	var cfg config
+	cfg.register(fs, e)
+	fs.VisitAll(func(f *flag.Flag) {
+		fmt.Fprintf(e.stdout, "  --%-16s %s\n", f.Name, f.Usage)
+	})
+	fmt.Fprintln(e.stdout)
+	fmt.Fprintln(e.stdout, t("cli.help.env"))
+	return nil
+}
+
+// flags returns a flag set that reports errors to run instead of exiting.
+func (e *env) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parse parses args, turning the flag package's English errors into one
+// translated line.
+func (e *env) parse(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return usageError{e.cat.T(e.locale, "cli.see_help")}
+	case err != nil:
+		msg := err.Error()
+		if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+			return usageError{e.cat.T(e.locale, "cli.unknown_flag", name)}
+		}
+		return usageError{e.cat.T(e.locale, "cli.bad_flag", msg)}
+	}
+	if fs.NArg() > 0 && fs.Name() != "restore" {
+		return usageError{e.cat.T(e.locale, "cli.extra_args", strings.Join(fs.Args(), " "))}
+	}
+	return nil
+}
+
+// config is the configuration every database command shares: flags first,
+// then MAMORI_* environment variables, and for secrets *_FILE variants.
+type config struct {
+	dataDir   string
+	dbURL     string
+	addr      string
+	keyFile   string
+	logLevel  string
+}
+
+func (c *config) register(fs *flag.FlagSet, e *env) {
+	t := func(k string) string { return e.cat.T(e.locale, k) }
+	fs.StringVar(&c.dataDir, "data", envOr(e.getenv, "MAMORI_DATA", "mamori-data"), t("cli.flag.data"))
+	fs.StringVar(&c.dbURL, "db", secretEnv(e.getenv, "MAMORI_DB"), t("cli.flag.db"))
+	fs.StringVar(&c.addr, "addr", envOr(e.getenv, "MAMORI_ADDR", "127.0.0.1:8080"), t("cli.flag.addr"))
+	fs.StringVar(&c.keyFile, "secret-key-file", e.getenv("MAMORI_SECRET_KEY_FILE"), t("cli.flag.key"))
+	fs.StringVar(&c.logLevel, "log-level", envOr(e.getenv, "MAMORI_LOG_LEVEL", "info"), t("cli.flag.log"))
+}
+
+func (c *config) keyPath() string {
+	if c.keyFile != "" {
+		return c.keyFile
+	}
+	return filepath.Join(c.dataDir, "secret.key")
+}
+
+func envOr(getenv func(string) string, k, def string) string {
+	if v := getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// secretEnv reads K, or the file named by K_FILE (trimmed), as Docker and
+// systemd credentials provide secrets.
+func secretEnv(getenv func(string) string, k string) string {
+	if v := getenv(k); v != "" {
+		return v
+	}
+	if p := getenv(k + "_FILE"); p != "" {
+		b, err := os.ReadFile(p)
+		if err == nil {
+			return strings.TrimSpace(string(b))
+		}
+	}
+	return ""
+}
+
+// exitCode prints err as one translated line and picks the exit code:
+// 0 success, 2 command-line mistakes, 1 everything else.
+func exitCode(err error, getenv func(string) string, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	cat, _ := i18n.Load()
+	l := i18n.FromEnv(getenv)
+	fmt.Fprintln(stderr, "mamori: "+describe(cat, l, err))
+	var u usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
+
+// describe turns any error into one line a person can act on.
+func describe(cat *i18n.Catalogue, l i18n.Locale, err error) string {
+	var u usageError
+	var bl *audit.BrokenLink
+	switch {
+	case errors.As(err, &u):
+		return u.msg
+	case errors.As(err, &bl):
+		return cat.T(l, "cli.audit_broken", bl.Seq, cat.T(l, "cli.audit_reason."+bl.Reason))
+	}
+	if e, ok := problem.As(err); ok && e.Code != problem.Internal {
+		return cat.T(l, e.Key, e.Args...)
+	}
+	return cat.T(l, "cli.failed", err.Error())
+}
+
+// sortedKeys is used by help output of enumerations.
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

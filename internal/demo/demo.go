@@ -1,0 +1,174 @@
+// Package demo creates the fictional demo company 株式会社さくら精機, a
+// 30-person manufacturer in 大田区, with users for its owner, keeper and a
+// few employees, and an IT advisor who also serves two smaller client
+// companies. Every name, address and domain is invented (.example).
+package demo
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/store"
+)
+
+// Credential is how one demo user signs in.
+type Credential struct {
+	Email, Name, Password string
+}
+
+// Result says how to sign in to what Seed created.
+type Result struct {
+	OrgSlug                string
+	Owner, Keeper, Advisor Credential
+}
+
+// actor is who every change made by Seed is recorded as.
+var actor = audit.Actor{Label: "demo"}
+
+// Seed fills an empty, migrated store with a fictional 30-person Japanese
+// company and, for the IT-advisor view, two more small client companies.
+// It refuses (returns an error) if any user already exists. Every user gets
+// a fresh random password; Seed returns those of the main company's owner
+// and keeper and of the advisor. Two people of the main company left at the
+// end of a month before now. Seed is not one transaction: after a failure,
+// start again from an empty store.
+func Seed(ctx context.Context, db *store.DB, now time.Time) (Result, error) {
+	n, err := db.CountUsers(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	if n > 0 {
+		return Result{}, problem.New(problem.Conflict, "setup.done")
+	}
+	res := Result{OrgSlug: sakura.slug}
+	var orgIDs []int64
+	for _, c := range []company{sakura, midori, aoba} {
+		id, creds, err := seedCompany(ctx, db, c, now)
+		if err != nil {
+			return Result{}, fmt.Errorf("demo %s: %w", c.slug, err)
+		}
+		if c.slug == sakura.slug {
+			res.Owner, res.Keeper = creds[org.Owner], creds[org.Keeper]
+		}
+		orgIDs = append(orgIDs, id)
+	}
+	advID, cred, err := newUser(ctx, db, advisor.email, advisor.name)
+	if err != nil {
+		return Result{}, fmt.Errorf("demo advisor: %w", err)
+	}
+	for _, id := range orgIDs {
+		if err := db.AddMember(ctx, actor, id, advID, org.Advisor); err != nil {
+			return Result{}, fmt.Errorf("demo advisor: %w", err)
+		}
+	}
+	res.Advisor = cred
+	return res, nil
+}
+
+// seedCompany creates c with its owner, its people and its other users, and
+// returns the organisation and the credentials by role (the first user of
+// each role).
+func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (int64, map[org.Role]Credential, error) {
+	creds := map[org.Role]Credential{}
+	ids := map[string]int64{} // users by e-mail local part
+	var ownerID int64
+	// The owner first, so the organisation is never without one.
+	for _, r := range []org.Role{org.Owner, org.Keeper, org.Auditor, org.Member} {
+		for _, p := range c.people {
+			if p.role != r {
+				continue
+			}
+			id, cred, err := newUser(ctx, db, p.local+"@"+c.domain, p.name)
+			if err != nil {
+				return 0, nil, err
+			}
+			ids[p.local] = id
+			if _, ok := creds[r]; !ok {
+				creds[r] = cred
+			}
+			if r == org.Owner && ownerID == 0 {
+				ownerID = id
+			}
+		}
+	}
+	if ownerID == 0 {
+		return 0, nil, errors.New("no owner")
+	}
+	o := org.Org{Slug: c.slug, Name: c.name, RequireTOTP: c.requireTOTP}
+	orgID, err := db.CreateOrg(ctx, actor, o, ownerID)
+	if err != nil {
+		return 0, nil, err
+	}
+	people := make([]inventory.Person, len(c.people))
+	for i, p := range c.people {
+		people[i] = inventory.Person{Name: p.name, Kana: p.kana, Email: p.local + "@" + c.domain,
+			Department: p.dept, EmploymentType: p.kind, JoinDate: p.join}
+		if p.leftAgo > 0 {
+			people[i].LeaveDate = monthEnd(now, p.leftAgo)
+		}
+	}
+	if err := db.Tenant(orgID).AddPeople(ctx, actor, people); err != nil {
+		return 0, nil, err
+	}
+	for _, p := range c.people {
+		if p.role != "" && ids[p.local] != ownerID {
+			if err := db.AddMember(ctx, actor, orgID, ids[p.local], p.role); err != nil {
+				return 0, nil, err
+			}
+		}
+	}
+	return orgID, creds, nil
+}
+
+// monthEnd is the last day of the month that ended months months before
+// now's month began: 1 is the end of last month.
+func monthEnd(now time.Time, months int) string {
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
+	return first.AddDate(0, 1-months, -1).Format(time.DateOnly)
+}
+
+// newUser creates a user with a fresh random password.
+func newUser(ctx context.Context, db *store.DB, email, name string) (int64, Credential, error) {
+	pw, err := newPassword()
+	if err != nil {
+		return 0, Credential{}, err
+	}
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		return 0, Credential{}, err
+	}
+	id, err := db.CreateUser(ctx, actor, auth.User{Email: email, Name: name, PasswordHash: hash})
+	return id, Credential{Email: email, Name: name, Password: pw}, err
+}
+
+// newPassword returns four groups of four random lower-case letters and
+// digits, such as "k7mx-2pqa-ve9t-hn4c" (80 bits), leaving out the look-alike
+// characters l, o, 0 and 1.
+func newPassword() (string, error) {
+	const alphabet = "abcdefghijkmnpqrstuvwxyz23456789" // 32 symbols: 256 % 32 == 0, so no bias
+	b := make([]byte, 16)
+	rand.Read(b)
+	out := make([]byte, 0, 19)
+	for i, c := range b {
+		if i > 0 && i%4 == 0 {
+			out = append(out, '-')
+		}
+		out = append(out, alphabet[c%32])
+	}
+	pw := string(out)
+	return pw, auth.CheckPasswordPolicy(pw)
+}
+
+// The demo company's URL name and name, for commands that greet or find it.
+var (
+	Slug = sakura.slug
+	Name = sakura.name
+)

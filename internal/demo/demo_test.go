@@ -1,0 +1,213 @@
+package demo
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/store"
+	"github.com/mamori-sec/mamori/internal/store/storetest"
+)
+
+var (
+	today      = time.Date(2026, 11, 20, 9, 0, 0, 0, time.FixedZone("JST", 9*60*60))
+	kanaOnly   = regexp.MustCompile(`^[\x{30A1}-\x{30FA}ー]+( [\x{30A1}-\x{30FA}ー]+)*$`)
+	passwordRe = regexp.MustCompile(`^[a-z0-9]{4}(-[a-z0-9]{4}){3}$`)
+	depts      = map[string]bool{"経営": true, "総務部": true, "経理部": true, "営業部": true, "製造部": true, "品質管理部": true, "開発部": true}
+)
+
+func TestSeed(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			ctx := context.Background()
+			db := storetest.Open(t, e, nil)
+			res, err := Seed(ctx, db, today)
+			if err != nil {
+				t.Fatalf("seed: %v", err)
+			}
+			if res.OrgSlug != "sakura-seiki" {
+				t.Errorf("org slug %q", res.OrgSlug)
+			}
+			main := checkOrg(t, db, res.OrgSlug, "株式会社さくら精機", 30, false)
+			checkPeople(t, db, main)
+			checkOrg(t, db, "midori-kaikei", "有限会社みどり会計事務所", 8, false)
+			checkOrg(t, db, "aoba-koumuten", "株式会社あおば工務店", 12, true)
+
+			roles := map[org.Role]int64{}
+			for _, c := range []Credential{res.Owner, res.Keeper, res.Advisor} {
+				roles[signIn(t, db, main, c)]++
+			}
+			if roles[org.Owner] != 1 || roles[org.Keeper] != 1 || roles[org.Advisor] != 1 {
+				t.Errorf("roles of the returned credentials: %v", roles)
+			}
+			checkMembers(t, db, main)
+
+			adv, _ := db.UserByEmail(ctx, res.Advisor.Email)
+			orgs, err := db.UserOrgs(ctx, adv.ID)
+			if err != nil || len(orgs) != 3 {
+				t.Fatalf("advisor orgs: %v, %v", orgs, err)
+			}
+			for _, o := range orgs {
+				if o.Role != org.Advisor {
+					t.Errorf("advisor is %s in %s", o.Role, o.Slug)
+				}
+			}
+
+			users, _ := db.CountUsers(ctx)
+			if _, err := Seed(ctx, db, today); err == nil {
+				t.Error("second seed succeeded")
+			}
+			if n, _ := db.CountUsers(ctx); n != users {
+				t.Errorf("second seed changed the users: %d, then %d", users, n)
+			}
+
+			if n, err := db.VerifyAudit(ctx); err != nil || n == 0 {
+				t.Errorf("verify audit: %d entries, %v", n, err)
+			}
+			trail, err := db.Tenant(main.ID).Audit(ctx, store.AuditFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range trail {
+				if ev.Actor != "demo" {
+					t.Errorf("audit entry %d by %q", ev.Seq, ev.Actor)
+				}
+			}
+		})
+	}
+}
+
+// checkOrg checks an organisation's name, second-factor rule and head count.
+func checkOrg(t *testing.T, db *store.DB, slug, name string, people int, totp bool) org.Org {
+	t.Helper()
+	o, err := db.OrgBySlug(context.Background(), slug)
+	if err != nil {
+		t.Fatalf("org %s: %v", slug, err)
+	}
+	if o.Name != name || o.RequireTOTP != totp {
+		t.Errorf("org %s: %+v", slug, o)
+	}
+	if _, n, err := db.Tenant(o.ID).People(context.Background(), store.PeopleQuery{Limit: 100}); err != nil || n != people {
+		t.Errorf("org %s: %d people, %v; want %d", slug, n, err, people)
+	}
+	return o
+}
+
+// checkPeople checks the main company's staff list looks like real data.
+func checkPeople(t *testing.T, db *store.DB, o org.Org) {
+	t.Helper()
+	people, _, err := db.Tenant(o.ID).People(context.Background(), store.PeopleQuery{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	left, emails, kinds := 0, map[string]bool{}, map[inventory.EmploymentType]int{}
+	for _, p := range people {
+		if strings.TrimSpace(p.Name) == "" || !kanaOnly.MatchString(p.Kana) {
+			t.Errorf("name %q, kana %q", p.Name, p.Kana)
+		}
+		if !strings.HasSuffix(p.Email, "@sakura-seiki.example") || emails[p.Email] {
+			t.Errorf("e-mail %q", p.Email)
+		}
+		emails[p.Email] = true
+		if !depts[p.Department] {
+			t.Errorf("%s: department %q", p.Name, p.Department)
+		}
+		kinds[p.EmploymentType]++
+		if p.JoinDate < "1998-01-01" || p.JoinDate > "2026-12-31" {
+			t.Errorf("%s: joined %q", p.Name, p.JoinDate)
+		}
+		if p.LeaveDate != "" {
+			left++
+			if !strings.HasPrefix(p.LeaveDate, "2026-") || p.LeaveDate < p.JoinDate || p.Active(today) {
+				t.Errorf("%s: joined %s, left %s", p.Name, p.JoinDate, p.LeaveDate)
+			}
+		}
+	}
+	if left != 2 {
+		t.Errorf("%d people left, want 2", left)
+	}
+	for _, k := range inventory.EmploymentTypes {
+		if kinds[k] == 0 {
+			t.Errorf("nobody is %s", k)
+		}
+	}
+	if kinds[inventory.FullTime] < 15 || kinds[inventory.Contractor] != 1 || kinds[inventory.Counsel] != 1 {
+		t.Errorf("employment types: %v", kinds)
+	}
+}
+
+// signIn checks a credential against the stored hash and returns the user's
+// role in o.
+func signIn(t *testing.T, db *store.DB, o org.Org, c Credential) org.Role {
+	t.Helper()
+	ctx := context.Background()
+	if !passwordRe.MatchString(c.Password) || auth.CheckPasswordPolicy(c.Password) != nil {
+		t.Errorf("%s: password %q", c.Email, c.Password)
+	}
+	u, err := db.UserByEmail(ctx, c.Email)
+	if err != nil {
+		t.Fatalf("%s: %v", c.Email, err)
+	}
+	if u.Name != c.Name || !auth.CheckPassword(u.PasswordHash, c.Password) || auth.CheckPassword(u.PasswordHash, c.Password+"x") {
+		t.Errorf("%s cannot sign in as %q", c.Email, c.Name)
+	}
+	r, err := db.Membership(ctx, o.ID, u.ID)
+	if err != nil {
+		t.Fatalf("%s in %s: %v", c.Email, o.Slug, err)
+	}
+	return r
+}
+
+// checkMembers checks who can sign in to the main company.
+func checkMembers(t *testing.T, db *store.DB, o org.Org) {
+	t.Helper()
+	members, err := db.Tenant(o.ID).Members(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := map[org.Role]int{}
+	for _, m := range members {
+		roles[m.Role]++
+	}
+	want := map[org.Role]int{org.Owner: 1, org.Keeper: 1, org.Auditor: 1, org.Member: 2, org.Advisor: 1}
+	for r, n := range want {
+		if roles[r] != n {
+			t.Errorf("%d %s, want %d (%v)", roles[r], r, n, roles)
+		}
+	}
+}
+
+func TestMonthEnd(t *testing.T) {
+	for _, c := range []struct {
+		now    string
+		months int
+		want   string
+	}{
+		{"2026-11-20", 1, "2026-10-31"},
+		{"2026-11-20", 2, "2026-09-30"},
+		{"2026-03-01", 1, "2026-02-28"},
+		{"2026-01-31", 1, "2025-12-31"},
+	} {
+		now, _ := time.Parse(time.DateOnly, c.now)
+		if got := monthEnd(now, c.months); got != c.want {
+			t.Errorf("monthEnd(%s, %d) = %s, want %s", c.now, c.months, got, c.want)
+		}
+	}
+}
+
+func TestData(t *testing.T) {
+	for _, c := range []company{sakura, midori, aoba} {
+		emails := map[string]bool{}
+		for _, p := range c.people {
+			if !kanaOnly.MatchString(p.kana) || emails[p.local] || !strings.Contains(p.local, ".") {
+				t.Errorf("%s: %s %s %s", c.slug, p.name, p.kana, p.local)
+			}
+			emails[p.local] = true
+		}
+	}
+}

@@ -1,0 +1,153 @@
+// Package i18n holds mamori's Japanese and English message catalogues and
+// decides which language a person sees.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Locale is a language mamori speaks.
+type Locale string
+
+// The languages: Japanese first, English complete.
+const (
+	Japanese Locale = "ja"
+	English  Locale = "en"
+)
+
+// Locales lists the languages in display order.
+var Locales = []Locale{Japanese, English}
+
+// Parse returns the locale named by s, or "" if mamori does not speak it.
+func Parse(s string) Locale {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "ja", "ja-jp", "jpn":
+		return Japanese
+	case "en", "en-us", "en-gb", "eng":
+		return English
+	}
+	return ""
+}
+
+//go:embed ja.json en.json
+var files embed.FS
+
+// Catalogue maps message keys to text per locale.
+type Catalogue struct {
+	msgs map[Locale]map[string]string
+}
+
+// Load reads the embedded catalogues.
+func Load() (*Catalogue, error) {
+	c := &Catalogue{msgs: map[Locale]map[string]string{}}
+	for _, l := range Locales {
+		b, err := files.ReadFile(string(l) + ".json")
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("catalogue %s: %w", l, err)
+		}
+		c.msgs[l] = m
+	}
+	return c, nil
+}
+
+// T returns the message for key in locale l, formatted with args. A missing
+// key returns the key itself, so a gap is visible rather than blank (and the
+// catalogue test fails on it).
+func (c *Catalogue) T(l Locale, key string, args ...any) string {
+	m, ok := c.msgs[l][key]
+	if !ok {
+		m, ok = c.msgs[English][key]
+	}
+	if !ok {
+		return key
+	}
+	if len(args) == 0 {
+		return m
+	}
+	return fmt.Sprintf(m, args...)
+}
+
+// Has reports whether key exists in every catalogue.
+func (c *Catalogue) Has(key string) bool {
+	for _, l := range Locales {
+		if _, ok := c.msgs[l][key]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// Keys lists every key of locale l, sorted.
+func (c *Catalogue) Keys(l Locale) []string {
+	keys := make([]string, 0, len(c.msgs[l]))
+	for k := range c.msgs[l] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Raw returns the unformatted message, "" if missing.
+func (c *Catalogue) Raw(l Locale, key string) string { return c.msgs[l][key] }
+
+// Negotiate picks the locale: the user's own setting, then the language
+// cookie, then the browser's Accept-Language (Japanese for "ja", else English).
+func Negotiate(userSetting, cookie, acceptLanguage string) Locale {
+	if l := Parse(userSetting); l != "" {
+		return l
+	}
+	if l := Parse(cookie); l != "" {
+		return l
+	}
+	return FromAcceptLanguage(acceptLanguage)
+}
+
+// FromAcceptLanguage reads an Accept-Language header: the highest-weighted
+// language that is Japanese gives Japanese, anything else English.
+func FromAcceptLanguage(h string) Locale {
+	best, bestQ := English, -1.0
+	for _, part := range strings.Split(h, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if tag == "" {
+			continue
+		}
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if _, err := fmt.Sscanf(v, "%g", &q); err != nil {
+				q = 0
+			}
+		}
+		lang, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		if q > bestQ {
+			bestQ = q
+			best = English
+			if lang == "ja" {
+				best = Japanese
+			}
+		}
+	}
+	return best
+}
+
+// FromEnv picks the command line's language from LC_ALL, LC_MESSAGES, LANG.
+func FromEnv(getenv func(string) string) Locale {
+	for _, k := range []string{"MAMORI_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := strings.ToLower(getenv(k))
+		if v == "" {
+			continue
+		}
+		if strings.HasPrefix(v, "ja") {
+			return Japanese
+		}
+		return English
+	}
+	return English
+}

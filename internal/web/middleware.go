@@ -1,0 +1,202 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/problem"
+)
+
+const (
+	sessionCookie = "mamori_session"
+	localeCookie  = "mamori_lang"
+)
+
+// contentSecurityPolicy allows nothing inline and nothing from elsewhere.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	log := s.Logger.With("component", "http")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		if r.URL.Path == "/healthz" || strings.HasPrefix(r.URL.Path, "/static/") {
+			return
+		}
+		// The path only: query strings and link tokens stay out of the log.
+		p := r.URL.Path
+		if strings.HasPrefix(p, "/signin/link/") {
+			p = "/signin/link/…"
+		}
+		log.Debug("request", "method", r.Method, "path", p, "status", sw.status, "duration_ms", time.Since(start).Milliseconds())
+	})
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.Logger.Error("panic", "component", "http", "path", r.URL.Path, "error", v)
+				s.fail(w, r, errors.New("panic"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, problem.New(problem.Forbidden, "error.cross_origin"))
+}
+
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if r.ContentLength > s.MaxFormBytes {
+				s.fail(w, withState(r, &state{locale: requestLocale(r, "")}), problem.New(problem.TooLarge, "error.too_large"))
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, s.MaxFormBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withSession looks up the session cookie. A full session signs the user
+// in; a half-way one (second factor awaited) is only kept as pending.
+func (s *Server) withSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := &state{}
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && !strings.HasPrefix(r.URL.Path, "/static/") {
+			sess, u, err := s.DB.Session(r.Context(), auth.HashToken(c.Value))
+			switch {
+			case err == nil && sess.Stage == auth.StageFull:
+				st.session, st.user = &sess, &u
+			case err == nil && sess.Stage == auth.StageOTP && s.Now().Sub(sess.CreatedAt) < auth.PendingLifetime:
+				st.pending, st.user = &sess, &u
+			case err != nil && !errors.Is(err, problem.ErrNotFound):
+				s.fail(w, withState(r, st), err)
+				return
+			}
+		}
+		next.ServeHTTP(w, withState(r, st))
+	})
+}
+
+// requestLocale applies the locale rule to a request.
+func requestLocale(r *http.Request, userSetting string) i18n.Locale {
+	cookie := ""
+	if c, err := r.Cookie(localeCookie); err == nil {
+		cookie = c.Value
+	}
+	return i18n.Negotiate(userSetting, cookie, r.Header.Get("Accept-Language"))
+}
+
+func (s *Server) withLocale(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := stateOf(r)
+		setting := ""
+		if st.session != nil {
+			setting = st.user.Locale
+		}
+		st.locale = requestLocale(r, setting)
+		w.Header().Add("Vary", "Accept-Language, Cookie, HX-Request")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requireUser sends people who are not signed in to the sign-in page,
+// remembering where they were going.
+func (s *Server) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if stateOf(r).session == nil {
+			if r.Method != http.MethodGet {
+				s.fail(w, r, problem.New(problem.Unauthorized, "error.unauthorized"))
+				return
+			}
+			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// orgScope resolves {org} and the caller's membership. Not a member looks
+// exactly like no such organisation: 404. A member whose role lacks perm
+// gets 403. Organisations that require a second factor send members
+// without one to enrol first.
+func (s *Server) orgScope(perm org.Permission, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := stateOf(r)
+		o, err := s.DB.OrgBySlug(r.Context(), r.PathValue("org"))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		role, err := s.DB.Membership(r.Context(), o.ID, st.user.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		st.org, st.role, st.tenant = o, role, s.DB.Tenant(o.ID)
+		if o.RequireTOTP && !st.user.HasTOTP() {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/account/totp?required="+url.QueryEscape(o.Slug), http.StatusSeeOther)
+				return
+			}
+			s.fail(w, r, problem.New(problem.Forbidden, "error.totp_required"))
+			return
+		}
+		if !role.Can(perm) {
+			s.fail(w, r, problem.New(problem.Forbidden, "error.forbidden"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

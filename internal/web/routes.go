@@ -1,0 +1,123 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/mamori-sec/mamori/internal/org"
+)
+
+// access says who may reach a route.
+type access int
+
+const (
+	public    access = iota // anyone, signed in or not
+	user                    // any signed-in user
+	orgScoped               // a member of the organisation in {org} holding perm
+)
+
+type route struct {
+	pattern string
+	access  access
+	perm    org.Permission // for orgScoped routes
+	h       http.HandlerFunc
+}
+
+// routeTable lists every route of the application in one place. Tests walk
+// this table to check authorisation and tenant isolation on each route.
+func (s *Server) routeTable() []route {
+	return []route{
+		{"GET /healthz", public, "", s.healthz},
+		{"GET /static/{file}", public, "", s.staticFile},
+		{"POST /locale", public, "", s.setLocaleCookie},
+		{"GET /setup", public, "", s.setupForm},
+		{"POST /setup", public, "", s.setupSubmit},
+		{"GET /signin", public, "", s.signInForm},
+		{"POST /signin", public, "", s.signInSubmit},
+		{"GET /signin/otp", public, "", s.otpForm},
+		{"POST /signin/otp", public, "", s.otpSubmit},
+		{"GET /signin/link/{token}", public, "", s.linkForm},
+		{"POST /signin/link/{token}", public, "", s.linkSubmit},
+
+		{"GET /{$}", user, "", s.home},
+		{"POST /signout", user, "", s.signOut},
+		{"POST /signout/all", user, "", s.signOutAll},
+		{"GET /portfolio", user, "", s.portfolio},
+		{"GET /account", user, "", s.account},
+		{"POST /account/password", user, "", s.changePassword},
+		{"POST /account/locale", user, "", s.setUserLocale},
+		{"GET /account/totp", user, "", s.totpPage},
+		{"POST /account/totp/begin", user, "", s.totpBegin},
+		{"GET /account/totp/qr.png", user, "", s.totpQR},
+		{"POST /account/totp/confirm", user, "", s.totpConfirm},
+		{"POST /account/totp/disable", user, "", s.totpDisable},
+		{"POST /account/recovery-codes", user, "", s.recoveryCodes},
+
+		{"GET /o/{org}/{$}", orgScoped, org.ViewDashboard, s.dashboard},
+		{"GET /o/{org}/people", orgScoped, org.ViewProgramme, s.peopleList},
+		{"GET /o/{org}/people/new", orgScoped, org.EditProgramme, s.personNew},
+		{"POST /o/{org}/people", orgScoped, org.EditProgramme, s.personCreate},
+		{"GET /o/{org}/people/{id}", orgScoped, org.ViewProgramme, s.personShow},
+		{"GET /o/{org}/people/{id}/edit", orgScoped, org.EditProgramme, s.personEdit},
+		{"POST /o/{org}/people/{id}", orgScoped, org.EditProgramme, s.personUpdate},
+		{"GET /o/{org}/audit", orgScoped, org.ViewAudit, s.auditList},
+		{"GET /o/{org}/audit/export", orgScoped, org.ViewAudit, s.auditExport},
+		{"GET /o/{org}/members", orgScoped, org.ManageMembers, s.membersList},
+		{"POST /o/{org}/members", orgScoped, org.ManageMembers, s.memberInvite},
+		{"POST /o/{org}/members/{id}/role", orgScoped, org.ManageMembers, s.memberRole},
+		{"POST /o/{org}/members/{id}/remove", orgScoped, org.ManageMembers, s.memberRemove},
+		{"GET /o/{org}/settings", orgScoped, org.ManageSettings, s.settingsForm},
+		{"POST /o/{org}/settings", orgScoped, org.ManageSettings, s.settingsSubmit},
+		{"GET /o/{org}/inventory", orgScoped, org.ViewProgramme, s.module("inventory")},
+		{"GET /o/{org}/findings", orgScoped, org.ViewProgramme, s.module("findings")},
+		{"GET /o/{org}/assessments", orgScoped, org.ViewProgramme, s.module("assessments")},
+		{"GET /o/{org}/routines", orgScoped, org.ViewProgramme, s.module("routines")},
+		{"GET /o/{org}/incidents", orgScoped, org.ViewDashboard, s.module("incidents")},
+	}
+}
+
+// Handler returns the application with its middleware, in the one order
+// that applies to every request: recover → log → security headers and CSP →
+// cross-origin protection → size limit → session → locale; then, per route,
+// authentication and organisation scope.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		var h http.Handler = rt.h
+		switch rt.access {
+		case user:
+			h = s.requireUser(h)
+		case orgScoped:
+			h = s.requireUser(s.orgScope(rt.perm, h))
+		}
+		mux.Handle(rt.pattern, h)
+	}
+	mux.HandleFunc("/", s.notFound)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	var h http.Handler = mux
+	h = s.withLocale(h)
+	h = s.withSession(h)
+	h = s.limitBody(h)
+	h = cop.Handler(h)
+	h = securityHeaders(h)
+	h = s.logRequests(h)
+	h = s.recoverPanics(h)
+	return h
+}
+
+// Routes lists the route patterns with their access, for tests.
+func (s *Server) Routes() []RouteInfo {
+	out := make([]RouteInfo, len(s.routes))
+	for i, r := range s.routes {
+		out[i] = RouteInfo{Pattern: r.pattern, Public: r.access == public, OrgScoped: r.access == orgScoped, Perm: r.perm}
+	}
+	return out
+}
+
+// RouteInfo describes one route for tests and documentation.
+type RouteInfo struct {
+	Pattern   string
+	Public    bool
+	OrgScoped bool
+	Perm      org.Permission
+}

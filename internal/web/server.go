@@ -1,0 +1,145 @@
+// Package web is mamori's browser interface: server-rendered pages in
+// Japanese and English, htmx for partial updates, every page usable without
+// JavaScript. Routes are listed in routes.go; each feature has its own
+// handler file; templates and static files are embedded beside them.
+package web
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/seal"
+	"github.com/mamori-sec/mamori/internal/store"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Deps is what the web layer needs from the rest of mamori.
+type Deps struct {
+	DB        *store.DB
+	Catalogue *i18n.Catalogue
+	Box       *seal.Box
+	Logger    *slog.Logger
+	Now       func() time.Time
+	Throttle  auth.Throttle
+	Version   string
+	// MaxFormBytes bounds a request body; larger posts get 413.
+	MaxFormBytes int64
+}
+
+// Server holds what every handler shares. It is immutable after NewServer.
+type Server struct {
+	Deps
+	pages     map[string]*template.Template
+	static    map[string]staticFile // by hashed name
+	staticURL map[string]string     // logical name → hashed URL
+	routes    []route
+}
+
+type staticFile struct {
+	body        []byte
+	contentType string
+}
+
+// NewServer parses every template and hashes every static file, failing at
+// start-up rather than at request time if one is missing or broken.
+func NewServer(d Deps) (*Server, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Throttle.Window == 0 {
+		d.Throttle = auth.DefaultThrottle
+	}
+	if d.MaxFormBytes == 0 {
+		d.MaxFormBytes = 1 << 20
+	}
+	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}}
+	if err := s.loadStatic(); err != nil {
+		return nil, err
+	}
+	if err := s.loadTemplates(); err != nil {
+		return nil, err
+	}
+	s.routes = s.routeTable()
+	return s, nil
+}
+
+func (s *Server) loadStatic() error {
+	entries, err := fs.ReadDir(assets, "static")
+	if err != nil {
+		return err
+	}
+	types := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png"}
+	for _, e := range entries {
+		b, err := assets.ReadFile("static/" + e.Name())
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		ext := path.Ext(e.Name())
+		hashed := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:])[:12] + ext
+		s.static[hashed] = staticFile{body: b, contentType: types[ext]}
+		s.staticURL[e.Name()] = "/static/" + hashed
+	}
+	return nil
+}
+
+func (s *Server) loadTemplates() error {
+	funcs := template.FuncMap{
+		"asset": func(name string) (string, error) {
+			u, ok := s.staticURL[name]
+			if !ok {
+				return "", fmt.Errorf("no static file %q", name)
+			}
+			return u, nil
+		},
+		"date":     func(t time.Time) string { return fmtDate(t) },
+		"datetime": func(t time.Time) string { return fmtDateTime(t) },
+		"add":      func(a, b int) int { return a + b },
+	}
+	pages, err := fs.Glob(assets, "templates/pages/*.html")
+	if err != nil {
+		return err
+	}
+	s.pages = map[string]*template.Template{}
+	for _, p := range pages {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials/*.html", p)
+		if err != nil {
+			return fmt.Errorf("template %s: %w", name, err)
+		}
+		s.pages[name] = t
+	}
+	if len(s.pages) == 0 {
+		return fmt.Errorf("no page templates embedded")
+	}
+	return nil
+}
+
+// jst is the time zone dates are shown in: the users are in Japan.
+var jst = time.FixedZone("JST", 9*60*60)
+
+func fmtDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(jst).Format("2006/01/02")
+}
+
+func fmtDateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(jst).Format("2006/01/02 15:04")
+}

@@ -1,0 +1,256 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/store"
+)
+
+type signInPage struct {
+	base
+	Email string
+	Next  string
+}
+
+func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
+	if stateOf(r).session != nil {
+		http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	if n, err := s.DB.CountUsers(r.Context()); err == nil && n == 0 {
+		p := s.page(r, "setup.title", "")
+		s.render(w, r, http.StatusOK, "setup_needed", struct{ base }{p})
+		return
+	}
+	s.render(w, r, http.StatusOK, "signin", signInPage{base: s.page(r, "signin.title", ""), Next: r.URL.Query().Get("next")})
+}
+
+// throttled reports whether sign-in for email or from this address is
+// paused. The answer does not depend on whether the account exists.
+func (s *Server) throttled(r *http.Request, email string) (bool, error) {
+	since := s.Now().Add(-s.Throttle.Window)
+	n, err := s.DB.SignInFailures(r.Context(), "acct:"+store.NormaliseEmail(email), since)
+	if err != nil || n >= s.Throttle.MaxAccount {
+		return err == nil, err
+	}
+	n, err = s.DB.SignInFailures(r.Context(), "ip:"+clientIP(r), since)
+	return err == nil && n >= s.Throttle.MaxAddress, err
+}
+
+func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
+	p := signInPage{base: s.page(r, "signin.title", "")}
+	if err := parseForm(r); err != nil {
+		s.formError(w, r, err, "signin", &p, &p.base)
+		return
+	}
+	p.Email, p.Next = strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("next")
+	ctx := r.Context()
+	if busy, err := s.throttled(r, p.Email); err != nil || busy {
+		if err == nil {
+			err = problem.New(problem.TooMany, "signin.throttled", int(s.Throttle.Window.Minutes()))
+		}
+		s.formError(w, r, err, "signin", &p, &p.base)
+		return
+	}
+	u, err := s.DB.UserByEmail(ctx, p.Email)
+	if err != nil && problem.CodeOf(err) != problem.NotFound {
+		s.fail(w, r, err)
+		return
+	}
+	hash := u.PasswordHash
+	if u.Disabled {
+		hash = ""
+	}
+	if !auth.CheckPassword(hash, r.PostFormValue("password")) {
+		st := stateOf(r)
+		if err := s.DB.RecordSignInFailure(ctx, st.actor(r), p.Email, "acct:"+store.NormaliseEmail(p.Email), "ip:"+clientIP(r)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.formError(w, r, problem.New(problem.Unauthorized, "signin.wrong"), "signin", &p, &p.base)
+		return
+	}
+	if u.HasTOTP() {
+		if err := s.startSession(w, r, u, auth.StageOTP, "pwd"); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/signin/otp?next="+urlEscape(localPath(p.Next)), http.StatusSeeOther)
+		return
+	}
+	if err := s.DB.ClearSignInFailures(ctx, "acct:"+u.Email); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.startSession(w, r, u, auth.StageFull, "pwd"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, localPath(p.Next), http.StatusSeeOther)
+}
+
+// startSession creates a session for u, replacing whatever session the
+// browser had (rotation at every step), and sets the cookie.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u auth.User, stage, amr string) error {
+	st := stateOf(r)
+	replacing := ""
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		replacing = auth.HashToken(c.Value)
+	}
+	token, hash := auth.NewToken()
+	now := s.Now().UTC()
+	expires := now.Add(auth.SessionAbsolute)
+	if stage != auth.StageFull {
+		expires = now.Add(auth.PendingLifetime)
+	}
+	sess := auth.Session{ID: hash, UserID: u.ID, Stage: stage, AMR: amr, IP: clientIP(r), UserAgent: truncate(r.UserAgent(), 200),
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: expires}
+	actor := st.actor(r)
+	actor.UserID, actor.Label = u.ID, u.Email
+	if err := s.DB.StartSession(r.Context(), actor, sess, replacing); err != nil {
+		return err
+	}
+	setSessionCookie(w, token, int(auth.SessionAbsolute.Seconds()))
+	return nil
+}
+
+func setSessionCookie(w http.ResponseWriter, token string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
+}
+
+type otpPage struct {
+	base
+	Next string
+}
+
+func (s *Server) otpForm(w http.ResponseWriter, r *http.Request) {
+	if stateOf(r).pending == nil {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "otp", otpPage{base: s.page(r, "otp.title", ""), Next: r.URL.Query().Get("next")})
+}
+
+func (s *Server) otpSubmit(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r)
+	p := otpPage{base: s.page(r, "otp.title", "")}
+	if st.pending == nil {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	}
+	if err := parseForm(r); err != nil {
+		s.formError(w, r, err, "otp", &p, &p.base)
+		return
+	}
+	p.Next = r.PostFormValue("next")
+	u, ctx := *st.user, r.Context()
+	if busy, err := s.throttled(r, u.Email); err != nil || busy {
+		if err == nil {
+			err = problem.New(problem.TooMany, "signin.throttled", int(s.Throttle.Window.Minutes()))
+		}
+		s.formError(w, r, err, "otp", &p, &p.base)
+		return
+	}
+	code := strings.TrimSpace(r.PostFormValue("code"))
+	amr, ok := "pwd otp", false
+	if secret, err := s.Box.Open(u.TOTPSecret, totpContext(u.ID)); err == nil {
+		if step, valid := auth.CheckTOTP(string(secret), code, s.Now(), u.TOTPLastStep); valid {
+			if ok, err = s.DB.UseTOTPStep(ctx, u.ID, step); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+	}
+	if !ok && len(code) >= 10 {
+		actor := st.actor(r)
+		actor.UserID, actor.Label = u.ID, u.Email
+		var err error
+		if ok, err = s.DB.UseRecoveryCode(ctx, actor, u.ID, auth.HashRecoveryCode(code)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		amr = "pwd rc"
+	}
+	if !ok {
+		if err := s.DB.RecordSignInFailure(ctx, st.actor(r), u.Email, "acct:"+u.Email, "ip:"+clientIP(r)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.formError(w, r, problem.Field("code", "otp.wrong"), "otp", &p, &p.base)
+		return
+	}
+	if err := s.DB.ClearSignInFailures(ctx, "acct:"+u.Email); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.startSession(w, r, u, auth.StageFull, amr); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, localPath(p.Next), http.StatusSeeOther)
+}
+
+type linkPage struct {
+	base
+	Token string
+}
+
+// linkForm shows a button rather than signing in on GET, so that a mail
+// scanner or link preview cannot use up the one-time link.
+func (s *Server) linkForm(w http.ResponseWriter, r *http.Request) {
+	tok := r.PathValue("token")
+	if err := s.DB.CheckOneTimeToken(r.Context(), store.TokenSignIn, auth.HashToken(tok)); err != nil {
+		s.fail(w, r, problem.New(problem.NotFound, "link.invalid"))
+		return
+	}
+	s.render(w, r, http.StatusOK, "link", linkPage{base: s.page(r, "link.title", ""), Token: tok})
+}
+
+func (s *Server) linkSubmit(w http.ResponseWriter, r *http.Request) {
+	uid, err := s.DB.ConsumeOneTimeToken(r.Context(), store.TokenSignIn, auth.HashToken(r.PathValue("token")))
+	if err != nil {
+		s.fail(w, r, problem.New(problem.NotFound, "link.invalid"))
+		return
+	}
+	u, err := s.DB.User(r.Context(), uid)
+	if err != nil || u.Disabled {
+		s.fail(w, r, problem.New(problem.NotFound, "link.invalid"))
+		return
+	}
+	if err := s.startSession(w, r, u, auth.StageFull, "link"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r)
+	if err := s.DB.EndSession(r.Context(), st.actor(r), st.session.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	setSessionCookie(w, "", -1)
+	redirect(w, r, "/signin", "signed_out")
+}
+
+func (s *Server) signOutAll(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r)
+	if _, err := s.DB.EndAllSessions(r.Context(), st.actor(r), st.user.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	setSessionCookie(w, "", -1)
+	redirect(w, r, "/signin", "signed_out_all")
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
