@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/mamori-sec/mamori/internal/audit"
@@ -145,11 +144,11 @@ func (e *env) parse(fs *flag.FlagSet, args []string) error {
 // config is the configuration every database command shares: flags first,
 // then MAMORI_* environment variables, and for secrets *_FILE variants.
 type config struct {
-	dataDir   string
-	dbURL     string
-	addr      string
-	keyFile   string
-	logLevel  string
+	dataDir  string
+	dbURL    string
+	addr     string
+	keyFile  string
+	logLevel string
 }
 
 func (c *config) register(fs *flag.FlagSet, e *env) {
@@ -222,12 +221,3 @@ func describe(cat *i18n.Catalogue, l i18n.Locale, err error) string {
 	return cat.T(l, "cli.failed", err.Error())
 }
 
-// sortedKeys is used by help output of enumerations.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
