@@ -23,7 +23,7 @@ func (db *DB) BackupTo(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return problem.New(problem.Conflict, "backup.exists", path)
 	}
-	if _, err := db.r.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+	if _, err := db.w.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("vacuum into: %w", err)
 	}
 	return nil

@@ -92,6 +92,9 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 }
 
 func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	// This runs before the session and locale middleware: pick the
+	// language from the browser alone.
+	r = withState(r, &state{locale: requestLocale(r, "")})
 	s.fail(w, r, problem.New(problem.Forbidden, "error.cross_origin"))
 }
 

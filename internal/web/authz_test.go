@@ -1,0 +1,170 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/org"
+)
+
+// fill replaces the wildcards of a route pattern: {org} with slug, {id}
+// with id, {token} and {file} with junk.
+func fill(pattern, slug string, id int64) (method, path string) {
+	method, path, _ = strings.Cut(pattern, " ")
+	r := strings.NewReplacer("{org}", slug, "{id}", fmt.Sprint(id), "{token}", "nope", "{file}", "nope.css", "{$}", "")
+	return method, r.Replace(path)
+}
+
+// idFor picks, for a route, an identifier of the right kind in org o.
+func (w *world) idFor(pattern string, inA bool) int64 {
+	switch {
+	case strings.Contains(pattern, "/members/"):
+		if inA {
+			return w.users[org.Member].ID
+		}
+		return w.userB.ID
+	default:
+		if inA {
+			return w.personA.ID
+		}
+		return w.personB.ID
+	}
+}
+
+// TestCrossTenantEveryRoute walks every organisation route as the owner of
+// organisation A using organisation B's identifiers — B's slug, and A's
+// slug with B's record ids — and expects 404 and none of B's data.
+func TestCrossTenantEveryRoute(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *world) {
+		c := w.client("ja")
+		c.signIn(w.users[org.Owner].Email)
+		before := w.auditCount()
+		routes := 0
+		for _, rt := range w.srv.Routes() {
+			if !rt.OrgScoped {
+				continue
+			}
+			routes++
+			cases := [][2]any{{w.orgB.Slug, w.idFor(rt.Pattern, false)}}
+			if strings.Contains(rt.Pattern, "{id}") {
+				cases = append(cases, [2]any{w.orgA.Slug, w.idFor(rt.Pattern, false)})
+			}
+			for _, cs := range cases {
+				method, path := fill(rt.Pattern, cs[0].(string), cs[1].(int64))
+				r := c.do(method, path, url.Values{"name": {"乗っ取り"}, "role": {"owner"}, "employment_type": {"full_time"}})
+				if r.status != http.StatusNotFound {
+					t.Errorf("%s %s: got %d, want 404", method, path, r.status)
+				}
+				for _, secret := range []string{"秘密太郎", "極秘部", "ブラボー", w.userB.Email} {
+					if strings.Contains(r.body, secret) {
+						t.Errorf("%s %s: response shows %q of organisation B", method, path, secret)
+					}
+				}
+			}
+		}
+		if routes < 15 {
+			t.Fatalf("walked %d organisation routes, want all of them", routes)
+		}
+		if after := w.auditCount(); after != before {
+			t.Fatalf("got %d audit entries after the walk, want %d: something changed", after, before)
+		}
+		p, err := w.db.Tenant(w.orgB.ID).Person(t.Context(), w.personB.ID)
+		if err != nil || p.Name != "秘密太郎" {
+			t.Fatalf("got %q %v, want organisation B's person untouched", p.Name, err)
+		}
+	})
+}
+
+// TestRoleMatrix checks every organisation route for every role: a role
+// without the route's permission gets 403 and changes nothing; a role with
+// it is let through.
+func TestRoleMatrix(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *world) {
+		for _, role := range org.Roles {
+			t.Run(string(role), func(t *testing.T) {
+				c := w.client("en")
+				c.signIn(w.users[role].Email)
+				for _, rt := range w.srv.Routes() {
+					if !rt.OrgScoped {
+						continue
+					}
+					id := w.idFor(rt.Pattern, true)
+					if strings.Contains(rt.Pattern, "/members/{id}") {
+						id = w.throwawayMember(role)
+					}
+					method, path := fill(rt.Pattern, w.orgA.Slug, id)
+					// A form that would change something if allowed, but that
+					// keeps the world usable: no removals of the owner.
+					form := url.Values{"name": {"アルファ株式会社"}, "role": {"member"}, "employment_type": {"full_time"}, "email": {"new-" + string(role) + "@alpha.example"}, "password": {"another long passphrase"}}
+					before := w.auditCount()
+					r := c.do(method, path, form)
+					allowed := role.Can(rt.Perm)
+					switch {
+					case !allowed && r.status != http.StatusForbidden:
+						t.Errorf("%s %s as %s: got %d, want 403", method, path, role, r.status)
+					case !allowed && w.auditCount() != before:
+						t.Errorf("%s %s as %s: refused but the audit trail grew", method, path, role)
+					case allowed && (r.status == http.StatusForbidden || r.status == http.StatusNotFound || r.status >= 500):
+						t.Errorf("%s %s as %s: got %d, want it allowed", method, path, role, r.status)
+					}
+				}
+			})
+		}
+	})
+}
+
+// TestSignedOutEveryRoute: every route that needs a user sends a GET to the
+// sign-in page and refuses other methods with 401.
+func TestSignedOutEveryRoute(t *testing.T) {
+	w := newWorld(t, "sqlite")
+	c := w.client("en")
+	for _, rt := range w.srv.Routes() {
+		if rt.Public {
+			continue
+		}
+		method, path := fill(rt.Pattern, w.orgA.Slug, w.personA.ID)
+		r := c.do(method, path, url.Values{})
+		switch {
+		case method == "GET" && (r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/signin?next=")):
+			t.Errorf("GET %s signed out: got %d → %q, want 303 to /signin", path, r.status, r.location)
+		case method != "GET" && r.status != http.StatusUnauthorized:
+			t.Errorf("%s %s signed out: got %d, want 401", method, path, r.status)
+		}
+	}
+}
+
+// TestAdvisorCannotGrantOwner: an advisor manages members but may not make
+// owners nor demote one.
+func TestAdvisorCannotGrantOwner(t *testing.T) {
+	w := newWorld(t, "sqlite")
+	c := w.client("en")
+	c.signIn(w.users[org.Advisor].Email)
+	r := c.post(fmt.Sprintf("/o/%s/members/%d/role", w.orgA.Slug, w.users[org.Member].ID), url.Values{"role": {"owner"}})
+	if r.status != http.StatusForbidden {
+		t.Fatalf("advisor granting owner: got %d, want 403", r.status)
+	}
+	r = c.post(fmt.Sprintf("/o/%s/members/%d/role", w.orgA.Slug, w.users[org.Owner].ID), url.Values{"role": {"member"}})
+	if r.status != http.StatusForbidden {
+		t.Fatalf("advisor demoting the owner: got %d, want 403", r.status)
+	}
+	role, _ := w.db.Membership(t.Context(), w.orgA.ID, w.users[org.Owner].ID)
+	if role != org.Owner {
+		t.Fatalf("got role %s, want the owner still owner", role)
+	}
+}
+
+// throwawayMember adds a staff member to organisation A for a test that
+// may change or remove them.
+func (w *world) throwawayMember(tag org.Role) int64 {
+	w.t.Helper()
+	w.seq++
+	id, err := w.db.Tenant(w.orgA.ID).Invite(w.t.Context(), audit.Actor{Label: "test"}, fmt.Sprintf("temp%d-%s@alpha.example", w.seq, tag), "一時", "x", org.Member)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return id
+}

@@ -1,0 +1,238 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/seal"
+	"github.com/mamori-sec/mamori/internal/store"
+	"github.com/mamori-sec/mamori/internal/store/storetest"
+	"github.com/mamori-sec/mamori/internal/web"
+)
+
+const testPassword = "correct horse battery staple"
+
+// world is a running server with two organisations and a user per role.
+type world struct {
+	t                *testing.T
+	db               *store.DB
+	srv              *web.Server
+	ts               *httptest.Server
+	box              *seal.Box
+	clock            *testClock
+	orgA             org.Org
+	orgB             org.Org
+	users            map[org.Role]auth.User // members of org A, by role
+	userB            auth.User              // owner of org B
+	personA, personB inventory.Person
+	seq              int
+}
+
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// eachEngine runs fn on SQLite, and on PostgreSQL when configured.
+func eachEngine(t *testing.T, fn func(t *testing.T, w *world)) {
+	for _, e := range storetest.Engines() {
+		t.Run(string(e), func(t *testing.T) { fn(t, newWorld(t, e)) })
+	}
+}
+
+func newWorld(t *testing.T, engine store.Engine) *world {
+	t.Helper()
+	ctx := context.Background()
+	clock := &testClock{t: time.Now().UTC()}
+	db := storetest.Open(t, engine, clock.Now)
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: cat, Box: box, Now: clock.Now, Version: "test",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	w := &world{t: t, db: db, srv: srv, ts: ts, box: box, clock: clock, users: map[org.Role]auth.User{}}
+	hash, err := auth.HashPassword(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := audit.Actor{Label: "test"}
+	mkOrg := func(slug, name string) org.Org {
+		id, err := db.CreateOrg(ctx, sys, org.Org{Slug: slug, Name: name}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, _ := db.OrgBySlug(ctx, slug)
+		o.ID = id
+		return o
+	}
+	w.orgA, w.orgB = mkOrg("alpha", "アルファ株式会社"), mkOrg("bravo", "ブラボー合同会社")
+	mkUser := func(email string, o org.Org, role org.Role) auth.User {
+		id, err := db.CreateUser(ctx, sys, auth.User{Email: email, Name: email, PasswordHash: hash})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddMember(ctx, sys, o.ID, id, role); err != nil {
+			t.Fatal(err)
+		}
+		u, _ := db.User(ctx, id)
+		return u
+	}
+	for _, r := range org.Roles {
+		w.users[r] = mkUser(string(r)+"@alpha.example", w.orgA, r)
+	}
+	w.userB = mkUser("owner@bravo.example", w.orgB, org.Owner)
+	if err := db.Tenant(w.orgA.ID).AddPeople(ctx, sys, []inventory.Person{{Name: "山田花子", Kana: "ヤマダハナコ", EmploymentType: inventory.FullTime, Department: "総務部"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Tenant(w.orgB.ID).AddPeople(ctx, sys, []inventory.Person{{Name: "秘密太郎", Kana: "ヒミツタロウ", EmploymentType: inventory.FullTime, Department: "極秘部"}}); err != nil {
+		t.Fatal(err)
+	}
+	pa, _, _ := db.Tenant(w.orgA.ID).People(ctx, store.PeopleQuery{})
+	pb, _, _ := db.Tenant(w.orgB.ID).People(ctx, store.PeopleQuery{})
+	w.personA, w.personB = pa[0], pb[0]
+	return w
+}
+
+// client is a browser stand-in: it keeps cookies itself (the session
+// cookie is Secure, which net/http/cookiejar will not send over plain
+// HTTP) and does not follow redirects, so tests see each 303.
+type client struct {
+	w       *world
+	cookies map[string]string
+	lang    string
+	hdr     http.Header
+}
+
+func (w *world) client(lang string) *client {
+	return &client{w: w, cookies: map[string]string{}, lang: lang, hdr: http.Header{}}
+}
+
+type response struct {
+	status   int
+	body     string
+	location string
+	header   http.Header
+}
+
+func (c *client) do(method, path string, form url.Values) response {
+	c.w.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, c.w.ts.URL+path, body)
+	if err != nil {
+		c.w.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if c.lang != "" {
+		req.Header.Set("Accept-Language", c.lang)
+	}
+	for k, v := range c.hdr {
+		req.Header[k] = v
+	}
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := hc.Do(req)
+	if err != nil {
+		c.w.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	for _, ck := range res.Cookies() {
+		if ck.MaxAge < 0 {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck.Value
+		}
+	}
+	return response{status: res.StatusCode, body: string(b), location: res.Header.Get("Location"), header: res.Header}
+}
+
+func (c *client) get(path string) response { return c.do("GET", path, nil) }
+func (c *client) post(path string, form url.Values) response {
+	if form == nil {
+		form = url.Values{}
+	}
+	return c.do("POST", path, form)
+}
+
+// signIn signs in with the test password (no second factor).
+func (c *client) signIn(email string) {
+	c.w.t.Helper()
+	r := c.post("/signin", url.Values{"email": {email}, "password": {testPassword}})
+	if r.status != http.StatusSeeOther {
+		c.w.t.Fatalf("sign in %s: got %d, want 303\n%s", email, r.status, r.body)
+	}
+}
+
+// enrolTOTP turns on a second factor for the signed-in user and returns the
+// secret, the recovery codes and the time step that was used.
+func (c *client) enrolTOTP() (secret string, codes []string) {
+	c.w.t.Helper()
+	if r := c.post("/account/totp/begin", nil); r.status != http.StatusSeeOther {
+		c.w.t.Fatalf("begin: got %d, want 303", r.status)
+	}
+	page := c.get("/account/totp")
+	m := regexp.MustCompile(`<code class="secret">([A-Z2-7 ]+)</code>`).FindStringSubmatch(page.body)
+	if m == nil {
+		c.w.t.Fatalf("no secret on the enrolment page:\n%s", page.body)
+	}
+	secret = strings.ReplaceAll(m[1], " ", "")
+	code, _ := auth.TOTPCode(secret, c.w.clock.Now())
+	r := c.post("/account/totp/confirm", url.Values{"code": {code}})
+	if r.status != http.StatusOK {
+		c.w.t.Fatalf("confirm: got %d, want 200\n%s", r.status, r.body)
+	}
+	for _, m := range regexp.MustCompile(`<li>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{2})</li>`).FindAllStringSubmatch(r.body, -1) {
+		codes = append(codes, m[1])
+	}
+	if len(codes) != auth.RecoveryCodeCount {
+		c.w.t.Fatalf("got %d recovery codes, want %d", len(codes), auth.RecoveryCodeCount)
+	}
+	return secret, codes
+}
+
+// auditCount is the length of the whole chain.
+func (w *world) auditCount() int64 {
+	n, err := w.db.VerifyAudit(context.Background())
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return n
+}
