@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
-	"image/png"
 	"net/http"
 	"strings"
 
@@ -191,14 +189,9 @@ func (s *Server) totpQR(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code.Scale = 6
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, code.Image()); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
+	w.Write(code.PNG())
 }
 
 func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -15,7 +14,7 @@ const auditPageSize = 100
 
 type auditPage struct {
 	base
-	Entries       []audit.Entry
+	AuditRows     []auditRow
 	Action, Actor string
 	From, To      string
 	NextBefore    int64
@@ -55,14 +54,16 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.Limit = auditPageSize + 1
-	if p.Entries, err = st.tenant.Audit(r.Context(), f); err != nil {
+	entries, err := st.tenant.Audit(r.Context(), f)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if len(p.Entries) > auditPageSize {
-		p.Entries = p.Entries[:auditPageSize]
-		p.NextBefore = p.Entries[auditPageSize-1].Seq
+	if len(entries) > auditPageSize {
+		entries = entries[:auditPageSize]
+		p.NextBefore = entries[auditPageSize-1].Seq
 	}
+	p.AuditRows = p.auditRows(entries)
 	vals := r.URL.Query()
 	vals.Del("before")
 	p.Query = vals.Encode()

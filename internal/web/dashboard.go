@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 
-	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -73,7 +72,7 @@ type dashboardPage struct {
 	base
 	Summary   store.Summary
 	Checklist []checkItem
-	Recent    []audit.Entry
+	AuditRows []auditRow
 	Modules   []string
 }
 
@@ -95,10 +94,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if st.can(org.ViewAudit) {
-		if p.Recent, err = st.tenant.Audit(r.Context(), store.AuditFilter{Limit: 8}); err != nil {
+		recent, err := st.tenant.Audit(r.Context(), store.AuditFilter{Limit: 8})
+		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		p.AuditRows = p.auditRows(recent)
 	}
 	s.render(w, r, http.StatusOK, "dashboard", p)
 }

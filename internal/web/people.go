@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -65,8 +64,8 @@ func (s *Server) personFromPath(r *http.Request) (inventory.Person, error) {
 
 type personPage struct {
 	base
-	Person  inventory.Person
-	History []audit.Entry
+	Person    inventory.Person
+	AuditRows []auditRow
 }
 
 func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
@@ -77,10 +76,12 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := personPage{base: s.page(r, "person.title", "people"), Person: person}
-	if p.History, err = st.tenant.History(r.Context(), "person:"+strconv.FormatInt(person.ID, 10)); err != nil {
+	history, err := st.tenant.History(r.Context(), "person:"+strconv.FormatInt(person.ID, 10))
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	p.AuditRows = p.auditRows(history)
 	s.render(w, r, http.StatusOK, "person", p)
 }
 

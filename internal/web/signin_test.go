@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"image/png"
 	"net/http"
 	"net/url"
 	"strings"
@@ -194,5 +195,33 @@ func TestSetupNeedsTokenAndRunsOnce(t *testing.T) {
 	}
 	if _, err := w.db.OrgBySlug(t.Context(), "evil"); err == nil {
 		t.Fatal("got an organisation created by a refused setup")
+	}
+}
+
+func TestTOTPQRCodeIsScannableSize(t *testing.T) {
+	w := newWorld(t, "sqlite")
+	c := w.client("en")
+	c.signIn(w.users[org.Keeper].Email)
+	c.post("/account/totp/begin", nil)
+	r := c.get("/account/totp/qr.png")
+	if r.status != http.StatusOK || r.header.Get("Content-Type") != "image/png" {
+		t.Fatalf("got %d %s, want a PNG", r.status, r.header.Get("Content-Type"))
+	}
+	img, err := png.Decode(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Count dark pixels: the code must fill the image, not a corner of it.
+	b := img.Bounds()
+	dark := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
+				dark++
+			}
+		}
+	}
+	if b.Dx() < 200 || dark < b.Dx()*b.Dy()/5 {
+		t.Fatalf("got a %dx%d image with %d dark pixels, want a code of at least 200 px filling it", b.Dx(), b.Dy(), dark)
 	}
 }

@@ -1,0 +1,98 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mamori-sec/mamori/internal/audit"
+)
+
+// auditRow is an audit entry as people read it: the action in words and
+// only the fields that changed.
+type auditRow struct {
+	Seq     int64
+	At      time.Time
+	Actor   string
+	Action  string // translated when the catalogue knows it
+	Code    string // the action code, e.g. person.update
+	Target  string
+	Changes []fieldChange
+}
+
+type fieldChange struct {
+	Field, Before, After string
+}
+
+// auditRows prepares entries for display in the page's language.
+func (b base) auditRows(entries []audit.Entry) []auditRow {
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		r := auditRow{Seq: e.Seq, At: e.At, Actor: e.Actor, Code: e.Action, Action: e.Action, Target: b.targetLabel(e.Target)}
+		if k := "action." + e.Action; b.cat.Has(k) {
+			r.Action = b.T(k)
+		}
+		r.Changes = diff(e.Before, e.After)
+		for j, c := range r.Changes {
+			if k := "af." + c.Field; b.cat.Has(k) {
+				r.Changes[j].Field = b.T(k)
+			}
+		}
+		rows[i] = r
+	}
+	return rows
+}
+
+func (b base) targetLabel(target string) string {
+	kind, id, ok := strings.Cut(target, ":")
+	if !ok || !b.cat.Has("target."+kind) {
+		return target
+	}
+	return b.T("target."+kind, id)
+}
+
+// diff lists the fields of two JSON objects whose values differ; for a
+// creation it lists every non-empty field.
+func diff(before, after string) []fieldChange {
+	var bm, am map[string]any
+	json.Unmarshal([]byte(before), &bm)
+	json.Unmarshal([]byte(after), &am)
+	keys := map[string]bool{}
+	for k := range bm {
+		keys[k] = true
+	}
+	for k := range am {
+		keys[k] = true
+	}
+	var out []fieldChange
+	for k := range keys {
+		bv, av := show(bm[k]), show(am[k])
+		if bv == av || (bm == nil && av == "") {
+			continue
+		}
+		out = append(out, fieldChange{Field: k, Before: bv, After: av})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+func show(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool:
+		if x {
+			return "✓"
+		}
+		return "—"
+	case float64:
+		return fmt.Sprint(x)
+	default:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+}
