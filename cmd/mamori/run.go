@@ -220,4 +220,3 @@ func describe(cat *i18n.Catalogue, l i18n.Locale, err error) string {
 	}
 	return cat.T(l, "cli.failed", err.Error())
 }
-
