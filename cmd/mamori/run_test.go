@@ -193,7 +193,7 @@ func TestUserAndOrgCommands(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"migrate"}, env, 0, "Applied 1 migrations"},
+		{[]string{"migrate"}, env, 0, "Applied 2 migrations"},
 		{[]string{"org", "add", "--slug", "kaisha", "--name", "株式会社かいしゃ"}, env, 0, "Created organisation kaisha"},
 		{[]string{"org", "add", "--slug", "kaisha", "--name", "重複"}, env, 1, "already in use"},
 		{[]string{"user", "add", "--email", "Ken@Kaisha.example", "--name", "健", "--org", "kaisha", "--role", "owner"}, env, 0, "Generated password"},

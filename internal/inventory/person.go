@@ -37,6 +37,7 @@ type Person struct {
 	EmploymentType EmploymentType
 	JoinDate       string // YYYY-MM-DD, "" when unknown
 	LeaveDate      string // YYYY-MM-DD, "" while employed
+	ManagerEmail   string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }

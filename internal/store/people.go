@@ -9,19 +9,19 @@ import (
 	"github.com/mamori-sec/mamori/internal/inventory"
 )
 
-const personColumns = "id, org_id, name, kana, email, department, employment_type, join_date, leave_date, created_at, updated_at"
+const personColumns = "id, org_id, name, kana, email, department, employment_type, join_date, leave_date, manager_email, created_at, updated_at"
 
 func scanPerson(r rowScanner) (inventory.Person, error) {
 	var p inventory.Person
 	var c, u int64
-	err := r.Scan(&p.ID, &p.OrgID, &p.Name, &p.Kana, &p.Email, &p.Department, &p.EmploymentType, &p.JoinDate, &p.LeaveDate, &c, &u)
+	err := r.Scan(&p.ID, &p.OrgID, &p.Name, &p.Kana, &p.Email, &p.Department, &p.EmploymentType, &p.JoinDate, &p.LeaveDate, &p.ManagerEmail, &c, &u)
 	p.CreatedAt, p.UpdatedAt = fromMicros(c), fromMicros(u)
 	return p, err
 }
 
 func personAudit(p inventory.Person) map[string]any {
 	return map[string]any{"name": p.Name, "kana": p.Kana, "email": p.Email, "department": p.Department,
-		"employment_type": p.EmploymentType, "join_date": p.JoinDate, "leave_date": p.LeaveDate}
+		"employment_type": p.EmploymentType, "join_date": p.JoinDate, "leave_date": p.LeaveDate, "manager_email": p.ManagerEmail}
 }
 
 // PeopleQuery filters the people list.
@@ -104,8 +104,8 @@ func (t Tenant) AddPeople(ctx context.Context, actor audit.Actor, people []inven
 			if err := p.Validate(); err != nil {
 				return fmt.Errorf("person %d: %w", i+1, err)
 			}
-			id, err := tx.insert(ctx, "INSERT INTO people (org_id, name, kana, email, department, employment_type, join_date, leave_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				t.org, p.Name, p.Kana, NormaliseEmail(p.Email), p.Department, p.EmploymentType, p.JoinDate, p.LeaveDate, now, now)
+			id, err := tx.insert(ctx, "INSERT INTO people (org_id, name, kana, email, department, employment_type, join_date, leave_date, manager_email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				t.org, p.Name, p.Kana, NormaliseEmail(p.Email), p.Department, p.EmploymentType, p.JoinDate, p.LeaveDate, NormaliseEmail(p.ManagerEmail), now, now)
 			if err != nil {
 				return fmt.Errorf("insert person: %w", err)
 			}
@@ -127,8 +127,8 @@ func (t Tenant) UpdatePerson(ctx context.Context, actor audit.Actor, p inventory
 		if err != nil {
 			return notFound(err)
 		}
-		_, err = tx.exec(ctx, "UPDATE people SET name = ?, kana = ?, email = ?, department = ?, employment_type = ?, join_date = ?, leave_date = ?, updated_at = ? WHERE org_id = ? AND id = ?",
-			p.Name, p.Kana, NormaliseEmail(p.Email), p.Department, p.EmploymentType, p.JoinDate, p.LeaveDate, micros(tx.db.Now()), t.org, p.ID)
+		_, err = tx.exec(ctx, "UPDATE people SET name = ?, kana = ?, email = ?, department = ?, employment_type = ?, join_date = ?, leave_date = ?, manager_email = ?, updated_at = ? WHERE org_id = ? AND id = ?",
+			p.Name, p.Kana, NormaliseEmail(p.Email), p.Department, p.EmploymentType, p.JoinDate, p.LeaveDate, NormaliseEmail(p.ManagerEmail), micros(tx.db.Now()), t.org, p.ID)
 		if err != nil {
 			return err
 		}

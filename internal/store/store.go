@@ -181,6 +181,9 @@ type Tx struct {
 	db     *DB
 	actor  audit.Actor
 	events int
+	// unchanged counts writes that found nothing to change; a transaction
+	// made only of those commits nothing and is not an error.
+	unchanged int
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -212,6 +215,9 @@ func (db *DB) change(ctx context.Context, actor audit.Actor, fn func(*Tx) error)
 	}
 	if t.events == 0 {
 		sqlTx.Rollback()
+		if t.unchanged > 0 {
+			return nil
+		}
 		return errors.New("store: change without an audit event")
 	}
 	if err := sqlTx.Commit(); err != nil {

@@ -1,0 +1,223 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+
+	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/problem"
+)
+
+// table describes how one inventory record type maps to its table, so that
+// listing, reading, writing and importing are written once for all kinds.
+type table[T any] struct {
+	name   string          // SQL table
+	target string          // audit target prefix, e.g. "device"
+	cols   []string        // columns besides id, org_id and updated_at
+	key    []string        // natural key within an organisation (import matching)
+	search []string        // columns searched by the list page
+	ptrs   func(*T) []any  // scan destinations, in cols order
+	vals   func(*T) []any  // values, in cols order
+	id     func(*T) *int64 // the record's id field
+	org    func(*T) *int64 // the record's organisation field
+	check  func(*T) error  // validation before any write
+}
+
+// flag stores a bool as 0/1 on both engines.
+type flag struct{ b *bool }
+
+func (f flag) Scan(v any) error {
+	switch x := v.(type) {
+	case int64:
+		*f.b = x != 0
+	case bool:
+		*f.b = x
+	case nil:
+		*f.b = false
+	default:
+		return fmt.Errorf("flag: cannot scan %T", v)
+	}
+	return nil
+}
+
+func flagVal(b bool) driver.Value {
+	if b {
+		return int64(1)
+	}
+	return int64(0)
+}
+
+func (tb *table[T]) selectCols() string {
+	return "id, org_id, " + strings.Join(tb.cols, ", ")
+}
+
+func (tb *table[T]) scan(r rowScanner, rec *T) error {
+	return r.Scan(append([]any{tb.id(rec), tb.org(rec)}, tb.ptrs(rec)...)...)
+}
+
+// auditOf is the record as the trail stores it: column name → value.
+func (tb *table[T]) auditOf(rec *T) map[string]any {
+	m := make(map[string]any, len(tb.cols))
+	for i, v := range tb.vals(rec) {
+		if dv, ok := v.(driver.Value); ok {
+			v = dv
+		}
+		m[tb.cols[i]] = v
+	}
+	return m
+}
+
+// ListQuery selects a page of records.
+type ListQuery struct {
+	Search  string
+	Filters map[string]string // column → exact value; columns must be listed in the table
+	Sort    string            // a column name, optionally prefixed with "-" for descending
+	Offset  int
+	Limit   int
+}
+
+func (tb *table[T]) hasCol(c string) bool {
+	for _, x := range tb.cols {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// list returns a page of the organisation's records and the total count.
+func (tb *table[T]) list(ctx context.Context, db *DB, org int64, q ListQuery) ([]T, int, error) {
+	where := []string{"org_id = ?"}
+	args := []any{org}
+	if s := strings.TrimSpace(q.Search); s != "" && len(tb.search) > 0 {
+		like := "%" + likeEscape(s) + "%"
+		var ors []string
+		for _, c := range tb.search {
+			ors = append(ors, c+" LIKE ?")
+			args = append(args, like)
+		}
+		where = append(where, "("+strings.Join(ors, " OR ")+")")
+	}
+	for c, v := range q.Filters {
+		if !tb.hasCol(c) {
+			return nil, 0, problem.Field(c, "error.bad_form")
+		}
+		where = append(where, c+" = ?")
+		args = append(args, v)
+	}
+	w := strings.Join(where, " AND ")
+	var total int
+	if err := db.queryRow(ctx, "SELECT count(*) FROM "+tb.name+" WHERE "+w, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	order := "id"
+	if c := strings.TrimPrefix(q.Sort, "-"); c != "" && tb.hasCol(c) {
+		order = c
+		if strings.HasPrefix(q.Sort, "-") {
+			order += " DESC"
+		}
+		order += ", id"
+	}
+	if q.Limit <= 0 {
+		q.Limit = 50
+	}
+	rows, err := db.query(ctx, "SELECT "+tb.selectCols()+" FROM "+tb.name+" WHERE "+w+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(args, q.Limit, q.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var rec T
+		if err := tb.scan(rows, &rec); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, rec)
+	}
+	return out, total, rows.Err()
+}
+
+// all streams every record of the organisation to fn, in id order.
+func (tb *table[T]) all(ctx context.Context, db *DB, org int64, fn func(*T)) error {
+	rows, err := db.query(ctx, "SELECT "+tb.selectCols()+" FROM "+tb.name+" WHERE org_id = ? ORDER BY id", org)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var rec T
+	for rows.Next() {
+		if err := tb.scan(rows, &rec); err != nil {
+			return err
+		}
+		fn(&rec)
+	}
+	return rows.Err()
+}
+
+func (tb *table[T]) get(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, db *DB, org, id int64) (T, error) {
+	var rec T
+	err := tb.scan(q.QueryRowContext(ctx, db.rebind("SELECT "+tb.selectCols()+" FROM "+tb.name+" WHERE org_id = ? AND id = ?"), org, id), &rec)
+	return rec, notFound(err)
+}
+
+// insert adds rec in tx and records it.
+func (tb *table[T]) insert(ctx context.Context, tx *Tx, org int64, rec *T) error {
+	if err := tb.check(rec); err != nil {
+		return err
+	}
+	ph := strings.Repeat("?, ", len(tb.cols)+2) + "?"
+	args := append(append([]any{org}, tb.vals(rec)...), micros(tx.db.Now()))
+	id, err := tx.insert(ctx, "INSERT INTO "+tb.name+" (org_id, "+strings.Join(tb.cols, ", ")+", updated_at) VALUES ("+ph[:len(ph)-3]+")", args...)
+	if isUniqueViolation(err) {
+		return problem.Field(tb.key[len(tb.key)-1], "inventory.duplicate")
+	}
+	if err != nil {
+		return fmt.Errorf("insert %s: %w", tb.name, err)
+	}
+	*tb.id(rec), *tb.org(rec) = id, org
+	return tx.Record(ctx, audit.Event{OrgID: org, Action: tb.target + ".create", Target: fmt.Sprintf("%s:%d", tb.target, id), After: tb.auditOf(rec)})
+}
+
+// update replaces rec (by id) in tx and records before and after; a record
+// of another organisation is not found.
+func (tb *table[T]) update(ctx context.Context, tx *Tx, org int64, rec *T) error {
+	if err := tb.check(rec); err != nil {
+		return err
+	}
+	before, err := tb.get(ctx, tx.tx, tx.db, org, *tb.id(rec))
+	if err != nil {
+		return err
+	}
+	*tb.org(rec) = org
+	b, a := tb.auditOf(&before), tb.auditOf(rec)
+	if sameValues(b, a) {
+		tx.unchanged++
+		return nil
+	}
+	sets := make([]string, len(tb.cols))
+	for i, c := range tb.cols {
+		sets[i] = c + " = ?"
+	}
+	args := append(tb.vals(rec), micros(tx.db.Now()), org, *tb.id(rec))
+	if _, err := tx.exec(ctx, "UPDATE "+tb.name+" SET "+strings.Join(sets, ", ")+", updated_at = ? WHERE org_id = ? AND id = ?", args...); err != nil {
+		if isUniqueViolation(err) {
+			return problem.Field(tb.key[len(tb.key)-1], "inventory.duplicate")
+		}
+		return err
+	}
+	return tx.Record(ctx, audit.Event{OrgID: org, Action: tb.target + ".update", Target: fmt.Sprintf("%s:%d", tb.target, *tb.id(rec)), Before: b, After: a})
+}
+
+func sameValues(a, b map[string]any) bool {
+	for k, v := range a {
+		if fmt.Sprint(b[k]) != fmt.Sprint(v) {
+			return false
+		}
+	}
+	return len(a) == len(b)
+}
