@@ -27,11 +27,21 @@ func (t Tenant) Inventory(ctx context.Context) (inventory.Data, error) {
 		return d, err
 	}
 	steps := []func() error{
-		func() error { return services.all(ctx, t.db, t.org, func(s *inventory.Service) { d.Services = append(d.Services, *s) }) },
-		func() error { return accounts.all(ctx, t.db, t.org, func(a *inventory.Account) { d.Accounts = append(d.Accounts, *a) }) },
-		func() error { return devices.all(ctx, t.db, t.org, func(x *inventory.Device) { d.Devices = append(d.Devices, *x) }) },
-		func() error { return assets.all(ctx, t.db, t.org, func(a *inventory.Asset) { d.Assets = append(d.Assets, *a) }) },
-		func() error { return shares.all(ctx, t.db, t.org, func(s *inventory.Share) { d.Shares = append(d.Shares, *s) }) },
+		func() error {
+			return services.all(ctx, t.db, t.org, func(s *inventory.Service) { d.Services = append(d.Services, *s) })
+		},
+		func() error {
+			return accounts.all(ctx, t.db, t.org, func(a *inventory.Account) { d.Accounts = append(d.Accounts, *a) })
+		},
+		func() error {
+			return devices.all(ctx, t.db, t.org, func(x *inventory.Device) { d.Devices = append(d.Devices, *x) })
+		},
+		func() error {
+			return assets.all(ctx, t.db, t.org, func(a *inventory.Asset) { d.Assets = append(d.Assets, *a) })
+		},
+		func() error {
+			return shares.all(ctx, t.db, t.org, func(s *inventory.Share) { d.Shares = append(d.Shares, *s) })
+		},
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
