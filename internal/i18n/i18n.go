@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 )
@@ -33,7 +34,11 @@ func Parse(s string) Locale {
 	return ""
 }
 
-//go:embed ja.json en.json
+// Each language is a folder of JSON files, one per module (core.json,
+// inventory.json, findings.json, …), merged at load; a key defined twice is
+// an error.
+//
+//go:embed catalogue
 var files embed.FS
 
 // Catalogue maps message keys to text per locale.
@@ -45,15 +50,29 @@ type Catalogue struct {
 func Load() (*Catalogue, error) {
 	c := &Catalogue{msgs: map[Locale]map[string]string{}}
 	for _, l := range Locales {
-		b, err := files.ReadFile(string(l) + ".json")
+		dir := "catalogue/" + string(l)
+		entries, err := fs.ReadDir(files, dir)
 		if err != nil {
 			return nil, err
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("catalogue %s: %w", l, err)
+		all := map[string]string{}
+		for _, e := range entries {
+			b, err := files.ReadFile(dir + "/" + e.Name())
+			if err != nil {
+				return nil, err
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return nil, fmt.Errorf("catalogue %s/%s: %w", l, e.Name(), err)
+			}
+			for k, v := range m {
+				if _, dup := all[k]; dup {
+					return nil, fmt.Errorf("catalogue %s: key %q defined twice (%s)", l, k, e.Name())
+				}
+				all[k] = v
+			}
 		}
-		c.msgs[l] = m
+		c.msgs[l] = all
 	}
 	return c, nil
 }
