@@ -45,7 +45,6 @@ func TestInventoryRecords(t *testing.T) {
 			t.Fatalf("got asset %+v (%v), want places and importance 3 back", got, err)
 		}
 		gotAcc, _ := a.Account(ctx, acc.ID)
-		acc.UpdatedAt, gotAcc.UpdatedAt = acc.UpdatedAt, acc.UpdatedAt
 		if gotAcc.LoginID != acc.LoginID || gotAcc.MFA != inventory.MFAOff || gotAcc.PersonID != people[0].ID {
 			t.Fatalf("got account %+v, want it as saved", gotAcc)
 		}
