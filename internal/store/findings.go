@@ -37,7 +37,7 @@ func (f FindingInput) key() string {
 
 // Finding is a stored finding with its life so far.
 type Finding struct {
-	ID             int64
+	ID int64
 	FindingInput
 	Status         string
 	FirstSeenAt    time.Time
