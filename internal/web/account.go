@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"rsc.io/qr"
@@ -10,6 +11,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/store"
 )
 
 type accountPage struct {
@@ -19,6 +21,8 @@ type accountPage struct {
 	RecoveryLeft int
 	MinPassword  int
 	Locales      []i18n.Locale
+	Tokens       []store.APIToken
+	NewToken     string // shown once, right after creation
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
@@ -37,6 +41,44 @@ func (s *Server) fillAccount(w http.ResponseWriter, r *http.Request, p *accountP
 	if p.RecoveryLeft, err = s.DB.RecoveryCodesLeft(r.Context(), st.user.ID); err != nil {
 		s.Logger.Error("recovery codes", "component", "http", "error", err)
 	}
+	if p.Tokens, err = s.DB.APITokens(r.Context(), st.user.ID); err != nil {
+		s.Logger.Error("api tokens", "component", "http", "error", err)
+	}
+}
+
+// createToken issues a personal API token and shows it once.
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r)
+	p := accountPage{base: s.page(r, "account.title", "account"), CurrentID: st.session.ID, MinPassword: auth.MinPasswordLength, Locales: i18n.Locales}
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	token, _ := auth.NewToken()
+	token = "mamori_" + token // recognisable if it leaks into a repository or a log
+	if _, err := s.DB.CreateAPIToken(r.Context(), st.actor(r), st.user.ID, r.PostFormValue("name"), auth.HashToken(token)); err != nil {
+		s.fillAccount(w, r, &p)
+		s.formError(w, r, err, "account", &p, &p.base)
+		return
+	}
+	s.fillAccount(w, r, &p)
+	p.NewToken = token
+	p.Flash = "flash.token_created"
+	s.render(w, r, http.StatusOK, "account", p)
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, problem.ErrNotFound)
+		return
+	}
+	if err := s.DB.RevokeAPIToken(r.Context(), st.actor(r), st.user.ID, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/account", "token_revoked")
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {

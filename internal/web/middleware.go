@@ -116,6 +116,18 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 func (s *Server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := &state{}
+		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			// A script with a personal API token: it acts as its user,
+			// through the same authorisation as the browser.
+			u, _, err := s.DB.UserByAPIToken(r.Context(), auth.HashToken(strings.TrimSpace(tok)))
+			if err != nil {
+				s.fail(w, withState(r, &state{locale: requestLocale(r, "")}), problem.New(problem.Unauthorized, "error.token_invalid"))
+				return
+			}
+			st.session, st.user = &auth.Session{UserID: u.ID, Stage: auth.StageFull, AMR: "token"}, &u
+			next.ServeHTTP(w, withState(r, st))
+			return
+		}
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && !strings.HasPrefix(r.URL.Path, "/static/") {
 			sess, u, err := s.DB.Session(r.Context(), auth.HashToken(c.Value))
 			switch {

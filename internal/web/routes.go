@@ -51,6 +51,8 @@ func (s *Server) routeTable() []route {
 		{"POST /account/totp/confirm", user, "", s.totpConfirm},
 		{"POST /account/totp/disable", user, "", s.totpDisable},
 		{"POST /account/recovery-codes", user, "", s.recoveryCodes},
+		{"POST /account/tokens", user, "", s.createToken},
+		{"POST /account/tokens/{id}/revoke", user, "", s.revokeToken},
 
 		{"GET /o/{org}/{$}", orgScoped, org.ViewDashboard, s.dashboard},
 		{"GET /o/{org}/people", orgScoped, org.ViewProgramme, s.peopleList},

@@ -146,3 +146,16 @@ CREATE TABLE posture_history (
     low      INTEGER NOT NULL,
     PRIMARY KEY (org_id, day)
 );
+
+-- Personal API tokens for scripts (advisors importing for many companies).
+-- Only the hash of a token is stored; it acts with its user's roles.
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users(id),
+    name         TEXT NOT NULL,
+    token_hash   TEXT NOT NULL UNIQUE,
+    created_at   INTEGER NOT NULL,
+    last_used_at INTEGER NOT NULL DEFAULT 0,
+    revoked_at   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
