@@ -1,0 +1,240 @@
+// Command mamori-load is the load benchmark of mamori. It measures the real
+// server from a second process over loopback, the way a browser sees it,
+// and prints a Markdown report for docs/perf.md.
+//
+// It builds the server (or takes -bin), then:
+//
+//   - cold start: starts `mamori serve` on an empty data directory and times
+//     exec to the first 200 from /healthz, five times with fresh directories
+//     (this includes creating and migrating the SQLite database);
+//   - load: starts `mamori demo`, signs in with the one-time link it prints,
+//     and loads /healthz (the floor: routing, middleware and a database ping),
+//     GET /signin (anonymous) and the demo company's dashboard with -c
+//     concurrent keep-alive clients for -d each after -warmup, then once more
+//     in reverse order to show how noisy the machine is;
+//   - idle memory: the resident set of a fresh `serve`, and of the demo server
+//     after the load and 5 s of rest.
+//
+// Every figure is printed next to the target of the issue (dashboard p99
+// ≤ 20 ms at 32 concurrent clients, cold start ≤ 300 ms, idle memory
+// ≤ 60 MB). Timings are a report, never a test assertion: they depend on the
+// machine and on whatever else runs on it.
+//
+// Usage, from anywhere in the module:
+//
+//	go run ./cmd/mamori-load [-bin PATH] [-c 32] [-d 10s] [-warmup 2s]
+//
+// The report goes to stdout, progress to stderr. Linux only for the memory
+// and CPU figures (read from /proc); elsewhere they are left out.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// The targets of the issue.
+const (
+	targetDashboardP99 = 20 * time.Millisecond
+	targetColdStart    = 300 * time.Millisecond
+	targetIdleMB       = 60.0 // megabytes of 10^6 bytes
+)
+
+type options struct {
+	bin     string
+	c       int
+	d       time.Duration
+	warmup  time.Duration
+	cold    int
+	idle    time.Duration
+	args    []string
+	started time.Time
+}
+
+func main() {
+	var o options
+	fs := flag.NewFlagSet("mamori-load", flag.ExitOnError)
+	fs.StringVar(&o.bin, "bin", "", "mamori binary to measure; empty builds ./cmd/mamori into a temporary directory")
+	fs.IntVar(&o.c, "c", 32, "concurrent clients")
+	fs.DurationVar(&o.d, "d", 10*time.Second, "measured duration per target and pass")
+	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured load before each measurement")
+	fs.IntVar(&o.cold, "cold", 5, "cold starts to time")
+	fs.DurationVar(&o.idle, "idle", 5*time.Second, "rest after the load before reading the resident set")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: go run ./cmd/mamori-load [-bin PATH] [-c 32] [-d 10s] [-warmup 2s]")
+		fs.PrintDefaults()
+	}
+	fs.Parse(os.Args[1:])
+	if fs.NArg() > 0 || o.c < 1 || o.d <= 0 || o.warmup < 0 || o.cold < 1 || o.idle < 0 {
+		fs.Usage()
+		os.Exit(2)
+	}
+	o.args = os.Args[1:]
+	o.started = time.Now()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first Ctrl-C the cleanup runs; a second one ends at once.
+	go func() { <-ctx.Done(); stop() }()
+	// A bound on the whole run, generous: building alone can take minutes on
+	// a cold cache.
+	budget := 10*time.Minute + time.Duration(o.cold)*40*time.Second + 2*time.Minute +
+		6*(o.warmup+o.d+30*time.Second) + o.idle
+	ctx, cancel := context.WithTimeout(ctx, budget)
+	rep, err := run(ctx, o)
+	cancel()
+	switch {
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(os.Stderr, "mamori-load: interrupted")
+		os.Exit(1)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "mamori-load:", err)
+		os.Exit(1)
+	}
+	// Only now, with the servers stopped and the files removed: a closed
+	// stdout (| head) ends this program at the first write.
+	rep.write(os.Stdout)
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "mamori-load: "+format+"\n", args...)
+}
+
+// run does the whole benchmark; every process it starts and the temporary
+// directory are gone when it returns, whatever happened.
+func run(ctx context.Context, o options) (*report, error) {
+	tmp, err := os.MkdirTemp("", "mamori-load-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	procs := &registry{}
+	defer procs.stopAll()
+
+	rep := report{opts: o, env: describeMachine()}
+	if o.bin == "" {
+		root, err := moduleRoot()
+		if err != nil {
+			return nil, err
+		}
+		o.bin = filepath.Join(tmp, "mamori")
+		logf("building ./cmd/mamori in %s", root)
+		if err := buildServer(ctx, root, o.bin); err != nil {
+			return nil, err
+		}
+		rep.built = true
+	}
+	rep.env.serverGo = binaryGoVersion(o.bin)
+
+	// Cold start on empty data directories.
+	for i := range o.cold {
+		cs, err := coldStart(ctx, procs, o.bin, filepath.Join(tmp, fmt.Sprintf("cold-%d", i)))
+		if err != nil {
+			return nil, fmt.Errorf("cold start %d: %w", i+1, err)
+		}
+		logf("cold start %d: %s (server says %d ms), RSS %.1f MB", i+1, ms(cs.wall), cs.selfMS, cs.rssMB)
+		rep.cold = append(rep.cold, cs)
+	}
+
+	// The demo company, signed in as its owner.
+	logf("starting the demo company")
+	d, err := startDemo(ctx, procs, o.bin, filepath.Join(tmp, "demo"))
+	if err != nil {
+		return nil, err
+	}
+	rep.demoSeed = d.ready
+	if m, err := readMemory(d.proc.pid()); err == nil {
+		rep.memBeforeLoad = &m
+	}
+
+	lt := newLoadTransport(o.c)
+	defer lt.CloseIdleConnections()
+	targets := []target{
+		{name: "healthz (floor)", path: "/healthz"},
+		{name: "sign-in page", path: "/signin"},
+		{name: "dashboard", path: d.dashPath, cookie: d.cookie},
+	}
+	order := []int{0, 1, 2, 2, 1, 0}
+	for n, i := range order {
+		t := targets[i]
+		pass := 1 + n/len(targets)
+		logf("pass %d: %s %s, %d clients, %s after %s warm-up", pass, t.name, t.path, o.c, o.d, o.warmup)
+		r, err := measure(ctx, lt, d.base, t, o.c, o.warmup, o.d, d.proc.pid())
+		if err != nil {
+			return nil, err
+		}
+		r.pass = pass
+		logf("  %d requests, %d errors, %.0f req/s, p50 %s p99 %s", r.count, r.errors, r.rps, ms(r.p50), ms(r.p99))
+		rep.load = append(rep.load, r)
+	}
+	lt.CloseIdleConnections()
+
+	logf("resting %s before reading the resident set", o.idle)
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-time.After(o.idle):
+	}
+	if m, err := readMemory(d.proc.pid()); err == nil {
+		rep.memAfterLoad = &m
+	}
+	rep.finished = time.Now()
+	return &rep, nil
+}
+
+// moduleRoot walks up from the working directory to the go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory: run from the module, or pass -bin")
+		}
+		dir = parent
+	}
+}
+
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+}
+
+func median[T time.Duration | float64](xs []T) T {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "meets"
+	}
+	return "**misses**"
+}
+
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
