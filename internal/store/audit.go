@@ -15,18 +15,22 @@ import (
 // function in this package that updates or deletes audit rows, and the
 // database refuses both (triggers in the first migration).
 func (t *Tx) Record(ctx context.Context, ev audit.Event) error {
-	if t.db.engine == Postgres {
-		// One chain: appends from several app servers take turns.
-		if _, err := t.exec(ctx, "SELECT pg_advisory_xact_lock(7261002)"); err != nil {
-			return fmt.Errorf("audit lock: %w", err)
+	if !t.headKnown {
+		if t.db.engine == Postgres {
+			// One chain: appends from several app servers take turns; the
+			// lock is held until this transaction ends.
+			if _, err := t.exec(ctx, "SELECT pg_advisory_xact_lock(7261002)"); err != nil {
+				return fmt.Errorf("audit lock: %w", err)
+			}
 		}
+		t.headSeq, t.headHash = 0, audit.GenesisHash
+		err := t.queryRow(ctx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&t.headSeq, &t.headHash)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("audit head: %w", err)
+		}
+		t.headKnown = true
 	}
-	seq, prev := int64(0), audit.GenesisHash
-	err := t.queryRow(ctx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&seq, &prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("audit head: %w", err)
-	}
-	e, err := audit.NewEntry(seq+1, t.db.Now(), t.actor, ev, prev)
+	e, err := audit.NewEntry(t.headSeq+1, t.db.Now(), t.actor, ev, t.headHash)
 	if err != nil {
 		return err
 	}
@@ -36,6 +40,7 @@ func (t *Tx) Record(ctx context.Context, ev audit.Event) error {
 	if err != nil {
 		return fmt.Errorf("audit append: %w", err)
 	}
+	t.headSeq, t.headHash = e.Seq, e.Hash
 	t.events++
 	return nil
 }

@@ -161,3 +161,17 @@ func (tx *Tx) addMember(ctx context.Context, orgID, userID int64, role org.Role)
 	}
 	return tx.Record(ctx, audit.Event{OrgID: orgID, Action: "member.add", Target: fmt.Sprintf("user:%d", userID), After: map[string]any{"role": role}})
 }
+
+// OrgForUser resolves an organisation by slug together with the user's role
+// in it, in one query: this runs on every organisation page. A user who is
+// not a member gets not-found, exactly as for a missing organisation.
+func (db *DB) OrgForUser(ctx context.Context, slug string, userID int64) (org.Org, org.Role, error) {
+	var o org.Org
+	var req int
+	var created int64
+	var role org.Role
+	err := db.queryRow(ctx, "SELECT o.id, o.slug, o.name, o.require_totp, o.created_at, m.role FROM orgs o JOIN memberships m ON m.org_id = o.id AND m.user_id = ? WHERE o.slug = ?", userID, slug).
+		Scan(&o.ID, &o.Slug, &o.Name, &req, &created, &role)
+	o.RequireTOTP, o.CreatedAt = req != 0, fromMicros(created)
+	return o, role, notFound(err)
+}

@@ -99,17 +99,11 @@ func (t Tenant) Departments(ctx context.Context) ([]string, error) {
 // AddPeople adds people in one transaction: all or none.
 func (t Tenant) AddPeople(ctx context.Context, actor audit.Actor, people []inventory.Person) error {
 	return t.change(ctx, actor, func(tx *Tx) error {
-		now := micros(tx.db.Now())
-		for i, p := range people {
-			if err := p.Validate(); err != nil {
-				return fmt.Errorf("person %d: %w", i+1, err)
-			}
-			id, err := tx.insert(ctx, "INSERT INTO people (org_id, name, kana, email, department, employment_type, join_date, leave_date, manager_email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				t.org, p.Name, p.Kana, NormaliseEmail(p.Email), p.Department, p.EmploymentType, p.JoinDate, p.LeaveDate, NormaliseEmail(p.ManagerEmail), now, now)
-			if err != nil {
-				return fmt.Errorf("insert person: %w", err)
-			}
-			if err := t.record(ctx, tx, audit.Event{Action: "person.create", Target: fmt.Sprintf("person:%d", id), After: personAudit(p)}); err != nil {
+		for i := range people {
+			if err := t.insertPerson(ctx, tx, &people[i]); err != nil {
+				if len(people) > 1 {
+					return fmt.Errorf("person %d: %w", i+1, err)
+				}
 				return err
 			}
 		}
@@ -117,21 +111,44 @@ func (t Tenant) AddPeople(ctx context.Context, actor audit.Actor, people []inven
 	})
 }
 
-// UpdatePerson changes a person and records before and after.
-func (t Tenant) UpdatePerson(ctx context.Context, actor audit.Actor, p inventory.Person) error {
+func (t Tenant) insertPerson(ctx context.Context, tx *Tx, p *inventory.Person) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return t.change(ctx, actor, func(tx *Tx) error {
-		before, err := scanPerson(tx.queryRow(ctx, "SELECT "+personColumns+" FROM people WHERE org_id = ? AND id = ?", t.org, p.ID))
-		if err != nil {
-			return notFound(err)
-		}
-		_, err = tx.exec(ctx, "UPDATE people SET name = ?, kana = ?, email = ?, department = ?, employment_type = ?, join_date = ?, leave_date = ?, manager_email = ?, updated_at = ? WHERE org_id = ? AND id = ?",
-			p.Name, p.Kana, NormaliseEmail(p.Email), p.Department, p.EmploymentType, p.JoinDate, p.LeaveDate, NormaliseEmail(p.ManagerEmail), micros(tx.db.Now()), t.org, p.ID)
-		if err != nil {
-			return err
-		}
-		return t.record(ctx, tx, audit.Event{Action: "person.update", Target: fmt.Sprintf("person:%d", p.ID), Before: personAudit(before), After: personAudit(p)})
-	})
+	now := micros(tx.db.Now())
+	id, err := tx.insert(ctx, "INSERT INTO people (org_id, name, kana, email, department, employment_type, join_date, leave_date, manager_email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		t.org, p.Name, p.Kana, NormaliseEmail(p.Email), p.Department, p.EmploymentType, p.JoinDate, p.LeaveDate, NormaliseEmail(p.ManagerEmail), now, now)
+	if err != nil {
+		return fmt.Errorf("insert person: %w", err)
+	}
+	p.ID, p.OrgID = id, t.org
+	return t.record(ctx, tx, audit.Event{Action: "person.create", Target: fmt.Sprintf("person:%d", id), After: personAudit(*p)})
+}
+
+// UpdatePerson changes a person and records before and after.
+func (t Tenant) UpdatePerson(ctx context.Context, actor audit.Actor, p inventory.Person) error {
+	return t.change(ctx, actor, func(tx *Tx) error { return t.updatePerson(ctx, tx, &p) })
+}
+
+func (t Tenant) updatePerson(ctx context.Context, tx *Tx, p *inventory.Person) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	before, err := scanPerson(tx.queryRow(ctx, "SELECT "+personColumns+" FROM people WHERE org_id = ? AND id = ?", t.org, p.ID))
+	if err != nil {
+		return notFound(err)
+	}
+	p.Email, p.ManagerEmail = NormaliseEmail(p.Email), NormaliseEmail(p.ManagerEmail)
+	b, a := personAudit(before), personAudit(*p)
+	if sameValues(b, a) {
+		tx.unchanged++
+		return nil
+	}
+	_, err = tx.exec(ctx, "UPDATE people SET name = ?, kana = ?, email = ?, department = ?, employment_type = ?, join_date = ?, leave_date = ?, manager_email = ?, updated_at = ? WHERE org_id = ? AND id = ?",
+		p.Name, p.Kana, p.Email, p.Department, p.EmploymentType, p.JoinDate, p.LeaveDate, p.ManagerEmail, micros(tx.db.Now()), t.org, p.ID)
+	if err != nil {
+		return err
+	}
+	p.OrgID = t.org
+	return t.record(ctx, tx, audit.Event{Action: "person.update", Target: fmt.Sprintf("person:%d", p.ID), Before: b, After: a})
 }

@@ -184,6 +184,11 @@ type Tx struct {
 	// unchanged counts writes that found nothing to change; a transaction
 	// made only of those commits nothing and is not an error.
 	unchanged int
+	// The chain's head as this transaction last wrote it: the writer (or
+	// the PostgreSQL advisory lock) keeps it ours until commit.
+	headKnown bool
+	headSeq   int64
+	headHash  string
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {

@@ -24,23 +24,30 @@ func (s Summary) NeedsAttention(o org.Org) bool {
 	return s.PrivilegedNoTOTP > 0 || (o.RequireTOTP && s.MembersNoTOTP > 0) || s.People == 0
 }
 
-// Summary computes the organisation's summary.
+// Summary computes the organisation's summary in one statement.
 func (t Tenant) Summary(ctx context.Context) (Summary, error) {
 	var s Summary
-	err := t.db.queryRow(ctx, "SELECT COALESCE(SUM(CASE WHEN leave_date = '' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN leave_date <> '' THEN 1 ELSE 0 END), 0) FROM people WHERE org_id = ?", t.org).Scan(&s.People, &s.Left)
-	if err != nil {
-		return s, err
-	}
-	err = t.db.queryRow(ctx, `SELECT count(*),
-		COALESCE(SUM(CASE WHEN u.totp_enabled_at = 0 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN u.totp_enabled_at = 0 AND m.role IN ('owner', 'advisor', 'keeper') THEN 1 ELSE 0 END), 0)
-		FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND u.disabled = 0`, t.org).Scan(&s.Members, &s.MembersNoTOTP, &s.PrivilegedNoTOTP)
-	if err != nil {
-		return s, err
-	}
 	var last int64
 	weekAgo := micros(t.db.Now().Add(-7 * 24 * time.Hour))
-	err = t.db.queryRow(ctx, "SELECT COALESCE(MAX(at), 0), COALESCE(SUM(CASE WHEN at >= ? THEN 1 ELSE 0 END), 0) FROM audit_log WHERE org_id = ?", weekAgo, t.org).Scan(&last, &s.ChangesLastWeek)
+	err := t.db.queryRow(ctx, `SELECT
+		(SELECT count(*) FROM people WHERE org_id = ? AND leave_date = ''),
+		(SELECT count(*) FROM people WHERE org_id = ? AND leave_date <> ''),
+		(SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND u.disabled = 0),
+		(SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND u.disabled = 0 AND u.totp_enabled_at = 0),
+		(SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND u.disabled = 0 AND u.totp_enabled_at = 0 AND m.role IN ('owner', 'advisor', 'keeper')),
+		(SELECT COALESCE(MAX(at), 0) FROM audit_log WHERE org_id = ?),
+		(SELECT count(*) FROM audit_log WHERE org_id = ? AND at >= ?)`,
+		t.org, t.org, t.org, t.org, t.org, t.org, t.org, weekAgo).
+		Scan(&s.People, &s.Left, &s.Members, &s.MembersNoTOTP, &s.PrivilegedNoTOTP, &last, &s.ChangesLastWeek)
 	s.LastChange = fromMicros(last)
 	return s, err
+}
+
+// Version identifies the state of the whole install: the sequence number
+// of the newest audit entry. Every change appends one, so a cache keyed on
+// it is never stale, even with several app servers on one database.
+func (db *DB) Version(ctx context.Context) (int64, error) {
+	var v int64
+	err := db.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_log").Scan(&v)
+	return v, err
 }

@@ -2,6 +2,8 @@
 -- information assets, shares) and the findings with their history.
 ALTER TABLE people ADD COLUMN manager_email TEXT NOT NULL DEFAULT '';
 CREATE INDEX people_org_email ON people(org_id, email);
+CREATE INDEX audit_log_org_at ON audit_log(org_id, at);
+CREATE INDEX people_org_leave ON people(org_id, leave_date);
 
 CREATE TABLE services (
     id               INTEGER PRIMARY KEY,
