@@ -53,6 +53,7 @@ func commands() []command {
 		{"org list", "cli.org_list.usage", cmdOrgList},
 		{"backup", "cli.backup.usage", cmdBackup},
 		{"restore", "cli.restore.usage", cmdRestore},
+		{"findings", "cli.findings.usage", cmdFindings},
 		{"audit verify", "cli.audit_verify.usage", cmdAuditVerify},
 		{"version", "cli.version.usage", cmdVersion},
 		{"help", "cli.help.usage", nil},

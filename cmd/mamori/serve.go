@@ -18,6 +18,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/demo"
 	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -162,7 +163,8 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 		return err
 	}
 
-	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version})
+	runner := posture.NewRunner(db, log, nil, 2*time.Second)
+	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version, Posture: runner})
 	if err != nil {
 		return err
 	}
@@ -178,11 +180,8 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		pruneLoop(ctx, db, log)
-	}()
+	wg.Go(func() { pruneLoop(ctx, db, log) })
+	wg.Go(func() { runner.Run(ctx) })
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("listening", "component", "server", "url", base, "engine", db.Engine(), "startup_ms", time.Since(started).Milliseconds())

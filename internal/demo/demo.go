@@ -1,7 +1,10 @@
 // Package demo creates the fictional demo company 株式会社さくら精機, a
 // 30-person manufacturer in 大田区, with users for its owner, keeper and a
 // few employees, and an IT advisor who also serves two smaller client
-// companies. Every name, address and domain is invented (.example).
+// companies. さくら精機 and one of the clients come with a lived-in
+// inventory — services, accounts, devices, information assets and shares —
+// that has the gaps the seed articles describe, so that a newcomer sees real
+// findings at once. Every name, address and domain is invented (.example).
 package demo
 
 import (
@@ -38,8 +41,9 @@ var actor = audit.Actor{Label: "demo"}
 // It refuses (returns an error) if any user already exists. Every user gets
 // a fresh random password; Seed returns those of the main company's owner
 // and keeper and of the advisor. Two people of the main company left at the
-// end of a month before now. Seed is not one transaction: after a failure,
-// start again from an empty store.
+// end of a month before now; the inventory's dates are relative to now too.
+// Seed is not one transaction: after a failure, start again from an empty
+// store.
 func Seed(ctx context.Context, db *store.DB, now time.Time) (Result, error) {
 	n, err := db.CountUsers(ctx)
 	if err != nil {
@@ -73,9 +77,9 @@ func Seed(ctx context.Context, db *store.DB, now time.Time) (Result, error) {
 	return res, nil
 }
 
-// seedCompany creates c with its owner, its people and its other users, and
-// returns the organisation and the credentials by role (the first user of
-// each role).
+// seedCompany creates c with its owner, its people, its inventory and its
+// other users, and returns the organisation and the credentials by role
+// (the first user of each role).
 func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (int64, map[org.Role]Credential, error) {
 	creds := map[org.Role]Credential{}
 	ids := map[string]int64{} // users by e-mail local part
@@ -117,6 +121,11 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 	}
 	if err := db.Tenant(orgID).AddPeople(ctx, actor, people); err != nil {
 		return 0, nil, err
+	}
+	if c.stock != nil {
+		if err := seedInventory(ctx, db.Tenant(orgID), c, now); err != nil {
+			return 0, nil, err
+		}
 	}
 	for _, p := range c.people {
 		if p.role != "" && ids[p.local] != ownerID {

@@ -36,7 +36,9 @@ func TestSeed(t *testing.T) {
 			main := checkOrg(t, db, res.OrgSlug, "株式会社さくら精機", 30, false)
 			checkPeople(t, db, main)
 			checkOrg(t, db, "midori-kaikei", "有限会社みどり会計事務所", 8, false)
-			checkOrg(t, db, "aoba-koumuten", "株式会社あおば工務店", 12, true)
+			aoba := checkOrg(t, db, "aoba-koumuten", "株式会社あおば工務店", 12, true)
+			checkInventory(t, db, main, counts{services: 10, accounts: 40, devices: 15, assets: 8, shares: 10})
+			checkInventory(t, db, aoba, counts{services: 1, accounts: 5, devices: 3, assets: 2, shares: 2})
 
 			roles := map[org.Role]int64{}
 			for _, c := range []Credential{res.Owner, res.Keeper, res.Advisor} {
@@ -138,6 +140,88 @@ func checkPeople(t *testing.T, db *store.DB, o org.Org) {
 	}
 	if kinds[inventory.FullTime] < 15 || kinds[inventory.Contractor] != 1 || kinds[inventory.Counsel] != 1 {
 		t.Errorf("employment types: %v", kinds)
+	}
+}
+
+// counts are the least numbers of records of each kind.
+type counts struct{ services, accounts, devices, assets, shares int }
+
+// checkInventory checks that an organisation's inventory has at least want
+// records of each kind, that the people who left still have active
+// accounts in two services or more (the demo's headline finding), and that
+// every reference points at a record of the same organisation.
+func checkInventory(t *testing.T, db *store.DB, o org.Org, want counts) {
+	t.Helper()
+	d, err := db.Tenant(o.ID).Inventory(context.Background())
+	if err != nil {
+		t.Fatalf("%s inventory: %v", o.Slug, err)
+	}
+	got := counts{len(d.Services), len(d.Accounts), len(d.Devices), len(d.Assets), len(d.Shares)}
+	if got.services < want.services || got.accounts < want.accounts || got.devices < want.devices || got.assets < want.assets || got.shares < want.shares {
+		t.Errorf("%s inventory: got %+v, want at least %+v", o.Slug, got, want)
+	}
+	ids := func(n int, id func(int) int64) map[int64]bool {
+		m := map[int64]bool{}
+		for i := range n {
+			m[id(i)] = true
+		}
+		return m
+	}
+	people := ids(len(d.People), func(i int) int64 { return d.People[i].ID })
+	services := ids(len(d.Services), func(i int) int64 { return d.Services[i].ID })
+	devices := ids(len(d.Devices), func(i int) int64 { return d.Devices[i].ID })
+	assets := ids(len(d.Assets), func(i int) int64 { return d.Assets[i].ID })
+	active := map[int64]map[int64]bool{} // person → services with an active account
+	for _, a := range d.Accounts {
+		if !services[a.ServiceID] || (a.PersonID != 0 && !people[a.PersonID]) {
+			t.Errorf("%s account %s: service %d, person %d", o.Slug, a.LoginID, a.ServiceID, a.PersonID)
+		}
+		if a.Status == inventory.Active {
+			if active[a.PersonID] == nil {
+				active[a.PersonID] = map[int64]bool{}
+			}
+			active[a.PersonID][a.ServiceID] = true
+		}
+	}
+	left := 0
+	for _, p := range d.People {
+		if !p.Active(today) {
+			left++
+			if len(active[p.ID]) < 2 {
+				t.Errorf("%s: %s left and has active accounts in %d services, want 2 or more", o.Slug, p.Name, len(active[p.ID]))
+			}
+		}
+	}
+	if left == 0 {
+		t.Errorf("%s: nobody left", o.Slug)
+	}
+	for _, dv := range d.Devices {
+		if dv.PersonID != 0 && !people[dv.PersonID] {
+			t.Errorf("%s device %s: person %d", o.Slug, dv.Name, dv.PersonID)
+		}
+	}
+	places := 0
+	for _, a := range d.Assets {
+		for _, id := range a.ServiceIDs {
+			places++
+			if !services[id] {
+				t.Errorf("%s asset %s: service %d", o.Slug, a.Name, id)
+			}
+		}
+		for _, id := range a.DeviceIDs {
+			places++
+			if !devices[id] {
+				t.Errorf("%s asset %s: device %d", o.Slug, a.Name, id)
+			}
+		}
+	}
+	if places < len(d.Assets) {
+		t.Errorf("%s: %d places for %d assets", o.Slug, places, len(d.Assets))
+	}
+	for _, sh := range d.Shares {
+		if !services[sh.ServiceID] || (sh.AssetID != 0 && !assets[sh.AssetID]) {
+			t.Errorf("%s share %s: service %d, asset %d", o.Slug, sh.Path, sh.ServiceID, sh.AssetID)
+		}
 	}
 }
 

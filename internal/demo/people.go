@@ -11,6 +11,7 @@ type company struct {
 	domain      string // e-mail domain, always under .example
 	requireTOTP bool
 	people      []person
+	stock       *stock // services, accounts, devices, assets and shares; nil for none
 }
 
 // person is one line of a company's staff list. Every name is invented.
@@ -36,7 +37,7 @@ const (
 
 // sakura is the main demo company: a precision-parts maker in 大田区.
 var sakura = company{
-	slug: "sakura-seiki", name: "株式会社さくら精機", domain: "sakura-seiki.example",
+	slug: "sakura-seiki", name: "株式会社さくら精機", domain: "sakura-seiki.example", stock: &sakuraStock,
 	people: []person{
 		{"佐藤 健一", "サトウ ケンイチ", "k.sato", "経営", exe, "1998-04-01", 0, org.Owner}, // 代表取締役
 		{"佐藤 由美子", "サトウ ユミコ", "y.sato", "経営", exe, "2003-06-20", 0, ""},        // 専務取締役
@@ -88,7 +89,7 @@ var midori = company{
 
 // aoba is a builder, a client of the IT advisor that requires a second factor.
 var aoba = company{
-	slug: "aoba-koumuten", name: "株式会社あおば工務店", domain: "aoba-koumuten.example", requireTOTP: true,
+	slug: "aoba-koumuten", name: "株式会社あおば工務店", domain: "aoba-koumuten.example", requireTOTP: true, stock: &aobaStock,
 	people: []person{
 		{"青木 大輔", "アオキ ダイスケ", "d.aoki", "経営", exe, "2002-04-01", 0, org.Owner},
 		{"青木 美穂", "アオキ ミホ", "m.aoki", "経営", exe, "2002-04-01", 0, ""},

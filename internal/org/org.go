@@ -54,11 +54,12 @@ const (
 	ViewAudit      Permission = "view_audit"      // read and export the audit trail
 	ManageMembers  Permission = "manage_members"  // invite, change roles, disable
 	ManageSettings Permission = "manage_settings" // name, mandatory second factor
+	AcceptRisk     Permission = "accept_risk"     // accept a finding as a risk until a date
 )
 
 var grants = map[Role][]Permission{
-	Owner:   {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers, ManageSettings},
-	Advisor: {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers},
+	Owner:   {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers, ManageSettings, AcceptRisk},
+	Advisor: {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers, AcceptRisk},
 	Keeper:  {ViewDashboard, ViewProgramme, EditProgramme},
 	Auditor: {ViewDashboard, ViewProgramme, ViewAudit},
 	Member:  {ViewDashboard},

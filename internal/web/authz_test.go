@@ -21,6 +21,14 @@ func fill(pattern, slug string, id int64) (method, path string) {
 
 // idFor picks, for a route, an identifier of the right kind in org o.
 func (w *world) idFor(pattern string, inA bool) int64 {
+	for kind, segment := range map[string]string{"service": "/services/", "account": "/accounts/", "device": "/devices/", "asset": "/assets/", "share": "/shares/"} {
+		if strings.Contains(pattern, segment+"{id}") {
+			if inA {
+				return w.inv[kind][0]
+			}
+			return w.inv[kind][1]
+		}
+	}
 	switch {
 	case strings.Contains(pattern, "/members/"):
 		if inA {

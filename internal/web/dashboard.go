@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
@@ -70,6 +71,8 @@ type checkItem struct {
 
 type dashboardPage struct {
 	base
+	Score     posture.Score
+	Lines     []deductionView
 	Summary   store.Summary
 	Checklist []checkItem
 	AuditRows []auditRow
@@ -78,28 +81,29 @@ type dashboardPage struct {
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	st := stateOf(r)
-	sum, err := st.tenant.Summary(r.Context())
+	d, err := s.dash.get(r.Context(), s.DB, st.tenant, s.Now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: sum,
+	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary,
 		Modules: []string{"inventory", "findings", "assessments", "routines", "incidents"}}
 	if st.can(org.EditProgramme) || st.can(org.ManageSettings) {
 		p.Checklist = []checkItem{
 			{Key: "check.own_totp", Done: st.user.HasTOTP(), Link: "/account/totp"},
-			{Key: "check.people", Done: sum.People > 0, Link: p.OrgURL("/people")},
-			{Key: "check.members_totp", Done: sum.MembersNoTOTP == 0, Link: p.OrgURL("/members")},
+			{Key: "check.people", Done: d.summary.People > 0, Link: p.OrgURL("/people")},
+			{Key: "check.members_totp", Done: d.summary.MembersNoTOTP == 0, Link: p.OrgURL("/members")},
 			{Key: "check.require_totp", Done: st.org.RequireTOTP, Link: p.OrgURL("/settings")},
 		}
 	}
-	if st.can(org.ViewAudit) {
-		recent, err := st.tenant.Audit(r.Context(), store.AuditFilter{Limit: 8})
-		if err != nil {
-			s.fail(w, r, err)
-			return
+	if st.can(org.ViewProgramme) {
+		p.Score = posture.ScoreOf(d.open)
+		for _, x := range p.Score.Top(3) {
+			p.Lines = append(p.Lines, deductionView{Deduction: x, Check: p.checkView(x.CheckID)})
 		}
-		p.AuditRows = p.auditRows(recent)
+	}
+	if st.can(org.ViewAudit) {
+		p.AuditRows = p.auditRows(d.recent)
 	}
 	s.render(w, r, http.StatusOK, "dashboard", p)
 }

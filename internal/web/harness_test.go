@@ -39,6 +39,7 @@ type world struct {
 	users            map[org.Role]auth.User // members of org A, by role
 	userB            auth.User              // owner of org B
 	personA, personB inventory.Person
+	inv              map[string][2]int64 // one record of each inventory kind ("service"…): its id in A and in B
 	seq              int
 }
 
@@ -121,7 +122,43 @@ func newWorld(t *testing.T, engine store.Engine) *world {
 	pa, _, _ := db.Tenant(w.orgA.ID).People(ctx, store.PeopleQuery{})
 	pb, _, _ := db.Tenant(w.orgB.ID).People(ctx, store.PeopleQuery{})
 	w.personA, w.personB = pa[0], pb[0]
+	w.inv = map[string][2]int64{}
+	for i, o := range []struct {
+		org    org.Org
+		person int64
+		tag    string // in every name, so a leak across organisations shows
+	}{{w.orgA, w.personA.ID, "アルファ"}, {w.orgB, w.personB.ID, "極秘部"}} {
+		w.addInventory(i, o.org, o.person, o.tag)
+	}
 	return w
+}
+
+// addInventory gives organisation o one record of each inventory kind and
+// remembers their ids at index i of w.inv.
+func (w *world) addInventory(i int, o org.Org, person int64, tag string) {
+	w.t.Helper()
+	ctx, t, sys := context.Background(), w.db.Tenant(o.ID), audit.Actor{Label: "test"}
+	svc := inventory.Service{Name: tag + "ストレージ", Category: inventory.Cloud, MFA: inventory.MFAAvailable, InternetFacing: true}
+	dev := inventory.Device{Name: tag + "PC-01", Kind: inventory.PC, PersonID: person, Ownership: inventory.CompanyIssued, Network: inventory.Internal}
+	check := func(err error) {
+		if err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	check(t.SaveService(ctx, sys, &svc))
+	check(t.SaveDevice(ctx, sys, &dev))
+	acct := inventory.Account{ServiceID: svc.ID, PersonID: person, LoginID: "user@" + tag + ".example", Kind: inventory.Personal,
+		Privilege: inventory.Admin, MFA: inventory.MFAOff, Status: inventory.Active}
+	check(t.SaveAccount(ctx, sys, &acct))
+	asset := inventory.Asset{Name: tag + "の顧客名簿", PersonalInfo: true, Confidentiality: 3, ServiceIDs: []int64{svc.ID}, DeviceIDs: []int64{dev.ID}, PaperLocations: []string{tag + "キャビネット"}}
+	check(t.SaveAsset(ctx, sys, &asset))
+	share := inventory.Share{ServiceID: svc.ID, Path: "/" + tag + "/顧客", Scope: inventory.AnyoneWithLink, Permission: inventory.ShareView, AssetID: asset.ID}
+	check(t.SaveShare(ctx, sys, &share))
+	for kind, id := range map[string]int64{"service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID} {
+		ids := w.inv[kind]
+		ids[i] = id
+		w.inv[kind] = ids
+	}
 }
 
 // client is a browser stand-in: it keeps cookies itself (the session

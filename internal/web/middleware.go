@@ -189,12 +189,7 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 func (s *Server) orgScope(perm org.Permission, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := stateOf(r)
-		o, err := s.DB.OrgBySlug(r.Context(), r.PathValue("org"))
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		role, err := s.DB.Membership(r.Context(), o.ID, st.user.ID)
+		o, role, err := s.DB.OrgForUser(r.Context(), r.PathValue("org"), st.user.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return

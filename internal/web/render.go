@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/i18n"
@@ -76,8 +77,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Boosted") != "true" {
 		block = "content"
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, block, data); err != nil {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.ExecuteTemplate(buf, block, data); err != nil {
 		s.Logger.Error("render", "component", "http", "page", name, "error", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -87,6 +90,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
+
+// bufPool reuses render buffers: a page is rendered whole before any byte
+// is sent, so that a template error can still become an error page.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 var statusOf = map[problem.Code]int{
 	problem.Invalid:      http.StatusBadRequest,

@@ -18,6 +18,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -36,6 +37,9 @@ type Deps struct {
 	Version   string
 	// MaxFormBytes bounds a request body; larger posts get 413.
 	MaxFormBytes int64
+	// Posture re-evaluates an organisation after its inventory changes;
+	// nil in tests that evaluate explicitly.
+	Posture *posture.Runner
 }
 
 // Server holds what every handler shares. It is immutable after NewServer.
@@ -45,6 +49,7 @@ type Server struct {
 	static    map[string]staticFile // by hashed name
 	staticURL map[string]string     // logical name → hashed URL
 	routes    []route
+	dash      *dashCache
 }
 
 type staticFile struct {
@@ -64,7 +69,7 @@ func NewServer(d Deps) (*Server, error) {
 	if d.MaxFormBytes == 0 {
 		d.MaxFormBytes = 1 << 20
 	}
-	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}}
+	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}
@@ -107,6 +112,7 @@ func (s *Server) loadTemplates() error {
 		"date":     func(t time.Time) string { return fmtDate(t) },
 		"datetime": func(t time.Time) string { return fmtDateTime(t) },
 		"add":      func(a, b int) int { return a + b },
+		"sevclass": func(sev any) string { return fmt.Sprintf("sev-%v", sev) },
 	}
 	pages, err := fs.Glob(assets, "templates/pages/*.html")
 	if err != nil {

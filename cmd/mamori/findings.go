@@ -1,0 +1,70 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/findings"
+	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/posture"
+	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/store"
+)
+
+// cmdFindings evaluates an organisation and lists its findings, as a table
+// or as the same JSON the API serves.
+func cmdFindings(e *env, args []string) error {
+	var slug, status string
+	var asJSON, evaluate bool
+	return withStore(e, "findings", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&slug, "org", "", e.cat.T(e.locale, "cli.flag.org"))
+		fs.StringVar(&status, "status", "", e.cat.T(e.locale, "cli.flag.status"))
+		fs.BoolVar(&asJSON, "json", false, e.cat.T(e.locale, "cli.flag.json"))
+		fs.BoolVar(&evaluate, "evaluate", true, e.cat.T(e.locale, "cli.flag.evaluate"))
+	}, func(cfg config, db *store.DB) error {
+		if slug == "" {
+			return usageError{e.cat.T(e.locale, "cli.need_flags", "--org")}
+		}
+		o, err := db.OrgBySlug(e.ctx, slug)
+		if err != nil {
+			return problem.New(problem.NotFound, "cli.org_not_found", slug)
+		}
+		t := db.Tenant(o.ID)
+		if evaluate {
+			if _, err := posture.Evaluate(e.ctx, t, audit.CLI(), time.Now()); err != nil {
+				return err
+			}
+		}
+		rep, err := posture.BuildReport(e.ctx, t, slug, status)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			enc := json.NewEncoder(e.stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rep)
+		}
+		e.say("cli.findings.score", rep.Score, len(rep.Findings))
+		for _, f := range rep.Findings {
+			title := f.Title.EN
+			if e.locale == i18n.Japanese {
+				title = f.Title.JA
+			}
+			sev := findings.Severity(0)
+			for s := findings.Low; s <= findings.Critical; s++ {
+				if s.String() == f.Severity {
+					sev = s
+				}
+			}
+			label := sev.Label().EN
+			if e.locale == i18n.Japanese {
+				label = sev.Label().JA
+			}
+			fmt.Fprintf(e.stdout, "%6d  %-8s %-9s %s:%d  %s\n", f.ID, label, f.Status, f.Subject.Kind, f.Subject.ID, title)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,105 @@
+package posture_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/demo"
+	"github.com/mamori-sec/mamori/internal/findings"
+	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/posture"
+	"github.com/mamori-sec/mamori/internal/store"
+	"github.com/mamori-sec/mamori/internal/store/storetest"
+)
+
+func TestScoreOf(t *testing.T) {
+	tests := []struct {
+		name string
+		open []store.FindingCount
+		want int
+	}{
+		{"nothing open", nil, 100},
+		{"one critical", []store.FindingCount{{CheckID: "a", Severity: 4, Open: 1}}, 80},
+		{"five criticals of one check", []store.FindingCount{{CheckID: "a", Severity: 4, Open: 5}}, 76},
+		{"capped at twice the weight", []store.FindingCount{{CheckID: "a", Severity: 4, Open: 500}}, 60},
+		{"mixed", []store.FindingCount{{CheckID: "a", Severity: 3, Open: 2}, {CheckID: "b", Severity: 1, Open: 1}}, 88},
+		{"never below zero", []store.FindingCount{{CheckID: "a", Severity: 4, Open: 99}, {CheckID: "b", Severity: 4, Open: 99}, {CheckID: "c", Severity: 4, Open: 99}}, 0},
+	}
+	for _, tt := range tests {
+		if got := posture.ScoreOf(tt.open).Value; got != tt.want {
+			t.Errorf("%s: got %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestEvaluateDemoAndResolve evaluates the demo company, then suspends a
+// departed person's accounts and expects that finding to resolve, naming
+// the change that resolved it.
+func TestEvaluateDemoAndResolve(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			ctx := context.Background()
+			now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+			db := storetest.Open(t, engine, func() time.Time { return now })
+			if _, err := demo.Seed(ctx, db, now); err != nil {
+				t.Fatal(err)
+			}
+			o, err := db.OrgBySlug(ctx, demo.Slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ten := db.Tenant(o.ID)
+			res, err := posture.Evaluate(ctx, ten, audit.System, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Sync.Opened < 40 || res.Score.Value >= 60 || res.Score.Count(int(findings.Critical)) == 0 {
+				t.Fatalf("got %+v score %d, want many findings, criticals and a low score on the demo", res.Sync, res.Score.Value)
+			}
+			again, err := posture.Evaluate(ctx, ten, audit.System, now)
+			if err != nil || again.Sync.Opened+again.Sync.Resolved != 0 {
+				t.Fatalf("second evaluation: got %+v %v, want no transitions", again.Sync, err)
+			}
+			open, _, err := ten.Findings(ctx, store.FindingQuery{CheckID: "people.departed_active", Status: store.FindingOpen})
+			if err != nil || len(open) == 0 {
+				t.Fatalf("got %d departed-with-active-account findings (%v), want some", len(open), err)
+			}
+			target := open[0]
+			accs, _, err := ten.Accounts(ctx, store.ListQuery{Filters: map[string]string{"person_id": itoa(target.SubjectID)}, Limit: 100})
+			if err != nil || len(accs) == 0 {
+				t.Fatalf("got %d accounts (%v)", len(accs), err)
+			}
+			for i := range accs {
+				accs[i].Status = inventory.Suspended
+				if err := ten.SaveAccount(ctx, audit.Actor{Label: "keeper"}, &accs[i]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			last, _ := db.Version(ctx)
+			res, err = posture.Evaluate(ctx, ten, audit.System, now)
+			if err != nil || res.Sync.Resolved == 0 {
+				t.Fatalf("after suspending: got %+v %v, want resolutions", res.Sync, err)
+			}
+			f, err := ten.Finding(ctx, target.ID)
+			if err != nil || f.Status != store.FindingResolved || f.ResolvedBy == 0 || f.ResolvedBy > last {
+				t.Fatalf("got %+v (%v), want resolved by a change up to entry %d", f, err, last)
+			}
+			rep, err := posture.BuildReport(ctx, ten, demo.Slug, "")
+			if err != nil || len(rep.Findings) == 0 || rep.Score != res.Score.Value {
+				t.Fatalf("report: got %d findings score %d (%v), want the evaluation's", len(rep.Findings), rep.Score, err)
+			}
+			hist, _ := ten.PostureHistory(ctx, "2026-01-01")
+			if len(hist) != 1 || hist[0].Score != res.Score.Value {
+				t.Fatalf("got history %+v, want today's score", hist)
+			}
+			if _, err := db.VerifyAudit(ctx); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

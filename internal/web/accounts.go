@@ -1,0 +1,46 @@
+package web
+
+import (
+	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/store"
+)
+
+// accountKind: the logins in each service, linked to the person who uses
+// them.
+var accountKind = &kind[inventory.Account]{
+	slug: "accounts", one: "account",
+	list: store.Tenant.Accounts, get: store.Tenant.Account, save: store.Tenant.SaveAccount,
+	id:   func(a *inventory.Account) *int64 { return &a.ID },
+	name: func(a *inventory.Account) string { return a.LoginID },
+	blank: func(v *view) inventory.Account {
+		return inventory.Account{ServiceID: parseID(v.query.Get("service_id")), PersonID: parseID(v.query.Get("person_id")),
+			Kind: inventory.Personal, Privilege: inventory.Edit, MFA: inventory.MFAUnknown, Status: inventory.Active}
+	},
+	fields:  accountFields,
+	parse:   parseAccount,
+	columns: []string{"login_id", "service_id", "person_id", "kind", "privilege", "mfa", "status", "last_login"},
+	filters: []string{"service_id", "kind", "privilege", "mfa", "status"},
+}
+
+func accountFields(v *view, a *inventory.Account) []fieldset {
+	return []fieldset{{Legend: v.T("inv.basics"), Fields: []field{
+		pick(v, v.services, "service_id", a.ServiceID, "").required(),
+		v.text("login_id", a.LoginID).required().hint(v.T("inv.account.login_hint")),
+		pick(v, v.people, "person_id", a.PersonID, "inv.account.nobody"),
+		enum(v, "kind", "inv.account.kind.", accountKinds, a.Kind),
+		enum(v, "privilege", "inv.account.privilege.", privileges, a.Privilege),
+		enum(v, "mfa", "inv.account.mfa.", accountMFAs, a.MFA),
+		enum(v, "status", "inv.account.status.", accountStatuses, a.Status),
+	}}, {Legend: v.T("inv.dates"), Fields: []field{
+		v.date("created_on", a.CreatedOn),
+		v.date("last_login", a.LastLogin),
+		v.date("ends_on", a.EndsOn).hint(v.T("inv.account.ends_hint")),
+	}}}
+}
+
+func parseAccount(f *form) inventory.Account {
+	return inventory.Account{ServiceID: f.id("service_id"), PersonID: f.id("person_id"), LoginID: f.str("login_id"),
+		Kind: inventory.AccountKind(f.str("kind")), Privilege: inventory.Privilege(f.str("privilege")),
+		MFA: inventory.AccountMFA(f.str("mfa")), Status: inventory.AccountStatus(f.str("status")),
+		CreatedOn: f.date("created_on"), LastLogin: f.date("last_login"), EndsOn: f.date("ends_on")}
+}

@@ -1,0 +1,251 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/mamori-sec/mamori/internal/findings"
+	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/posture"
+	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/store"
+)
+
+// checkView is a check in the page's language.
+type checkView struct {
+	ID, Title, Explanation, Remediation string
+	Severity                            findings.Severity
+	SeverityLabel                       string
+	FiveRules, SelfCheck, Threats       []int
+}
+
+func (b base) text(t findings.Text) string {
+	if b.Locale == i18n.Japanese {
+		return t.JA
+	}
+	return t.EN
+}
+
+func (b base) checkView(id string) checkView {
+	c, ok := checkIndex()[id]
+	if !ok {
+		return checkView{ID: id, Title: id}
+	}
+	return checkView{ID: c.ID, Title: b.text(c.Title), Explanation: b.text(c.Explanation), Remediation: b.text(c.Remediation),
+		Severity: c.Severity, SeverityLabel: b.text(c.Severity.Label()), FiveRules: c.FiveRules, SelfCheck: c.SelfCheck, Threats: c.Threats}
+}
+
+// checkIndex is built once: the checks are fixed for the life of the binary.
+var checkIndex = func() func() map[string]findings.Check {
+	var idx map[string]findings.Check
+	return func() map[string]findings.Check {
+		if idx == nil {
+			idx = map[string]findings.Check{}
+			for _, c := range findings.Checks() {
+				idx[c.ID] = c
+			}
+		}
+		return idx
+	}
+}()
+
+type deductionView struct {
+	posture.Deduction
+	Check checkView
+}
+
+type findingRow struct {
+	store.Finding
+	Check   checkView
+	Subject string // label of the subject record
+	Link    string // its page
+	Detail  string
+}
+
+type findingsPage struct {
+	base
+	Score     posture.Score
+	Lines     []deductionView
+	Trend     trendChart
+	Rows      []findingRow
+	Total     int
+	Status    string
+	Check     string
+	Severity  int
+	Counts    map[string]int // by severity name
+	CanRerun  bool
+	Evaluated string
+}
+
+func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r)
+	q := r.URL.Query()
+	p := findingsPage{base: s.page(r, "findings.title", "findings"), Status: q.Get("status"), Check: q.Get("check"), CanRerun: st.can(org.EditProgramme)}
+	p.Severity, _ = strconv.Atoi(q.Get("severity"))
+	if p.Status != "" && p.Status != store.FindingOpen && p.Status != store.FindingAccepted && p.Status != store.FindingResolved {
+		s.fail(w, r, problem.Field("status", "error.bad_form"))
+		return
+	}
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	ctx := r.Context()
+	open, err := st.tenant.OpenByCheck(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Score = posture.ScoreOf(open)
+	for _, d := range p.Score.Deductions {
+		p.Lines = append(p.Lines, deductionView{Deduction: d, Check: p.checkView(d.CheckID)})
+	}
+	history, err := st.tenant.PostureHistory(ctx, s.Now().AddDate(0, 0, -90).In(jst).Format(time.DateOnly))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Trend = newTrend(history)
+	list, total, err := st.tenant.Findings(ctx, store.FindingQuery{Status: p.Status, CheckID: p.Check, Severity: p.Severity, Offset: max(offset, 0), Limit: 100})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Total = total
+	for _, f := range list {
+		p.Rows = append(p.Rows, s.findingRow(p.base, f))
+	}
+	s.render(w, r, http.StatusOK, "findings", p)
+}
+
+func (s *Server) findingRow(b base, f store.Finding) findingRow {
+	row := findingRow{Finding: f, Check: b.checkView(f.CheckID), Detail: f.DetailEN}
+	if b.Locale == i18n.Japanese {
+		row.Detail = f.DetailJA
+	}
+	row.Subject = b.targetLabel(f.SubjectKind + ":" + strconv.FormatInt(f.SubjectID, 10))
+	row.Link = recordLink(b, f.SubjectKind, f.SubjectID)
+	return row
+}
+
+// recordLink is the page of an inventory record.
+func recordLink(b base, kind string, id int64) string {
+	path := map[string]string{"person": "/people/", "account": "/accounts/", "device": "/devices/", "asset": "/assets/", "share": "/shares/", "service": "/services/"}[kind]
+	if path == "" {
+		return ""
+	}
+	return b.OrgURL(path + strconv.FormatInt(id, 10))
+}
+
+type evidenceView struct {
+	Label, Link string
+}
+
+type findingPage struct {
+	base
+	Row       findingRow
+	Evidence  []evidenceView
+	AuditRows []auditRow
+	Today     string
+	CanAccept bool
+}
+
+func (s *Server) findingShow(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, problem.ErrNotFound)
+		return
+	}
+	f, err := st.tenant.Finding(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := findingPage{base: s.page(r, "finding.title", "findings"), Today: s.Now().In(jst).Format(time.DateOnly), CanAccept: st.can(org.AcceptRisk)}
+	s.fillFinding(r, &p, f)
+	s.render(w, r, http.StatusOK, "finding", p)
+}
+
+func (s *Server) fillFinding(r *http.Request, p *findingPage, f store.Finding) {
+	p.Row = s.findingRow(p.base, f)
+	for _, e := range posture.Evidence(f.Evidence) {
+		p.Evidence = append(p.Evidence, evidenceView{Label: p.targetLabel(string(e.Kind) + ":" + strconv.FormatInt(e.ID, 10)), Link: recordLink(p.base, string(e.Kind), e.ID)})
+	}
+	history, err := stateOf(r).tenant.History(r.Context(), "finding:"+strconv.FormatInt(f.ID, 10))
+	if err != nil {
+		s.Logger.Error("finding history", "component", "http", "error", err)
+	}
+	p.AuditRows = p.auditRows(history)
+}
+
+func (s *Server) findingAccept(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, problem.ErrNotFound)
+		return
+	}
+	f, err := st.tenant.Finding(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	today := s.Now().In(jst).Format(time.DateOnly)
+	if err := st.tenant.AcceptFinding(r.Context(), st.actor(r), id, r.PostFormValue("reason"), r.PostFormValue("until"), today); err != nil {
+		p := findingPage{base: s.page(r, "finding.title", "findings"), Today: today, CanAccept: true}
+		s.fillFinding(r, &p, f)
+		s.formError(w, r, err, "finding", &p, &p.base)
+		return
+	}
+	redirect(w, r, "/o/"+st.org.Slug+"/findings/"+strconv.FormatInt(id, 10), "risk_accepted")
+}
+
+func (s *Server) findingReopen(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, problem.ErrNotFound)
+		return
+	}
+	if err := st.tenant.ReopenFinding(r.Context(), st.actor(r), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/o/"+st.org.Slug+"/findings/"+strconv.FormatInt(id, 10), "risk_withdrawn")
+}
+
+// findingsEvaluate runs the checks now, for the keeper who just fixed
+// something and wants to see it.
+func (s *Server) findingsEvaluate(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r)
+	if _, err := posture.Evaluate(r.Context(), st.tenant, st.actor(r), s.Now()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/o/"+st.org.Slug+"/findings", "evaluated")
+}
+
+type checksPage struct {
+	base
+	Checks []checkView
+}
+
+// checksCatalogue lists every check with its explanation and mappings.
+func (s *Server) checksCatalogue(w http.ResponseWriter, r *http.Request) {
+	p := checksPage{base: s.page(r, "checks.title", "findings")}
+	for _, c := range findings.Checks() {
+		p.Checks = append(p.Checks, p.checkView(c.ID))
+	}
+	s.render(w, r, http.StatusOK, "checks", p)
+}
+
+// touch asks for a re-evaluation after an inventory change.
+func (s *Server) touch(r *http.Request) {
+	if s.Posture != nil {
+		s.Posture.Touch(stateOf(r).org.ID)
+	}
+}

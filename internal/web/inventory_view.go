@@ -1,0 +1,490 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/store"
+)
+
+// The choices of each inventory enumeration, in display order. Their labels
+// are the catalogue keys prefix + value.
+var (
+	serviceCategories = []inventory.ServiceCategory{inventory.Cloud, inventory.OnPrem, inventory.Network}
+	serviceMFAs       = []inventory.MFAState{inventory.MFANone, inventory.MFAAvailable, inventory.MFAEnforced}
+	accountKinds      = []inventory.AccountKind{inventory.Personal, inventory.Shared, inventory.ServiceAcc, inventory.Guest, inventory.External}
+	privileges        = []inventory.Privilege{inventory.Admin, inventory.Edit, inventory.View, inventory.Download}
+	accountMFAs       = []inventory.AccountMFA{inventory.MFAOn, inventory.MFAOff, inventory.MFAUnknown}
+	accountStatuses   = []inventory.AccountStatus{inventory.Active, inventory.Suspended, inventory.Deleted}
+	ownerships        = []inventory.Ownership{inventory.CompanyIssued, inventory.BYOD}
+	networkZones      = []inventory.NetworkZone{inventory.Internal, inventory.GuestWiFi, inventory.Home, inventory.Mobile}
+	shareScopes       = []inventory.ShareScope{inventory.AnyoneWithLink, inventory.Public, inventory.ExternalDomain, inventory.ExternalPeople, inventory.WholeOrg}
+	sharePermissions  = []inventory.SharePermission{inventory.ShareView, inventory.ShareEdit}
+	tris              = []inventory.Tri{inventory.Unknown, inventory.Yes, inventory.No}
+)
+
+// maxChoices bounds the records offered in one picker.
+const maxChoices = 5000
+
+// viewMode says what a page needs from the records that ids point to.
+type viewMode int
+
+const (
+	showMode   viewMode = iota // names of the chosen records only (lists, detail pages)
+	formMode                   // every record, to choose from
+	filterMode                 // every record, but only for the list's filters
+)
+
+// view is what building an inventory page needs: the page's language, the
+// organisation's store and the records that ids point to, each loaded once
+// and only when a field asks for it. The first load that fails is kept in
+// err and ends the request.
+type view struct {
+	base
+	ctx      context.Context
+	t        store.Tenant
+	now      time.Time
+	query    url.Values
+	mode     viewMode
+	wanted   []string // in filterMode, the fields whose choices are needed
+	err      error
+	services *refs[inventory.Service]
+	people   *refs[inventory.Person]
+	devices  *refs[inventory.Device]
+	assets   *refs[inventory.Asset]
+}
+
+func (s *Server) newView(r *http.Request, title string, mode viewMode) *view {
+	st := stateOf(r)
+	v := &view{base: s.page(r, title, "inventory"), ctx: r.Context(), t: st.tenant, now: s.Now(), query: r.URL.Query(), mode: mode}
+	ctx, t := v.ctx, v.t
+	all := store.ListQuery{Sort: "name", Limit: maxChoices}
+	v.services = &refs[inventory.Service]{path: "/services/",
+		all:   func() ([]inventory.Service, int, error) { return t.Services(ctx, all) },
+		one:   func(id int64) (inventory.Service, error) { return t.Service(ctx, id) },
+		id:    func(x inventory.Service) int64 { return x.ID },
+		label: func(x inventory.Service) string { return x.Name }}
+	v.people = &refs[inventory.Person]{path: "/people/",
+		all:   func() ([]inventory.Person, int, error) { return t.People(ctx, store.PeopleQuery{Limit: maxChoices}) },
+		one:   func(id int64) (inventory.Person, error) { return t.Person(ctx, id) },
+		id:    func(x inventory.Person) int64 { return x.ID },
+		label: v.personLabel}
+	v.devices = &refs[inventory.Device]{path: "/devices/",
+		all:   func() ([]inventory.Device, int, error) { return t.Devices(ctx, all) },
+		one:   func(id int64) (inventory.Device, error) { return t.Device(ctx, id) },
+		id:    func(x inventory.Device) int64 { return x.ID },
+		label: func(x inventory.Device) string { return x.Name }}
+	v.assets = &refs[inventory.Asset]{path: "/assets/",
+		all:   func() ([]inventory.Asset, int, error) { return t.Assets(ctx, all) },
+		one:   func(id int64) (inventory.Asset, error) { return t.Asset(ctx, id) },
+		id:    func(x inventory.Asset) int64 { return x.ID },
+		label: func(x inventory.Asset) string { return x.Name }}
+	return v
+}
+
+func (v *view) personLabel(p inventory.Person) string {
+	l := p.Name
+	if p.Department != "" {
+		l += v.T("inv.person_department", p.Department)
+	}
+	if !p.Active(v.now) {
+		l += v.T("inv.person_left")
+	}
+	return l
+}
+
+// keep records the first failure of the page.
+func (v *view) keep(err error) {
+	if v.err == nil {
+		v.err = err
+	}
+}
+
+// refs are the records of one kind that other records point to.
+type refs[T any] struct {
+	path   string // URL of a record, after the organisation's prefix and before its id
+	all    func() ([]T, int, error)
+	one    func(int64) (T, error)
+	id     func(T) int64
+	label  func(T) string
+	cache  map[int64]T
+	listed []T
+	loaded bool
+}
+
+func (r *refs[T]) every(v *view) []T {
+	if !r.loaded {
+		r.loaded = true
+		list, _, err := r.all()
+		v.keep(err)
+		r.listed = list
+		r.cache = map[int64]T{}
+		for _, x := range list {
+			r.cache[r.id(x)] = x
+		}
+	}
+	return r.listed
+}
+
+// get returns one record by id; one that is gone (or never was) is
+// reported as missing rather than failing the page.
+func (r *refs[T]) get(v *view, id int64) (T, bool) {
+	if x, ok := r.cache[id]; ok {
+		return x, true
+	}
+	var zero T
+	if id <= 0 {
+		return zero, false
+	}
+	x, err := r.one(id)
+	if err != nil {
+		if problem.CodeOf(err) != problem.NotFound {
+			v.keep(err)
+		}
+		return zero, false
+	}
+	if r.cache == nil {
+		r.cache = map[int64]T{}
+	}
+	r.cache[id] = x
+	return x, true
+}
+
+// choices are the options of a picker for field name: every record on a
+// form, only the chosen ones elsewhere. none, when not "", labels a first
+// option meaning "no record" (value 0).
+func choices[T any](v *view, r *refs[T], name string, chosen []int64, none string) []option {
+	var out []option
+	if none != "" {
+		out = append(out, option{Value: "0", Label: v.T(none), Selected: len(chosen) == 0 || chosen[0] == 0})
+	}
+	picked := map[int64]bool{}
+	for _, id := range chosen {
+		picked[id] = true
+	}
+	opt := func(x T) option {
+		id := r.id(x)
+		return option{Value: strconv.FormatInt(id, 10), Label: r.label(x), Link: v.OrgURL(r.path + strconv.FormatInt(id, 10)), Selected: picked[id]}
+	}
+	if v.mode == formMode || (v.mode == filterMode && slices.Contains(v.wanted, name)) {
+		for _, x := range r.every(v) {
+			out = append(out, opt(x))
+			delete(picked, r.id(x))
+		}
+	}
+	// Chosen records not listed (elsewhere, or beyond maxChoices).
+	for _, id := range chosen {
+		if !picked[id] {
+			continue
+		}
+		if x, ok := r.get(v, id); ok {
+			out = append(out, opt(x))
+		}
+		delete(picked, id)
+	}
+	return out
+}
+
+// option is one choice of a select or of a group of checkboxes.
+type option struct {
+	Value, Label string
+	Link         string // the record it names, if any
+	Selected     bool
+}
+
+// field is one value of a record: an input on the form, a line of the
+// detail page, a cell of the list.
+type field struct {
+	Name     string // form name, also the column and the list's query parameter
+	Label    string
+	Type     string // text, textarea, date, number, select, check, checks, hidden, computed
+	Value    string // for a check or a computed value, the text shown
+	Checked  bool
+	Options  []option
+	Hint     string
+	Required bool
+	Class    string // of a computed value: a badge class
+}
+
+// fieldset groups the fields of a form and of a detail page.
+type fieldset struct {
+	Legend string
+	Fields []field
+}
+
+// shown is one piece of a field's value as a page shows it.
+type shown struct {
+	Text, Link, Class string
+}
+
+// Shown is the field's value for reading: the chosen options of a choice,
+// the text otherwise; nothing when empty.
+func (f field) Shown() []shown {
+	switch f.Type {
+	case "hidden":
+		return nil
+	case "select", "checks":
+		var out []shown
+		for _, o := range f.Options {
+			if o.Selected {
+				out = append(out, shown{Text: o.Label, Link: o.Link})
+			}
+		}
+		return out
+	}
+	if f.Value == "" {
+		return nil
+	}
+	return []shown{{Text: f.Value, Class: f.Class}}
+}
+
+// chosen reports whether one of the field's options is selected.
+func (f field) chosen() bool {
+	for _, o := range f.Options {
+		if o.Selected {
+			return true
+		}
+	}
+	return false
+}
+
+// Sortable reports whether a list can be ordered by the field.
+func (f field) Sortable() bool {
+	return f.Type != "computed" && f.Type != "checks" && f.Type != "hidden"
+}
+
+// short reports whether the field's value is a word or a date, kept on
+// one line in lists: choices of an enumeration, dates, flags, numbers.
+func (f field) short() bool {
+	switch f.Type {
+	case "date", "check", "number", "computed":
+		return true
+	case "select":
+		return len(f.Options) == 0 || f.Options[len(f.Options)-1].Link == ""
+	}
+	return false
+}
+
+// Input is the field's form control id, unique on the page.
+func (f field) Input() string { return "f-" + f.Name }
+
+func (v *view) text(name, value string) field {
+	return field{Name: name, Label: v.T("af." + name), Type: "text", Value: value}
+}
+
+func (v *view) area(name, value string) field {
+	f := v.text(name, value)
+	f.Type = "textarea"
+	return f
+}
+
+func (v *view) date(name, value string) field {
+	f := v.text(name, value)
+	f.Type = "date"
+	return f
+}
+
+func (v *view) number(name string, n int) field {
+	f := v.text(name, strconv.Itoa(n))
+	f.Type = "number"
+	if n == 0 {
+		f.Value = ""
+	}
+	return f
+}
+
+func (v *view) check(name string, on bool) field {
+	f := v.text(name, v.T("inv.no"))
+	f.Type, f.Checked = "check", on
+	if on {
+		f.Value = v.T("inv.yes")
+	}
+	return f
+}
+
+func (v *view) hidden(name, value string) field {
+	f := v.text(name, value)
+	f.Type = "hidden"
+	return f
+}
+
+// computed is a value derived from others: shown, never posted.
+func (v *view) computed(name, label, value, class string) field {
+	return field{Name: name, Label: v.T(label), Type: "computed", Value: value, Class: class}
+}
+
+// pick is a select of records of one kind.
+func pick[T any](v *view, r *refs[T], name string, chosen int64, none string) field {
+	f := v.text(name, "")
+	f.Type, f.Options = "select", choices(v, r, name, []int64{chosen}, none)
+	return f
+}
+
+// pickMany is a group of checkboxes of records of one kind.
+func pickMany[T any](v *view, r *refs[T], name string, chosen []int64) field {
+	f := v.text(name, "")
+	f.Type, f.Options = "checks", choices(v, r, name, chosen, "")
+	return f
+}
+
+// enum is a select of one enumeration, labelled by prefix + value.
+func enum[T ~string](v *view, name, prefix string, values []T, cur T) field {
+	f := v.text(name, "")
+	f.Type = "select"
+	for _, x := range values {
+		key := prefix + string(x)
+		if x == "" {
+			key = prefix + "unknown"
+		}
+		f.Options = append(f.Options, option{Value: string(x), Label: v.T(key), Selected: x == cur})
+	}
+	return f
+}
+
+// tri is a select of 不明/はい/いいえ.
+func (v *view) tri(name string, t inventory.Tri) field {
+	return enum(v, name, "inv.tri.", tris, t)
+}
+
+// level is a select of an IPA rating 1–3, 0 meaning not rated yet.
+func (v *view) level(name string, n int) field {
+	f := v.text(name, "")
+	f.Type = "select"
+	for i := 0; i <= 3; i++ {
+		f.Options = append(f.Options, option{Value: strconv.Itoa(i), Label: v.T("inv.level." + strconv.Itoa(i)), Selected: i == n})
+	}
+	if n < 0 || n > 3 { // shown back as posted, so the error next to it makes sense
+		f.Options = append(f.Options, option{Value: strconv.Itoa(n), Label: strconv.Itoa(n), Selected: true})
+	}
+	return f
+}
+
+func (f field) label(l string) field { f.Label = l; return f }
+func (f field) hint(h string) field  { f.Hint = h; return f }
+func (f field) required() field      { f.Required = true; return f }
+
+// form reads a posted record. A value that cannot be read is remembered
+// as the first error, naming its field.
+type form struct {
+	vals url.Values
+	err  error
+}
+
+func (f *form) fail(name, value string) {
+	if f.err == nil {
+		f.err = problem.Field(name, "inventory.number_invalid", value)
+	}
+}
+
+func (f *form) str(name string) string { return strings.TrimSpace(f.vals.Get(name)) }
+
+func (f *form) flag(name string) bool {
+	switch f.str(name) {
+	case "1", "on", "yes", "true":
+		return true
+	}
+	return false
+}
+
+// id reads a record id: 0 for none, -1 for something that is not one (the
+// store then refuses it as a record of another organisation).
+func (f *form) id(name string) int64 {
+	return parseID(f.str(name))
+}
+
+func parseID(s string) int64 {
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
+}
+
+func (f *form) ids(name string) []int64 {
+	var out []int64
+	for _, s := range f.vals[name] {
+		if n := parseID(strings.TrimSpace(s)); n != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (f *form) num(name string) int {
+	s := foldDigits(f.str(name))
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		f.fail(name, s)
+	}
+	return n
+}
+
+// lines reads a text area as one value per non-empty line.
+func (f *form) lines(name string) []string {
+	var out []string
+	for _, l := range strings.Split(f.vals.Get(name), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// date reads a day as 2026-04-01, also accepting 2026/4/1, 2026年4月1日
+// and the Japanese eras (令和8年4月1日, R8.4.1); what it cannot read is
+// passed on as typed, for validation to name.
+func (f *form) date(name string) string { return normaliseDay(f.str(name)) }
+
+var (
+	dayPattern = regexp.MustCompile(`^(令和|平成|昭和|[RHSrhs])?\s*(\d{1,4}|元)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$`)
+	eraStart   = map[string]int{"令和": 2018, "r": 2018, "平成": 1988, "h": 1988, "昭和": 1925, "s": 1925}
+)
+
+func normaliseDay(s string) string {
+	m := dayPattern.FindStringSubmatch(foldDigits(s))
+	if m == nil {
+		return s
+	}
+	year := 1
+	if m[2] != "元" {
+		year, _ = strconv.Atoi(m[2])
+	}
+	if m[1] != "" {
+		year += eraStart[strings.ToLower(m[1])]
+	} else if m[2] == "元" {
+		return s
+	} else if len(m[2]) != 4 {
+		return s
+	}
+	month, _ := strconv.Atoi(m[3])
+	day, _ := strconv.Atoi(m[4])
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if t.Year() != year || int(t.Month()) != month || t.Day() != day {
+		return s
+	}
+	return t.Format(time.DateOnly)
+}
+
+// foldDigits turns full-width digits and signs into ASCII.
+func foldDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '０' && r <= '９' || r == '－' || r == '／' || r == '．' {
+			return r - 0xFEE0
+		}
+		return r
+	}, s)
+}

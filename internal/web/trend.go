@@ -1,0 +1,50 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mamori-sec/mamori/internal/store"
+)
+
+// trendChart is the score over time drawn as server-side SVG: no script,
+// prints as it shows.
+type trendChart struct {
+	Points  string // polyline points
+	Dots    []trendDot
+	Width   int
+	Height  int
+	First   string
+	Last    string
+	Empty   bool
+	Summary string // the same data in words, for screen readers
+}
+
+type trendDot struct {
+	X, Y  int
+	Label string
+}
+
+func newTrend(history []store.PosturePoint) trendChart {
+	c := trendChart{Width: 600, Height: 160, Empty: len(history) == 0}
+	if c.Empty {
+		return c
+	}
+	const pad = 20
+	n := len(history)
+	var pts, words []string
+	for i, p := range history {
+		x := pad
+		if n > 1 {
+			x = pad + i*(c.Width-2*pad)/(n-1)
+		}
+		y := pad + (100-p.Score)*(c.Height-2*pad)/100
+		pts = append(pts, fmt.Sprintf("%d,%d", x, y))
+		c.Dots = append(c.Dots, trendDot{X: x, Y: y, Label: fmt.Sprintf("%s: %d", p.Day, p.Score)})
+		words = append(words, fmt.Sprintf("%s %d", p.Day, p.Score))
+	}
+	c.Points = strings.Join(pts, " ")
+	c.First, c.Last = history[0].Day, history[n-1].Day
+	c.Summary = strings.Join(words, ", ")
+	return c
+}
