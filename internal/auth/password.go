@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -76,8 +77,12 @@ func HashPassword(pw string) (string, error) {
 }
 
 // dummyHash is compared against when an account does not exist, so that a
-// wrong address costs as much time as a wrong password.
-var dummyHash, _ = HashPassword("mamori-dummy-password-for-timing")
+// wrong address costs as much time as a wrong password. It is computed on
+// first use, not at start-up: every command would otherwise pay for it.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("mamori-dummy-password-for-timing")
+	return h
+})
 
 // CheckPassword reports whether pw matches encoded. An empty encoded hash
 // (unknown account, or an account without a password) never matches but
@@ -87,7 +92,7 @@ func CheckPassword(encoded, pw string) bool {
 		return false
 	}
 	if encoded == "" {
-		_, _ = verify(dummyHash, pw)
+		_, _ = verify(dummyHash(), pw)
 		return false
 	}
 	ok, err := verify(encoded, pw)
