@@ -59,12 +59,12 @@ func (p Person) Validate() error {
 	if !known {
 		return problem.Field("employment_type", "person.employment_type_unknown")
 	}
-	for field, d := range map[string]string{"join_date": p.JoinDate, "leave_date": p.LeaveDate} {
-		if d == "" {
+	for _, f := range [...]struct{ field, date string }{{"join_date", p.JoinDate}, {"leave_date", p.LeaveDate}} {
+		if f.date == "" {
 			continue
 		}
-		if _, err := time.Parse(time.DateOnly, d); err != nil {
-			return problem.Field(field, "person.date_invalid")
+		if _, err := time.Parse(time.DateOnly, f.date); err != nil {
+			return problem.Field(f.field, "person.date_invalid")
 		}
 	}
 	if p.JoinDate != "" && p.LeaveDate != "" && p.LeaveDate < p.JoinDate {

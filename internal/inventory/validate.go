@@ -89,9 +89,12 @@ func (d *Device) Validate() error {
 	case !oneOf(d.Network, Internal, GuestWiFi, Home, Mobile):
 		return problem.Field("network", "inventory.value_invalid", string(d.Network))
 	}
-	for f, t := range map[string]Tri{"disk_encryption": d.DiskEncryption, "screen_lock": d.ScreenLock, "remote_wipe": d.RemoteWipe,
-		"antivirus": d.Antivirus, "default_password_changed": d.DefaultPasswordChanged, "guest_separated": d.GuestSeparated, "erasure_done": d.ErasureDone} {
-		if err := checkTri(f, t); err != nil {
+	for _, f := range [...]struct {
+		field string
+		v     Tri
+	}{{"disk_encryption", d.DiskEncryption}, {"screen_lock", d.ScreenLock}, {"remote_wipe", d.RemoteWipe}, {"antivirus", d.Antivirus},
+		{"default_password_changed", d.DefaultPasswordChanged}, {"guest_separated", d.GuestSeparated}, {"erasure_done", d.ErasureDone}} {
+		if err := checkTri(f.field, f.v); err != nil {
 			return err
 		}
 	}
@@ -105,9 +108,12 @@ func (a *Asset) Validate() error {
 	if a.Name == "" {
 		return problem.Field("name", "inventory.name_required")
 	}
-	for f, v := range map[string]int{"confidentiality": a.Confidentiality, "integrity": a.Integrity, "availability": a.Availability, "data_level": a.DataLevel} {
-		if v < 0 || v > 3 {
-			return problem.Field(f, "inventory.cia_range", v)
+	for _, f := range [...]struct {
+		field string
+		v     int
+	}{{"confidentiality", a.Confidentiality}, {"integrity", a.Integrity}, {"availability", a.Availability}, {"data_level", a.DataLevel}} {
+		if f.v < 0 || f.v > 3 {
+			return problem.Field(f.field, "inventory.cia_range", f.v)
 		}
 	}
 	if a.PeopleConcerned < 0 {

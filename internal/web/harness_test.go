@@ -18,6 +18,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
 	"github.com/mamori-sec/mamori/internal/store/storetest"
@@ -154,7 +155,15 @@ func (w *world) addInventory(i int, o org.Org, person int64, tag string) {
 	check(t.SaveAsset(ctx, sys, &asset))
 	share := inventory.Share{ServiceID: svc.ID, Path: "/" + tag + "/顧客", Scope: inventory.AnyoneWithLink, Permission: inventory.ShareView, AssetID: asset.ID}
 	check(t.SaveShare(ctx, sys, &share))
-	for kind, id := range map[string]int64{"service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID} {
+	// Evaluate, so that every organisation has findings to walk.
+	if _, err := posture.Evaluate(ctx, t, sys, w.clock.Now()); err != nil {
+		w.t.Fatal(err)
+	}
+	found, _, err := t.Findings(ctx, store.FindingQuery{Limit: 1})
+	if err != nil || len(found) == 0 {
+		w.t.Fatalf("got %d findings (%v), want the test inventory to raise some", len(found), err)
+	}
+	for kind, id := range map[string]int64{"service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID} {
 		ids := w.inv[kind]
 		ids[i] = id
 		w.inv[kind] = ids
