@@ -52,7 +52,7 @@ func each(t *testing.T, fn func(t *testing.T, db *store.DB, c *clock)) {
 	}
 }
 
-func mustOrg(t *testing.T, db *store.DB, slug string) int64 {
+func mustOrg(t testing.TB, db *store.DB, slug string) int64 {
 	t.Helper()
 	id, err := db.CreateOrg(context.Background(), actor, org.Org{Slug: slug, Name: slug + " 株式会社"}, 0)
 	if err != nil {

@@ -11,6 +11,7 @@ package synth
 import (
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/inventory"
@@ -32,14 +33,7 @@ const Domain = "synth.example"
 
 // Data is one generated company. Every record has OrgID 1 and IDs 1..n
 // within its kind.
-type Data struct {
-	People   []inventory.Person
-	Services []inventory.Service
-	Accounts []inventory.Account
-	Devices  []inventory.Device
-	Assets   []inventory.Asset
-	Shares   []inventory.Share
-}
+type Data = inventory.Data
 
 // Generate makes a company of size sz as it stands on today (a calendar
 // day in Japan).
@@ -333,7 +327,31 @@ func (g *gen) accounts(n int, people []inventory.Person, services []inventory.Se
 		}
 		out[i] = a
 	}
+	uniqueLogins(out)
 	return out
+}
+
+// uniqueLogins keeps (service, login) unique, as every service does: a
+// person's second account in the same service gets a "+n" alias.
+func uniqueLogins(accounts []inventory.Account) {
+	type key struct {
+		service int64
+		login   string
+	}
+	seen := make(map[key]int, len(accounts))
+	for i := range accounts {
+		a := &accounts[i]
+		k := key{a.ServiceID, a.LoginID}
+		seen[k]++
+		if n := seen[k]; n > 1 {
+			local, domain, ok := strings.Cut(a.LoginID, "@")
+			if ok {
+				a.LoginID = local + "+" + strconv.Itoa(n) + "@" + domain
+			} else {
+				a.LoginID += "-" + strconv.Itoa(n)
+			}
+		}
+	}
 }
 
 func (g *gen) devices(n int, people []inventory.Person) []inventory.Device {
