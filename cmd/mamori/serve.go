@@ -22,6 +22,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
+	"github.com/mamori-sec/mamori/internal/synth"
 	"github.com/mamori-sec/mamori/internal/web"
 )
 
@@ -43,11 +44,40 @@ func cmdDemo(e *env, args []string) error {
 		fs.Lookup("data").DefValue = "mamori-demo"
 		cfg.dataDir = "mamori-demo"
 	}
+	large := fs.Bool("large", false, e.cat.T(e.locale, "cli.flag.large"))
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
-	return serve(e, cfg, seedDemo)
+	return serve(e, cfg, func(e *env, cfg config, db *store.DB) (int64, error) {
+		owner, err := seedDemo(e, cfg, db)
+		if err != nil || !*large {
+			return owner, err
+		}
+		return owner, seedLarge(e, db, owner)
+	})
 }
+
+// seedLarge adds, once, a synthetic organisation at the size the
+// performance targets are set for (10,000 people, 50,000 accounts, 20,000
+// devices, 5,000 assets, 1,000,000 shares), owned by the demo owner: for
+// load tests and for advisors who want to see mamori at scale.
+func seedLarge(e *env, db *store.DB, owner int64) error {
+	if _, err := db.OrgBySlug(e.ctx, synthSlug); err == nil {
+		return nil
+	}
+	id, err := db.CreateOrg(e.ctx, audit.CLI(), org.Org{Slug: synthSlug, Name: "株式会社シンセ工業（合成データ）"}, owner)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := db.Tenant(id).BulkLoad(e.ctx, audit.CLI(), synth.Generate(1, synth.Large, db.Now())); err != nil {
+		return err
+	}
+	e.say("cli.demo.large", synthSlug, time.Since(start).Round(time.Second).String())
+	return nil
+}
+
+const synthSlug = "synth-large"
 
 // seedDemo creates the demo company in an empty database, or reuses the one
 // an earlier demo run made, and returns the user the sign-in link is for.
