@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/findings"
@@ -38,18 +39,13 @@ func (b base) checkView(id string) checkView {
 }
 
 // checkIndex is built once: the checks are fixed for the life of the binary.
-var checkIndex = func() func() map[string]findings.Check {
-	var idx map[string]findings.Check
-	return func() map[string]findings.Check {
-		if idx == nil {
-			idx = map[string]findings.Check{}
-			for _, c := range findings.Checks() {
-				idx[c.ID] = c
-			}
-		}
-		return idx
+var checkIndex = sync.OnceValue(func() map[string]findings.Check {
+	idx := map[string]findings.Check{}
+	for _, c := range findings.Checks() {
+		idx[c.ID] = c
 	}
-}()
+	return idx
+})
 
 type deductionView struct {
 	posture.Deduction
