@@ -35,7 +35,9 @@ func (b base) auditRows(entries []audit.Entry) []auditRow {
 			r.Action = b.T(k)
 		}
 		r.Changes = diff(e.Before, e.After)
+		kind, _, _ := strings.Cut(e.Target, ":")
 		for j, c := range r.Changes {
+			r.Changes[j].Before, r.Changes[j].After = b.valueLabel(kind, c.Field, c.Before), b.valueLabel(kind, c.Field, c.After)
 			if k := "af." + c.Field; b.cat.Has(k) {
 				r.Changes[j].Field = b.T(k)
 			}
@@ -43,6 +45,21 @@ func (b base) auditRows(entries []audit.Entry) []auditRow {
 		rows[i] = r
 	}
 	return rows
+}
+
+// valueLabel translates an enumerated value of a record's field (e.g. a
+// service's category "cloud") when the catalogue has a label for it.
+func (b base) valueLabel(kind, field, value string) string {
+	if value == "" {
+		return value
+	}
+	if k := "inv." + kind + "." + field + "." + value; b.cat.Has(k) {
+		return b.T(k)
+	}
+	if k := "inv.tri." + value; (value == "yes" || value == "no") && b.cat.Has(k) {
+		return b.T(k)
+	}
+	return value
 }
 
 func (b base) targetLabel(target string) string {

@@ -92,7 +92,7 @@ func TestInventoryFormsCreateAndEdit(t *testing.T) {
 		if r.status != http.StatusSeeOther || r.location != "/o/alpha/accounts/"+id(acct)+"?ok=saved" {
 			t.Fatalf("edit account: got %d → %q\n%s", r.status, r.location, r.body)
 		}
-		page := c.mustShow(r.location, "保存しました。", "停止", "閲覧", "アカウントを変更", "権限", "admin")
+		page := c.mustShow(r.location, "保存しました。", "停止", "閲覧", "アカウントを変更", "権限", "<del>管理者</del>")
 		if strings.Contains(page, "af.privilege") {
 			t.Error("history shows the raw field key")
 		}
