@@ -79,7 +79,8 @@ type Result struct {
 // stores the outcome: findings and today's score.
 func Evaluate(ctx context.Context, t store.Tenant, actor audit.Actor, now time.Time) (Result, error) {
 	start := time.Now()
-	data, err := t.Inventory(ctx)
+	today := now.In(jst).Format(time.DateOnly)
+	data, err := t.ForChecks(ctx, today)
 	if err != nil {
 		return Result{}, err
 	}
@@ -94,7 +95,6 @@ func Evaluate(ctx context.Context, t store.Tenant, actor audit.Actor, now time.T
 	for i, f := range results {
 		inputs[i] = input(f, severity[f.CheckID])
 	}
-	today := now.In(jst).Format(time.DateOnly)
 	sync, err := t.SyncFindings(ctx, actor, inputs, today)
 	if err != nil {
 		return Result{}, err

@@ -31,7 +31,7 @@ func TestBulkLoadEvaluatesAsInMemory(t *testing.T) {
 		if err := ten.BulkLoad(ctx, actor, data); err != nil {
 			t.Fatal(err)
 		}
-		loaded, err := ten.Inventory(ctx)
+		loaded, err := ten.ForChecks(ctx, benchDay.Format(time.DateOnly))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func BenchmarkEvaluateLarge(b *testing.B) {
 				resetPeakRSS()
 				var n int
 				for b.Loop() {
-					d, err := ten.Inventory(ctx)
+					d, err := ten.ForChecks(ctx, benchDay.Format(time.DateOnly))
 					if err != nil {
 						b.Fatal(err)
 					}

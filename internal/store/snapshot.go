@@ -6,9 +6,24 @@ import (
 	"github.com/mamori-sec/mamori/internal/inventory"
 )
 
-// Inventory reads the organisation's whole inventory in one pass per table:
-// what the findings engine evaluates.
+// Inventory reads the organisation's whole inventory in one pass per table.
 func (t Tenant) Inventory(ctx context.Context) (inventory.Data, error) {
+	return t.read(ctx, func(d *inventory.Data) error {
+		return shares.all(ctx, t.db, t.org, func(s *inventory.Share) { d.Shares = append(d.Shares, *s) })
+	})
+}
+
+// ForChecks reads what the findings checks look at, as of today
+// (YYYY-MM-DD): the whole inventory except the shares that stay inside the
+// company (unless they hold My Number data) or have expired, and without
+// share paths. On a tenant with a million shares this saves most of the
+// reading.
+func (t Tenant) ForChecks(ctx context.Context, today string) (inventory.Data, error) {
+	return t.read(ctx, func(d *inventory.Data) error { return t.sharesForChecks(ctx, today, &d.Shares) })
+}
+
+// read reads everything but the shares, which readShares adds.
+func (t Tenant) read(ctx context.Context, readShares func(*inventory.Data) error) (inventory.Data, error) {
 	var d inventory.Data
 	rows, err := t.db.query(ctx, "SELECT "+personColumns+" FROM people WHERE org_id = ? ORDER BY id", t.org)
 	if err != nil {
@@ -39,9 +54,7 @@ func (t Tenant) Inventory(ctx context.Context) (inventory.Data, error) {
 		func() error {
 			return assets.all(ctx, t.db, t.org, func(a *inventory.Asset) { d.Assets = append(d.Assets, *a) })
 		},
-		func() error {
-			return shares.all(ctx, t.db, t.org, func(s *inventory.Share) { d.Shares = append(d.Shares, *s) })
-		},
+		func() error { return readShares(&d) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -68,6 +81,24 @@ func (t Tenant) allPlaces(ctx context.Context, list []inventory.Asset) error {
 			return err
 		}
 		addPlace(idx[id], kind, ref, label)
+	}
+	return rows.Err()
+}
+
+func (t Tenant) sharesForChecks(ctx context.Context, today string, out *[]inventory.Share) error {
+	rows, err := t.db.query(ctx, `SELECT id, service_id, scope, permission, expires_on, owner, asset_id, created_on, last_reviewed FROM shares
+		WHERE org_id = ? AND (scope <> 'organisation' OR asset_id IN (SELECT id FROM assets WHERE org_id = ? AND my_number = 1))
+		AND (expires_on = '' OR expires_on >= ?) ORDER BY id`, t.org, t.org, today)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		s := inventory.Share{OrgID: t.org}
+		if err := rows.Scan(&s.ID, &s.ServiceID, &s.Scope, &s.Permission, &s.ExpiresOn, &s.Owner, &s.AssetID, &s.CreatedOn, &s.LastReviewed); err != nil {
+			return err
+		}
+		*out = append(*out, s)
 	}
 	return rows.Err()
 }
