@@ -124,15 +124,6 @@ func (c *choices) labels(lang string) []string {
 	return out
 }
 
-func (c *choices) has(code string) bool {
-	for _, ch := range c.list {
-		if ch.code == code {
-			return true
-		}
-	}
-	return false
-}
-
 var (
 	employmentChoices = newChoices(
 		choice{string(inventory.Executive), "役員", "Executive", []string{"取締役", "代表取締役", "監査役", "officer", "director"}},
