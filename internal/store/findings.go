@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -65,77 +66,85 @@ type SyncResult struct {
 	Opened, Reopened, Resolved, Expired, Open, Accepted int
 }
 
-// SyncFindings reconciles the stored findings with an evaluation's results
-// in one transaction: new results open, vanished ones resolve (naming the
-// latest change to the records involved), resolved ones that return reopen,
-// and accepted risks past their date reopen. Each transition is an audit
-// entry.
+// SyncFindings reconciles the stored findings with an evaluation's results:
+// new results open, vanished ones resolve (naming the latest change to the
+// records involved), resolved ones that return reopen, and accepted risks
+// past their date reopen. Each transition is an audit entry. Transitions
+// are written in transactions of syncBatch, so that a first evaluation of a
+// very large tenant does not hold the single writer for minutes; an
+// interrupted sync is completed by the next evaluation.
 func (t Tenant) SyncFindings(ctx context.Context, actor audit.Actor, results []FindingInput, today string) (SyncResult, error) {
 	var res SyncResult
-	err := t.change(ctx, actor, func(tx *Tx) error {
-		existing := map[string]Finding{}
-		rows, err := tx.query(ctx, "SELECT "+findingColumns+" FROM findings WHERE org_id = ?", t.org)
+	existing := map[string]Finding{}
+	rows, err := t.db.query(ctx, "SELECT "+findingColumns+" FROM findings WHERE org_id = ?", t.org)
+	if err != nil {
+		return res, err
+	}
+	for rows.Next() {
+		f, err := scanFinding(rows)
 		if err != nil {
-			return err
+			rows.Close()
+			return res, err
 		}
-		for rows.Next() {
-			f, err := scanFinding(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			existing[f.key()] = f
+		existing[f.key()] = f
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return res, err
+	}
+	var ops []func(ctx context.Context, tx *Tx, now int64) error
+	var refresh []func(ctx context.Context, tx *sql.Tx, now int64) error
+	seen := make(map[string]bool, len(results))
+	for _, in := range results {
+		k := in.key()
+		if seen[k] {
+			continue
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		now := micros(tx.db.Now())
-		seen := make(map[string]bool, len(results))
-		for _, in := range results {
-			k := in.key()
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-			f, ok := existing[k]
-			switch {
-			case !ok:
+		seen[k] = true
+		f, ok := existing[k]
+		switch {
+		case !ok:
+			res.Opened++
+			ops = append(ops, func(ctx context.Context, tx *Tx, now int64) error {
 				id, err := tx.insert(ctx, "INSERT INTO findings (org_id, check_id, subject_kind, subject_id, severity, status, evidence, detail_ja, detail_en, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 					t.org, in.CheckID, in.SubjectKind, in.SubjectID, in.Severity, FindingOpen, in.Evidence, in.DetailJA, in.DetailEN, now, now)
 				if err != nil {
 					return fmt.Errorf("insert finding: %w", err)
 				}
-				res.Opened++
-				if err := t.recordFinding(ctx, tx, id, "finding.open", in, "", FindingOpen); err != nil {
-					return err
-				}
-			case f.Status == FindingResolved, f.Status == FindingAccepted && f.AcceptedUntil != "" && f.AcceptedUntil < today:
-				action := "finding.reopen"
-				if f.Status == FindingAccepted {
-					action = "finding.expire"
-					res.Expired++
-				} else {
-					res.Reopened++
-				}
+				return t.recordFinding(ctx, tx, id, "finding.open", in, "", FindingOpen)
+			})
+		case f.Status == FindingResolved, f.Status == FindingAccepted && f.AcceptedUntil != "" && f.AcceptedUntil < today:
+			action := "finding.reopen"
+			if f.Status == FindingAccepted {
+				action = "finding.expire"
+				res.Expired++
+			} else {
+				res.Reopened++
+			}
+			ops = append(ops, func(ctx context.Context, tx *Tx, now int64) error {
 				if _, err := tx.exec(ctx, "UPDATE findings SET status = ?, severity = ?, evidence = ?, detail_ja = ?, detail_en = ?, last_seen_at = ?, resolved_at = 0, resolved_by = 0, accepted_by = '', accepted_reason = '', accepted_until = '' WHERE id = ?",
 					FindingOpen, in.Severity, in.Evidence, in.DetailJA, in.DetailEN, now, f.ID); err != nil {
 					return err
 				}
-				if err := t.recordFinding(ctx, tx, f.ID, action, in, f.Status, FindingOpen); err != nil {
-					return err
-				}
-			case f.Evidence != in.Evidence || f.DetailJA != in.DetailJA || f.Severity != in.Severity:
-				if _, err := tx.exec(ctx, "UPDATE findings SET severity = ?, evidence = ?, detail_ja = ?, detail_en = ?, last_seen_at = ? WHERE id = ?",
-					in.Severity, in.Evidence, in.DetailJA, in.DetailEN, now, f.ID); err != nil {
-					return err
-				}
-			}
+				return t.recordFinding(ctx, tx, f.ID, action, in, f.Status, FindingOpen)
+			})
+		case f.Evidence != in.Evidence || f.DetailJA != in.DetailJA || f.Severity != in.Severity:
+			// Not a transition: the proof changed, the finding did not. It
+			// is derived bookkeeping, like the posture history, so it is
+			// kept current without an audit entry.
+			refresh = append(refresh, func(ctx context.Context, tx *sql.Tx, now int64) error {
+				_, err := tx.ExecContext(ctx, t.db.rebind("UPDATE findings SET severity = ?, evidence = ?, detail_ja = ?, detail_en = ?, last_seen_at = ? WHERE org_id = ? AND id = ?"),
+					in.Severity, in.Evidence, in.DetailJA, in.DetailEN, now, t.org, f.ID)
+				return err
+			})
 		}
-		for k, f := range existing {
-			if seen[k] || f.Status == FindingResolved {
-				continue
-			}
+	}
+	for k, f := range existing {
+		if seen[k] || f.Status == FindingResolved {
+			continue
+		}
+		res.Resolved++
+		ops = append(ops, func(ctx context.Context, tx *Tx, now int64) error {
 			by, err := t.lastChangeOf(ctx, tx, f)
 			if err != nil {
 				return err
@@ -143,21 +152,45 @@ func (t Tenant) SyncFindings(ctx context.Context, actor audit.Actor, results []F
 			if _, err := tx.exec(ctx, "UPDATE findings SET status = ?, resolved_at = ?, resolved_by = ? WHERE id = ?", FindingResolved, now, by, f.ID); err != nil {
 				return err
 			}
-			res.Resolved++
-			if err := t.recordFinding(ctx, tx, f.ID, "finding.resolve", f.FindingInput, f.Status, FindingResolved); err != nil {
-				return err
+			return t.recordFinding(ctx, tx, f.ID, "finding.resolve", f.FindingInput, f.Status, FindingResolved)
+		})
+	}
+	for start := 0; start < len(ops); start += syncBatch {
+		batch := ops[start:min(start+syncBatch, len(ops))]
+		err := t.change(ctx, actor, func(tx *Tx) error {
+			now := micros(tx.db.Now())
+			for _, op := range batch {
+				if err := op(ctx, tx, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return res, err
+		}
+	}
+	if len(refresh) > 0 {
+		tx, err := t.db.w.BeginTx(ctx, nil)
+		if err != nil {
+			return res, err
+		}
+		now := micros(t.db.Now())
+		for _, r := range refresh {
+			if err := r(ctx, tx, now); err != nil {
+				tx.Rollback()
+				return res, err
 			}
 		}
-		if res.Opened+res.Reopened+res.Resolved+res.Expired == 0 {
-			tx.unchanged++
+		if err := tx.Commit(); err != nil {
+			return res, err
 		}
-		return nil
-	})
-	if err != nil {
-		return res, err
 	}
 	return res, t.db.queryRow(ctx, "SELECT COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END), 0) FROM findings WHERE org_id = ?", t.org).Scan(&res.Open, &res.Accepted)
 }
+
+// syncBatch is how many finding transitions one transaction writes.
+const syncBatch = 2000
 
 func (t Tenant) recordFinding(ctx context.Context, tx *Tx, id int64, action string, in FindingInput, before, after string) error {
 	ev := audit.Event{Action: action, Target: fmt.Sprintf("finding:%d", id),
@@ -202,12 +235,13 @@ func (f Finding) key() string { return f.FindingInput.key() }
 
 // FindingQuery selects findings for a list.
 type FindingQuery struct {
-	Status   string // "" for open and accepted
-	CheckID  string
-	Severity int
-	Subject  string // "account:12"
-	Offset   int
-	Limit    int
+	Status    string // "" for open and accepted
+	CheckID   string
+	Severity  int
+	Subject   string // "account:12"
+	Offset    int
+	Limit     int
+	CountUpTo int // above zero, bounds the count as ListQuery.CountUpTo does
 }
 
 // Findings lists findings, most severe first.
@@ -232,27 +266,10 @@ func (t Tenant) Findings(ctx context.Context, q FindingQuery) ([]Finding, int, e
 		where += " AND subject_kind = ? AND subject_id = ?"
 		args = append(args, kind, id)
 	}
-	var total int
-	if err := t.db.queryRow(ctx, "SELECT count(*) FROM findings WHERE "+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	if q.Limit <= 0 {
 		q.Limit = 100
 	}
-	rows, err := t.db.query(ctx, "SELECT "+findingColumns+" FROM findings WHERE "+where+" ORDER BY severity DESC, check_id, subject_id LIMIT ? OFFSET ?", append(args, q.Limit, q.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []Finding
-	for rows.Next() {
-		f, err := scanFinding(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, f)
-	}
-	return out, total, rows.Err()
+	return page(ctx, t.db, "findings", findingColumns, where, args, "severity DESC, check_id, subject_id", q.Offset, q.Limit, q.CountUpTo, scanFinding)
 }
 
 // Finding returns one finding of this organisation.
