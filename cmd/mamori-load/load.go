@@ -16,7 +16,8 @@ import (
 type target struct {
 	name   string
 	path   string
-	cookie string // sent as is; "" for an anonymous visitor
+	cookie string        // sent as is; "" for an anonymous visitor
+	limit  time.Duration // p99 target in the large benchmark; 0 for none (the floor)
 }
 
 // result is one measured pass over one target.

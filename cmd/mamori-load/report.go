@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"runtime"
@@ -49,28 +50,21 @@ type report struct {
 	memAfterLoad  *memory
 	load          []result
 	finished      time.Time
+	// -large only
+	bulk          time.Duration // the bulk load of the large organisation, as the server said
+	findings      int           // the findings its page showed once evaluated
+	findingsAfter time.Duration // from the server running to that
+	evaluation    time.Duration // how long that evaluation took, as the server logged it
 }
 
 func (r *report) write(w io.Writer) {
 	o := r.opts
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
-	p("### Run of %s", o.started.UTC().Format("2006-01-02 15:04 MST"))
-	p("")
-	p("| | |")
-	p("|---|---|")
-	p("| command | `%s` |", commandLine(o.args))
-	if r.built {
-		p("| server binary | built from ./cmd/mamori for this run |")
-	} else {
-		p("| server binary | `%s` |", o.bin)
+	r.writeHeader(p)
+	if o.large {
+		r.writeLarge(p)
+		return
 	}
-	p("| go version | %s (server built with %s) |", r.env.goTool, r.env.serverGo)
-	p("| CPU | %s |", r.env.cpu)
-	p("| nproc | %d (shared by the server and this load generator) |", r.env.nproc)
-	p("| OS | %s |", r.env.kernel)
-	p("| other load at start | load average %s; %s |", r.env.loadavg, r.env.busy)
-	p("| duration | %s in all |", r.finished.Sub(o.started).Round(time.Second))
-	p("")
 
 	// Targets first: what a reader looks for.
 	dash := r.worst("/o/")
@@ -105,29 +99,7 @@ func (r *report) write(w io.Writer) {
 			p("")
 		}
 	}
-	p("#### Load: %d concurrent keep-alive clients, %s per target after %s warm-up", o.c, o.d, o.warmup)
-	p("")
-	p("Pass 1 runs healthz → sign-in → dashboard, pass 2 the reverse. Latency is")
-	p("from sending the request to the last byte of the body. CPU/req: CPU time")
-	p("the server and the load generator used in the window, per request. Cores")
-	p("busy: server / load generator / whole machine, averaged over the window,")
-	p("out of %d; the machine's figure above the sum of the other two is other", r.env.nproc)
-	p("processes, or a hypervisor's steal.")
-	p("")
-	p("| pass | target | path | requests | errors | req/s | p50 | p90 | p99 | max | server CPU/req | client CPU/req | cores busy |")
-	p("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-	for _, l := range r.load {
-		p("| %d | %s | `%s` | %d | %d | %.0f | %s | %s | %s | %s | %s | %s | %s |", l.pass, l.name, l.path, l.count, l.errors, l.rps,
-			ms(l.p50), ms(l.p90), ms(l.p99), ms(l.max), perReq(l.serverCPU, l.count+l.errors), perReq(l.clientCPU, l.count+l.errors), cores(l))
-	}
-	p("")
-	for _, l := range r.load {
-		if l.errors > 0 {
-			p("Errors, pass %d %s: %s", l.pass, l.name, strings.Join(l.errorSamples, "; "))
-			p("")
-		}
-	}
-
+	r.writeLoad(p, "Pass 1 runs healthz → sign-in → dashboard, pass 2 the reverse.")
 	p("#### Cold start and memory")
 	p("")
 	p("| run | exec → first 200 | server's own startup_ms | VmRSS right after |")
@@ -149,6 +121,151 @@ func (r *report) write(w io.Writer) {
 	}
 }
 
+// writeHeader is the run's table: command, binary, machine, duration.
+func (r *report) writeHeader(p func(string, ...any)) {
+	o := r.opts
+	title := ""
+	if o.large {
+		title = ", inventory pages of " + largeOrg
+	}
+	p("### Run of %s%s", o.started.UTC().Format("2006-01-02 15:04 MST"), title)
+	p("")
+	p("| | |")
+	p("|---|---|")
+	p("| command | `%s` |", commandLine(o.args))
+	if r.built {
+		p("| server binary | built from ./cmd/mamori for this run |")
+	} else {
+		p("| server binary | `%s` |", o.bin)
+	}
+	if o.large || o.db != "" {
+		p("| database of the demo server | %s |", describeDB(o.db))
+	}
+	p("| go version | %s (server built with %s) |", r.env.goTool, r.env.serverGo)
+	p("| CPU | %s |", r.env.cpu)
+	p("| nproc | %d (shared by the server and this load generator) |", r.env.nproc)
+	p("| OS | %s |", r.env.kernel)
+	p("| other load at start | load average %s; %s |", r.env.loadavg, r.env.busy)
+	p("| duration | %s in all |", r.finished.Sub(o.started).Round(time.Second))
+	p("")
+}
+
+// writeLoad is the table of every measurement, with order saying in which
+// order the targets ran.
+func (r *report) writeLoad(p func(string, ...any), order string) {
+	o := r.opts
+	p("#### Load: %d concurrent keep-alive clients, %s per target after %s warm-up", o.c, o.d, o.warmup)
+	p("")
+	p("%s Latency is", order)
+	p("from sending the request to the last byte of the body. CPU/req: CPU time")
+	p("the server and the load generator used in the window, per request. Cores")
+	p("busy: server / load generator / whole machine, averaged over the window,")
+	p("out of %d; the machine's figure above the sum of the other two is other", r.env.nproc)
+	p("processes, or a hypervisor's steal.")
+	p("")
+	p("| pass | target | path | requests | errors | req/s | p50 | p90 | p99 | max | server CPU/req | client CPU/req | cores busy |")
+	p("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, l := range r.load {
+		p("| %d | %s | `%s` | %d | %d | %.0f | %s | %s | %s | %s | %s | %s | %s |", l.pass, l.name, displayPath(l.path), l.count, l.errors, l.rps,
+			ms(l.p50), ms(l.p90), ms(l.p99), ms(l.max), perReq(l.serverCPU, l.count+l.errors), perReq(l.clientCPU, l.count+l.errors), cores(l))
+	}
+	p("")
+	for _, l := range r.load {
+		if l.errors > 0 {
+			p("Errors, pass %d %s: %s", l.pass, l.name, strings.Join(l.errorSamples, "; "))
+			p("")
+		}
+	}
+}
+
+// writeLarge is the report of -large: each page against the target of list
+// pages, then every measurement, then the server's memory.
+func (r *report) writeLarge(p func(string, ...any)) {
+	o := r.opts
+	p("#### Against the target: list pages with filters, p99 ≤ %s", ms(targetListP99))
+	p("")
+	p("Each page of %s, signed in as its owner, with %d concurrent clients; the", largeOrg, o.c)
+	p("figures of the pass with the higher p99, errors of both passes.")
+	p("")
+	p("| target | path | p50 | p90 | p99 | max | req/s | errors | p99 ≤ %s |", ms(targetListP99))
+	p("|---|---|---:|---:|---:|---:|---:|---:|---|")
+	for _, t := range largeTargets(largeOrg, "") {
+		w, errs := r.worstOf(t.path)
+		if w == nil {
+			continue
+		}
+		v := "(floor)"
+		if t.limit > 0 {
+			v = verdict(w.p99 <= t.limit && errs == 0)
+		}
+		p("| %s | `%s` | %s | %s | %s | %s | %.0f | %d | %s |", t.name, displayPath(t.path), ms(w.p50), ms(w.p90), ms(w.p99), ms(w.max), w.rps, errs, v)
+	}
+	p("")
+	r.writeLoad(p, "Pass 1 runs the targets in the order above, pass 2 in reverse.")
+	p("#### Server")
+	p("")
+	p("| | |")
+	p("|---|---|")
+	if r.bulk > 0 {
+		p("| bulk load of %s, as the server reported it | %s |", largeOrg, r.bulk)
+	}
+	p("| exec to the sign-in link (demo company, bulk load, migration) | %s |", r.demoSeed.Round(time.Second))
+	p("| then until its findings were evaluated (the page showed %d; the evaluation took %s) | %s |", r.findings, r.evaluation, r.findingsAfter.Round(time.Second))
+	if b := r.memBeforeLoad; b != nil {
+		p("| VmRSS / VmHWM (peak) before the load | %.1f MB / %.1f MB |", b.rssMB, b.hwmMB)
+	}
+	if a := r.memAfterLoad; a != nil {
+		p("| VmRSS / VmHWM (peak) %s idle after the load | %.1f MB / %.1f MB |", o.idle, a.rssMB, a.hwmMB)
+	}
+	p("")
+}
+
+// worstOf is the result with the higher p99 of the passes on exactly path,
+// and the errors of all of them.
+func (r *report) worstOf(path string) (*result, int) {
+	var w *result
+	errs := 0
+	for i := range r.load {
+		l := &r.load[i]
+		if l.path != path {
+			continue
+		}
+		errs += l.errors
+		if w == nil || l.p99 > w.p99 {
+			w = l
+		}
+	}
+	return w, errs
+}
+
+// displayPath is a path with its query decoded, as a reader types it.
+func displayPath(p string) string {
+	if d, err := url.QueryUnescape(p); err == nil {
+		return d
+	}
+	return p
+}
+
+// describeDB names the engine of a database URL, without its password.
+func describeDB(db string) string {
+	if db == "" {
+		return "SQLite, in the temporary data directory"
+	}
+	engine := "SQLite"
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		engine = "PostgreSQL"
+	}
+	return fmt.Sprintf("%s, `%s`", engine, redact(db))
+}
+
+// redact hides the password of a database URL.
+func redact(db string) string {
+	if u, err := url.Parse(db); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return db
+}
+
 // commandLine is how this program was started: `go run` builds into a
 // go-build temporary directory.
 func commandLine(args []string) string {
@@ -156,7 +273,11 @@ func commandLine(args []string) string {
 	if strings.Contains(name, "go-build") {
 		name = "go run ./cmd/mamori-load"
 	}
-	return strings.TrimSpace(name + " " + strings.Join(args, " "))
+	shown := make([]string, len(args))
+	for i, a := range args {
+		shown[i] = redact(a)
+	}
+	return strings.TrimSpace(name + " " + strings.Join(shown, " "))
 }
 
 // worst is the result with the higher p99 of the two passes on path prefix.

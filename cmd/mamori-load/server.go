@@ -252,27 +252,36 @@ type demoServer struct {
 	cookie   string // "mamori_session=…"
 	dashPath string // /o/sakura-seiki/
 	ready    time.Duration
+	bulk     time.Duration // how long the large organisation's bulk load took, as the server says; 0 if none
+}
+
+// demoSpec says which demo server to start.
+type demoSpec struct {
+	extra []string      // more arguments of `mamori demo`: --large, --db URL
+	wait  time.Duration // for the sign-in link: seeding may take long
+	org   string        // slug of the organisation to load; "" for the one GET / leads to
 }
 
 var (
 	linkLine    = regexp.MustCompile(`(https?://\S+/signin/link/\S+)`)
 	runningLine = regexp.MustCompile(`mamori is running: (https?://\S+)`)
+	bulkLine    = regexp.MustCompile(`large synthetic organisation \S+ \(([^)]+)\)`)
 )
 
 // startDemo starts `mamori demo`, reads the one-time sign-in link and the
 // address from its stdout, signs in and finds the dashboard.
-func startDemo(ctx context.Context, procs *registry, bin, dataDir string) (*demoServer, error) {
+func startDemo(ctx context.Context, procs *registry, bin, dataDir string, spec demoSpec) (*demoServer, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
 	t0 := time.Now()
-	p, err := procs.start(bin, "demo", "--data", dataDir, "--addr", addr)
+	p, err := procs.start(bin, append([]string{"demo", "--data", dataDir, "--addr", addr}, spec.extra...)...)
 	if err != nil {
 		return nil, err
 	}
 	d := &demoServer{proc: p}
-	wait, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	wait, cancel := context.WithTimeout(ctx, spec.wait)
 	defer cancel()
 	var link string
 	for link == "" || d.base == "" {
@@ -284,6 +293,10 @@ func startDemo(ctx context.Context, procs *registry, bin, dataDir string) (*demo
 			if m := runningLine.FindStringSubmatch(line); m != nil {
 				d.base = strings.TrimRight(m[1], "/")
 			}
+			if m := bulkLine.FindStringSubmatch(line); m != nil {
+				d.bulk, _ = time.ParseDuration(m[1])
+				logf("%s", line)
+			}
 		case <-p.done:
 			return nil, fmt.Errorf("demo server exited: %v\n%s\n%s", p.err, p.stdout.String(), p.stderr.String())
 		case <-wait.Done():
@@ -291,9 +304,11 @@ func startDemo(ctx context.Context, procs *registry, bin, dataDir string) (*demo
 		}
 	}
 	d.ready = time.Since(t0)
+	wait, cancel = context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
 
 	client := &http.Client{
-		Timeout:       10 * time.Second,
+		Timeout:       time.Minute, // the first page of a large organisation may be slow
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	defer client.CloseIdleConnections()
@@ -314,18 +329,10 @@ func startDemo(ctx context.Context, procs *registry, bin, dataDir string) (*demo
 	if d.cookie == "" {
 		return nil, errors.New("sign in with the one-time link: no mamori_session cookie")
 	}
-	// The home page sends the owner to the one organisation's dashboard.
-	resp, err = do(wait, client, http.MethodGet, d.base+"/", d.cookie)
-	if err != nil {
+	if spec.org != "" {
+		d.dashPath = "/o/" + spec.org + "/"
+	} else if d.dashPath, err = homeDashboard(wait, client, d); err != nil {
 		return nil, err
-	}
-	loc, err := resp.Location()
-	if resp.StatusCode != http.StatusSeeOther || err != nil {
-		return nil, fmt.Errorf("GET / signed in: status %d, no redirect to the dashboard", resp.StatusCode)
-	}
-	d.dashPath = loc.Path
-	if !strings.HasPrefix(d.dashPath, "/o/") {
-		return nil, fmt.Errorf("GET / signed in: redirect to %s, not to a dashboard", loc)
 	}
 	resp, err = do(wait, client, http.MethodGet, d.base+d.dashPath, d.cookie)
 	if err != nil {
@@ -335,6 +342,78 @@ func startDemo(ctx context.Context, procs *registry, bin, dataDir string) (*demo
 		return nil, fmt.Errorf("GET %s: status %d", d.dashPath, resp.StatusCode)
 	}
 	return d, nil
+}
+
+// homeDashboard is where the home page sends the owner of the one
+// organisation: its dashboard.
+func homeDashboard(ctx context.Context, client *http.Client, d *demoServer) (string, error) {
+	resp, err := do(ctx, client, http.MethodGet, d.base+"/", d.cookie)
+	if err != nil {
+		return "", err
+	}
+	loc, err := resp.Location()
+	if resp.StatusCode != http.StatusSeeOther || err != nil {
+		return "", fmt.Errorf("GET / signed in: status %d, no redirect to the dashboard", resp.StatusCode)
+	}
+	if !strings.HasPrefix(loc.Path, "/o/") {
+		return "", fmt.Errorf("GET / signed in: redirect to %s, not to a dashboard", loc)
+	}
+	return loc.Path, nil
+}
+
+var (
+	findingsCount = regexp.MustCompile(`<p class="count">\D*(\d+)`)
+	evaluatedLine = regexp.MustCompile(`msg=evaluated .*\bfindings=(\d+) .*\bduration_ms=(\d+)`)
+)
+
+// waitFindings waits until the background runner has evaluated the demo
+// server's organisation: its findings page shows findings (polled every
+// 2 s) and the server has logged an evaluation that found at least as many
+// (the page may say "more than 1000"; the demo companies have fewer). It
+// returns the page's count and how long the evaluation took, as logged.
+func waitFindings(ctx context.Context, d *demoServer, limit time.Duration) (int, time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	client := &http.Client{Timeout: time.Minute}
+	defer client.CloseIdleConnections()
+	u := d.base + d.dashPath + "findings"
+	shown := 0
+	for {
+		if shown == 0 {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+			if err != nil {
+				return 0, 0, err
+			}
+			req.Header.Set("Cookie", d.cookie)
+			if resp, err := client.Do(req); err == nil {
+				body, rerr := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if rerr == nil && resp.StatusCode != http.StatusOK {
+					return 0, 0, fmt.Errorf("GET %s: status %d", u, resp.StatusCode)
+				}
+				if m := findingsCount.FindSubmatch(body); m != nil {
+					shown, _ = strconv.Atoi(string(m[1]))
+				}
+			}
+		}
+		if shown > 0 {
+			for _, m := range evaluatedLine.FindAllStringSubmatch(d.proc.stderr.String(), -1) {
+				n, _ := strconv.Atoi(m[1])
+				took, _ := strconv.Atoi(m[2])
+				if n >= shown {
+					return shown, time.Duration(took) * time.Millisecond, nil
+				}
+			}
+		}
+		if d.proc.exited() {
+			return 0, 0, fmt.Errorf("demo server exited: %v\n%s", d.proc.err, d.proc.stderr.String())
+		}
+		select {
+		case <-ctx.Done():
+			return 0, 0, fmt.Errorf("no evaluated findings on %s after %s: %w", u, limit, ctx.Err())
+		case <-time.After(2 * time.Second):
+		}
+	}
 }
 
 // do sends one request, reads the body and closes it.

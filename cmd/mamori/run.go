@@ -54,6 +54,8 @@ func commands() []command {
 		{"backup", "cli.backup.usage", cmdBackup},
 		{"restore", "cli.restore.usage", cmdRestore},
 		{"findings", "cli.findings.usage", cmdFindings},
+		{"import", "cli.import.usage", cmdImport},
+		{"export", "cli.export.usage", cmdExport},
 		{"audit verify", "cli.audit_verify.usage", cmdAuditVerify},
 		{"version", "cli.version.usage", cmdVersion},
 		{"help", "cli.help.usage", nil},

@@ -15,6 +15,26 @@ import (
 // function in this package that updates or deletes audit rows, and the
 // database refuses both (triggers in the first migration).
 func (t *Tx) Record(ctx context.Context, ev audit.Event) error {
+	if err := t.head(ctx); err != nil {
+		return err
+	}
+	e, err := audit.NewEntry(t.headSeq+1, t.db.Now(), t.actor, ev, t.headHash)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO audit_log (seq, at, org_id, actor_id, actor, ip, action, target, before_json, after_json, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, micros(e.At), e.OrgID, e.ActorID, e.Actor, e.IP, e.Action, e.Target, e.Before, e.After, e.PrevHash, e.Hash)
+	if err != nil {
+		return fmt.Errorf("audit append: %w", err)
+	}
+	t.headSeq, t.headHash = e.Seq, e.Hash
+	t.events++
+	return nil
+}
+
+// head reads the chain's last entry once per transaction.
+func (t *Tx) head(ctx context.Context) error {
 	if !t.headKnown {
 		if t.db.engine == Postgres {
 			// One chain: appends from several app servers take turns; the
@@ -30,18 +50,6 @@ func (t *Tx) Record(ctx context.Context, ev audit.Event) error {
 		}
 		t.headKnown = true
 	}
-	e, err := audit.NewEntry(t.headSeq+1, t.db.Now(), t.actor, ev, t.headHash)
-	if err != nil {
-		return err
-	}
-	_, err = t.exec(ctx, `INSERT INTO audit_log (seq, at, org_id, actor_id, actor, ip, action, target, before_json, after_json, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, micros(e.At), e.OrgID, e.ActorID, e.Actor, e.IP, e.Action, e.Target, e.Before, e.After, e.PrevHash, e.Hash)
-	if err != nil {
-		return fmt.Errorf("audit append: %w", err)
-	}
-	t.headSeq, t.headHash = e.Seq, e.Hash
-	t.events++
 	return nil
 }
 

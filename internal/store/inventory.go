@@ -103,6 +103,11 @@ func (t Tenant) Service(ctx context.Context, id int64) (inventory.Service, error
 	return services.get(ctx, t.db.r, t.db, t.org, id)
 }
 
+// ServicesByID returns the organisation's services among ids.
+func (t Tenant) ServicesByID(ctx context.Context, ids []int64) ([]inventory.Service, error) {
+	return services.byIDs(ctx, t.db, t.org, ids)
+}
+
 // SaveService adds (ID 0) or changes a service.
 func (t Tenant) SaveService(ctx context.Context, actor audit.Actor, s *inventory.Service) error {
 	return save(ctx, t, actor, services, s, s.ID)
@@ -137,6 +142,11 @@ func (t Tenant) Device(ctx context.Context, id int64) (inventory.Device, error) 
 	return devices.get(ctx, t.db.r, t.db, t.org, id)
 }
 
+// DevicesByID returns the organisation's devices among ids.
+func (t Tenant) DevicesByID(ctx context.Context, ids []int64) ([]inventory.Device, error) {
+	return devices.byIDs(ctx, t.db, t.org, ids)
+}
+
 // SaveDevice adds (ID 0) or changes a device.
 func (t Tenant) SaveDevice(ctx context.Context, actor audit.Actor, d *inventory.Device) error {
 	if err := t.ownsRefs(ctx, 0, d.PersonID); err != nil {
@@ -157,6 +167,18 @@ func (t Tenant) Asset(ctx context.Context, id int64) (inventory.Asset, error) {
 		return a, err
 	}
 	return a, t.loadPlaces(ctx, []*inventory.Asset{&a})
+}
+
+// AssetsByID returns the organisation's information assets among ids,
+// without their places (see LoadPlaces).
+func (t Tenant) AssetsByID(ctx context.Context, ids []int64) ([]inventory.Asset, error) {
+	return assets.byIDs(ctx, t.db, t.org, ids)
+}
+
+// LoadPlaces reads where each of the assets lives, in one query: the list
+// leaves places out.
+func (t Tenant) LoadPlaces(ctx context.Context, list []*inventory.Asset) error {
+	return t.loadPlaces(ctx, list)
 }
 
 // SaveAsset adds (ID 0) or changes an information asset and its places.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/mamori-sec/mamori/internal/audit"
@@ -77,6 +78,67 @@ type ListQuery struct {
 	Sort    string            // a column name, optionally prefixed with "-" for descending
 	Offset  int
 	Limit   int
+	// CountUpTo, when above zero, bounds the count: counting stops after
+	// CountUpTo+1 matches, so a total above CountUpTo means "more than
+	// CountUpTo". A list page of a large organisation needs no exact count of
+	// a million shares.
+	CountUpTo int
+}
+
+// countSQL counts the rows of table matching where, exactly or, with upTo
+// above zero, up to upTo+1 of them.
+func countSQL(table, where string, upTo int) string {
+	if upTo <= 0 {
+		return "SELECT count(*) FROM " + table + " WHERE " + where
+	}
+	return "SELECT count(*) FROM (SELECT 1 FROM " + table + " WHERE " + where + " LIMIT " + strconv.Itoa(upTo+1) + ") AS matches"
+}
+
+// page reads one page of a list, selecting cols from table where, in
+// order, and counts the matches: exactly, or with upTo above zero up to
+// upTo+1 of them. When upTo lies no further than the page's end, the page's
+// query, one row longer, answers the count and there is no count query:
+// a search, which no index serves, then reads the rows up to the page's
+// end once rather than all of the organisation's twice.
+func page[T any](ctx context.Context, db *DB, table, cols, where string, args []any, order string, offset, limit, upTo int, scan func(rowScanner) (T, error)) ([]T, int, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	byPage := upTo > 0 && upTo <= offset+limit
+	var total int
+	if !byPage {
+		if err := db.queryRow(ctx, countSQL(table, where, upTo), args...).Scan(&total); err != nil {
+			return nil, 0, err
+		}
+	}
+	fetch := limit
+	if byPage {
+		fetch++
+	}
+	rows, err := db.query(ctx, "SELECT "+cols+" FROM "+table+" WHERE "+where+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(args, fetch, offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		rec, err := scan(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, rec)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if !byPage {
+		return out, total, nil
+	}
+	if len(out) == 0 && offset > 0 { // past the end: say where the end is
+		err := db.queryRow(ctx, countSQL(table, where, upTo), args...).Scan(&total)
+		return out, total, err
+	}
+	return out[:min(len(out), limit)], offset + len(out), nil
 }
 
 func (tb *table[T]) hasCol(c string) bool {
@@ -109,35 +171,60 @@ func (tb *table[T]) list(ctx context.Context, db *DB, org int64, q ListQuery) ([
 		args = append(args, v)
 	}
 	w := strings.Join(where, " AND ")
-	var total int
-	if err := db.queryRow(ctx, "SELECT count(*) FROM "+tb.name+" WHERE "+w, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
+	// Ties by id, in the same direction: a descending list is the ascending
+	// one reversed, and an index on (org_id, column, id) serves both.
 	order := "id"
 	if c := strings.TrimPrefix(q.Sort, "-"); c != "" && tb.hasCol(c) {
-		order = c
+		order = c + ", id"
 		if strings.HasPrefix(q.Sort, "-") {
-			order += " DESC"
+			order = c + " DESC, id DESC"
 		}
-		order += ", id"
 	}
-	if q.Limit <= 0 {
-		q.Limit = 50
+	return page(ctx, db, tb.name, tb.selectCols(), w, args, order, q.Offset, q.Limit, q.CountUpTo, func(r rowScanner) (T, error) {
+		var rec T
+		err := tb.scan(r, &rec)
+		return rec, err
+	})
+}
+
+// byIDs returns the organisation's records among ids, in no particular
+// order; ids of other organisations or of nothing are left out.
+func (tb *table[T]) byIDs(ctx context.Context, db *DB, org int64, ids []int64) ([]T, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	rows, err := db.query(ctx, "SELECT "+tb.selectCols()+" FROM "+tb.name+" WHERE "+w+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(args, q.Limit, q.Offset)...)
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, org)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := db.query(ctx, "SELECT "+tb.selectCols()+" FROM "+tb.name+" WHERE "+byIDWhere(len(ids)), args...)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	defer rows.Close()
 	var out []T
 	for rows.Next() {
 		var rec T
 		if err := tb.scan(rows, &rec); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		out = append(out, rec)
 	}
-	return out, total, rows.Err()
+	return out, rows.Err()
+}
+
+// byIDWhere selects by organisation and n ids. The unary plus keeps
+// SQLite, which has no statistics, from walking an (org_id, …) index
+// through the whole organisation instead of looking up each id by its
+// primary key; PostgreSQL reads it as the same comparison.
+func byIDWhere(n int) string {
+	return "+org_id = ? AND id IN (" + questionMarks(n) + ")"
+}
+
+// questionMarks is "?, ?, …", n of them.
+func questionMarks(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // all streams every record of the organisation to fn, in id order.

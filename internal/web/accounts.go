@@ -20,6 +20,10 @@ var accountKind = &kind[inventory.Account]{
 	parse:   parseAccount,
 	columns: []string{"login_id", "service_id", "person_id", "kind", "privilege", "mfa", "status", "last_login"},
 	filters: []string{"service_id", "kind", "privilege", "mfa", "status"},
+	preload: func(v *view, list []inventory.Account) {
+		preloadRefs(v, v.services, list, func(a *inventory.Account) int64 { return a.ServiceID })
+		preloadRefs(v, v.people, list, func(a *inventory.Account) int64 { return a.PersonID })
+	},
 }
 
 func accountFields(v *view, a *inventory.Account) []fieldset {

@@ -12,10 +12,11 @@ import (
 )
 
 // fill replaces the wildcards of a route pattern: {org} with slug, {id}
-// with id, {token} and {file} with junk.
+// with id, {kind} with a kind of inventory list, {token} and {file} with
+// junk.
 func fill(pattern, slug string, id int64) (method, path string) {
 	method, path, _ = strings.Cut(pattern, " ")
-	r := strings.NewReplacer("{org}", slug, "{id}", fmt.Sprint(id), "{token}", "nope", "{file}", "nope.css", "{$}", "")
+	r := strings.NewReplacer("{org}", slug, "{id}", fmt.Sprint(id), "{kind}", "accounts", "{token}", "nope", "{file}", "nope.css", "{$}", "")
 	return method, r.Replace(path)
 }
 
@@ -126,7 +127,8 @@ func TestRoleMatrix(t *testing.T) {
 }
 
 // TestSignedOutEveryRoute: every route that needs a user sends a GET to the
-// sign-in page and refuses other methods with 401.
+// sign-in page and refuses other methods with 401; the JSON API refuses
+// every method with 401.
 func TestSignedOutEveryRoute(t *testing.T) {
 	w := newWorld(t, "sqlite")
 	c := w.client("en")
@@ -137,6 +139,10 @@ func TestSignedOutEveryRoute(t *testing.T) {
 		method, path := fill(rt.Pattern, w.orgA.Slug, w.personA.ID)
 		r := c.do(method, path, url.Values{})
 		switch {
+		case strings.HasPrefix(path, "/api/"):
+			if r.status != http.StatusUnauthorized || !strings.Contains(r.body, `"code":"unauthorized"`) {
+				t.Errorf("%s %s signed out: got %d %s, want 401 in JSON", method, path, r.status, r.body)
+			}
 		case method == "GET" && (r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/signin?next=")):
 			t.Errorf("GET %s signed out: got %d → %q, want 303 to /signin", path, r.status, r.location)
 		case method != "GET" && r.status != http.StatusUnauthorized:

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -24,6 +25,19 @@ type dashData struct {
 type dashCache struct {
 	mu      sync.Mutex
 	entries map[int64]dashData
+	filling map[int64]*dashFill // per organisation, the entry being read now
+}
+
+// dashFill is one reading of an organisation's figures, which the requests
+// that arrive meanwhile wait for rather than each reading them again: in a
+// large organisation that takes a second, and a change makes every open
+// dashboard and findings page ask at once.
+type dashFill struct {
+	version int64
+	day     string
+	done    chan struct{}
+	d       dashData
+	err     error
 }
 
 func (c *dashCache) get(ctx context.Context, db *store.DB, t store.Tenant, now time.Time) (dashData, error) {
@@ -34,11 +48,49 @@ func (c *dashCache) get(ctx context.Context, db *store.DB, t store.Tenant, now t
 	day := now.In(jst).Format(time.DateOnly)
 	c.mu.Lock()
 	d, ok := c.entries[t.OrgID()]
-	c.mu.Unlock()
 	if ok && d.version == v && d.day == day {
+		c.mu.Unlock()
 		return d, nil
 	}
-	d = dashData{version: v, day: day}
+	if f := c.filling[t.OrgID()]; f != nil && f.version == v && f.day == day {
+		c.mu.Unlock()
+		select {
+		case <-f.done:
+			if f.err != nil && ctx.Err() == nil && (errors.Is(f.err, context.Canceled) || errors.Is(f.err, context.DeadlineExceeded)) {
+				return c.get(ctx, db, t, now) // the request reading it went away; this one reads
+			}
+			return f.d, f.err
+		case <-ctx.Done():
+			return dashData{}, ctx.Err()
+		}
+	}
+	f := &dashFill{version: v, day: day, done: make(chan struct{})}
+	if c.filling == nil {
+		c.filling = map[int64]*dashFill{}
+	}
+	c.filling[t.OrgID()] = f
+	c.mu.Unlock()
+
+	f.d, f.err = readDash(ctx, t, v, day)
+	c.mu.Lock()
+	if c.filling[t.OrgID()] == f {
+		delete(c.filling, t.OrgID())
+	}
+	if f.err == nil {
+		if c.entries == nil {
+			c.entries = map[int64]dashData{}
+		}
+		c.entries[t.OrgID()] = f.d
+	}
+	c.mu.Unlock()
+	close(f.done)
+	return f.d, f.err
+}
+
+// readDash reads an organisation's figures for the cache.
+func readDash(ctx context.Context, t store.Tenant, version int64, day string) (dashData, error) {
+	d := dashData{version: version, day: day}
+	var err error
 	if d.summary, err = t.Summary(ctx); err != nil {
 		return d, err
 	}
@@ -50,11 +102,5 @@ func (c *dashCache) get(ctx context.Context, db *store.DB, t store.Tenant, now t
 	if d.open, err = t.OpenByCheck(ctx); err != nil {
 		return d, err
 	}
-	c.mu.Lock()
-	if c.entries == nil {
-		c.entries = map[int64]dashData{}
-	}
-	c.entries[t.OrgID()] = d
-	c.mu.Unlock()
 	return d, nil
 }

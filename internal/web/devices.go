@@ -19,6 +19,9 @@ var deviceKind = &kind[inventory.Device]{
 	parse:   parseDevice,
 	columns: []string{"name", "kind", "person_id", "ownership", "disk_encryption", "os_version", "last_updated"},
 	filters: []string{"kind", "ownership"},
+	preload: func(v *view, list []inventory.Device) {
+		preloadRefs(v, v.people, list, func(d *inventory.Device) int64 { return d.PersonID })
+	},
 }
 
 func deviceFields(v *view, d *inventory.Device) []fieldset {

@@ -58,6 +58,15 @@ type findingRow struct {
 	Subject string // label of the subject record
 	Link    string // its page
 	Detail  string
+	// Worked out once here rather than by template calls on each of the
+	// list's hundred rows, the costliest part of rendering it.
+	URL, SevClass, StatusLabel, Since string
+}
+
+// findingLabels are the column names the list repeats on each row for
+// narrow screens.
+type findingLabels struct {
+	Severity, What, Record, Status, Since string
 }
 
 type findingsPage struct {
@@ -66,7 +75,9 @@ type findingsPage struct {
 	Lines     []deductionView
 	Trend     trendChart
 	Rows      []findingRow
+	Labels    findingLabels
 	Total     int
+	Over      bool // there are more than Total
 	Status    string
 	Check     string
 	Severity  int
@@ -86,12 +97,14 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 	}
 	offset, _ := strconv.Atoi(q.Get("offset"))
 	ctx := r.Context()
-	open, err := st.tenant.OpenByCheck(ctx)
+	// The open findings by check, cached with the dashboard's figures: a
+	// large organisation has hundreds of thousands to count.
+	d, err := s.dash.get(ctx, s.DB, st.tenant, s.Now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p.Score = posture.ScoreOf(open)
+	p.Score = posture.ScoreOf(d.open)
 	for _, d := range p.Score.Deductions {
 		p.Lines = append(p.Lines, deductionView{Deduction: d, Check: p.checkView(d.CheckID)})
 	}
@@ -101,12 +114,19 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Trend = newTrend(history)
-	list, total, err := st.tenant.Findings(ctx, store.FindingQuery{Status: p.Status, CheckID: p.Check, Severity: p.Severity, Offset: max(offset, 0), Limit: 100})
+	fq := store.FindingQuery{Status: p.Status, CheckID: p.Check, Severity: p.Severity, Offset: max(offset, 0), Limit: 100}
+	fq.CountUpTo = countUpTo(fq.Offset, fq.Limit, "")
+	list, total, err := st.tenant.Findings(ctx, fq)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	p.Total = total
+	if total > fq.CountUpTo {
+		p.Total, p.Over = fq.CountUpTo, true
+	}
+	p.Labels = findingLabels{Severity: p.T("findings.severity"), What: p.T("findings.what"), Record: p.T("findings.record"),
+		Status: p.T("findings.status"), Since: p.T("findings.since")}
 	for _, f := range list {
 		p.Rows = append(p.Rows, s.findingRow(p.base, f))
 	}
@@ -120,6 +140,8 @@ func (s *Server) findingRow(b base, f store.Finding) findingRow {
 	}
 	row.Subject = b.targetLabel(f.SubjectKind + ":" + strconv.FormatInt(f.SubjectID, 10))
 	row.Link = recordLink(b, f.SubjectKind, f.SubjectID)
+	row.URL = b.OrgURL("/findings/" + strconv.FormatInt(f.ID, 10))
+	row.SevClass, row.StatusLabel, row.Since = sevClass(row.Check.Severity), b.T("findings.status."+f.Status), fmtDate(f.FirstSeenAt)
 	return row
 }
 

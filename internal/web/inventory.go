@@ -15,6 +15,22 @@ import (
 
 const listPageSize = 50
 
+// listCountCap bounds the counting of a list: beyond it a list says "more
+// than 1,000", so that a page of a million shares counts a thousand of
+// them, not all.
+const listCountCap = 1000
+
+// countUpTo is how far a list page from offset counts: at least past its
+// last row, so that the pager knows whether another page follows. A search
+// matches text no index can find, so it counts only that far and says
+// "more than …" beyond the page: the page's own query answers that.
+func countUpTo(offset, pageSize int, search string) int {
+	if search != "" {
+		return offset + pageSize
+	}
+	return max(listCountCap, offset+pageSize)
+}
+
 // kind describes one kind of inventory record (services, accounts,
 // devices, information assets, shares) once: its store calls and its
 // fields, from which the shared handlers build the list, the detail page
@@ -34,6 +50,17 @@ type kind[T any] struct {
 	filters []string                  // fields offered as the list's filters
 	related func(*view, *T) []section // linked records on the detail page, may be nil
 	starter func(*view) []group       // ready-made records offered above a new form, may be nil
+	preload func(*view, []T)          // reads the records a page of the list points to, may be nil
+}
+
+// preloadRefs reads the records of one kind that a page of records points
+// to, in one query rather than one per row.
+func preloadRefs[T, R any](v *view, r *refs[R], recs []T, id func(*T) int64) {
+	ids := make([]int64, len(recs))
+	for i := range recs {
+		ids[i] = id(&recs[i])
+	}
+	r.preload(v, ids)
 }
 
 // section lists records linked to the one shown.
@@ -78,6 +105,7 @@ func listQuery(q url.Values, filters, sortable []string) store.ListQuery {
 	}
 	lq.Offset, _ = strconv.Atoi(q.Get("offset"))
 	lq.Offset = max(lq.Offset, 0)
+	lq.CountUpTo = countUpTo(lq.Offset, listPageSize, lq.Search)
 	return lq
 }
 
@@ -109,6 +137,7 @@ type header struct {
 type cell struct {
 	Label string
 	Items []shown
+	One   *shown // the only item, when there is exactly one
 	Link  string // the record's page, on the first column
 	Short bool   // a choice, date or flag: kept on one line
 }
@@ -121,6 +150,7 @@ type listPage struct {
 	Headers   []header
 	Rows      [][]cell
 	Total     int
+	Over      bool // there are more than Total
 	PrevURL   string
 	NextURL   string
 }
@@ -131,8 +161,10 @@ func recordList[T any](s *Server, k *kind[T]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		v := s.newView(r, "inv."+k.slug+".title", filterMode)
 		v.wanted = k.filters
-		var zero T
-		meta := byName(k.fields(v, &zero))
+		// The filters as chosen, so that a chosen record is offered even
+		// when its kind has too many to list.
+		chosen := k.parse(&form{vals: v.query})
+		meta := byName(k.fields(v, &chosen))
 		var sortable []string
 		for _, c := range k.columns {
 			if meta[c].Sortable() {
@@ -166,12 +198,18 @@ func recordList[T any](s *Server, k *kind[T]) http.HandlerFunc {
 			return
 		}
 		v.mode = showMode
+		if k.preload != nil {
+			k.preload(v, recs)
+		}
 		for i := range recs {
 			fields := byName(k.fields(v, &recs[i]))
 			row := make([]cell, len(k.columns))
 			for j, c := range k.columns {
 				f := fields[c]
 				row[j] = cell{Label: f.Label, Items: f.Shown(), Short: f.short()}
+				if len(row[j].Items) == 1 {
+					row[j].One = &row[j].Items[0]
+				}
 			}
 			row[0].Link = k.url(v.base, &recs[i])
 			p.Rows = append(p.Rows, row)
@@ -186,6 +224,9 @@ func recordList[T any](s *Server, k *kind[T]) http.HandlerFunc {
 		}
 		if p.Query.Offset+listPageSize < total {
 			p.NextURL = listURL(p.Query, p.Query.Sort, p.Query.Offset+listPageSize)
+		}
+		if total > p.Query.CountUpTo {
+			p.Total, p.Over = p.Query.CountUpTo, true
 		}
 		w.Header().Add("Vary", "HX-Request")
 		if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "records" {

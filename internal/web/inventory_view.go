@@ -34,6 +34,12 @@ var (
 // maxChoices bounds the records offered in one picker.
 const maxChoices = 5000
 
+// maxFilterChoices bounds the records a list's filter offers: a kind with
+// more (the 5,000 information assets of a large organisation) is not
+// offered as a choice on every page view; the filter then shows only the
+// record chosen, as reached from that record's page.
+const maxFilterChoices = 200
+
 // viewMode says what a page needs from the records that ids point to.
 type viewMode int
 
@@ -67,24 +73,36 @@ func (s *Server) newView(r *http.Request, title string, mode viewMode) *view {
 	v := &view{base: s.page(r, title, "inventory"), ctx: r.Context(), t: st.tenant, now: s.Now(), query: r.URL.Query(), mode: mode}
 	ctx, t := v.ctx, v.t
 	all := store.ListQuery{Sort: "name", Limit: maxChoices}
+	few := store.ListQuery{Limit: 1, CountUpTo: maxFilterChoices} // a count, up to one more
 	v.services = &refs[inventory.Service]{path: "/services/",
 		all:   func() ([]inventory.Service, int, error) { return t.Services(ctx, all) },
+		count: func() (int, error) { _, n, err := t.Services(ctx, few); return n, err },
 		one:   func(id int64) (inventory.Service, error) { return t.Service(ctx, id) },
+		some:  func(ids []int64) ([]inventory.Service, error) { return t.ServicesByID(ctx, ids) },
 		id:    func(x inventory.Service) int64 { return x.ID },
 		label: func(x inventory.Service) string { return x.Name }}
 	v.people = &refs[inventory.Person]{path: "/people/",
-		all:   func() ([]inventory.Person, int, error) { return t.People(ctx, store.PeopleQuery{Limit: maxChoices}) },
+		all: func() ([]inventory.Person, int, error) { return t.People(ctx, store.PeopleQuery{Limit: maxChoices}) },
+		count: func() (int, error) {
+			_, n, err := t.People(ctx, store.PeopleQuery{Limit: 1, CountUpTo: maxFilterChoices})
+			return n, err
+		},
 		one:   func(id int64) (inventory.Person, error) { return t.Person(ctx, id) },
+		some:  func(ids []int64) ([]inventory.Person, error) { return t.PeopleByID(ctx, ids) },
 		id:    func(x inventory.Person) int64 { return x.ID },
 		label: v.personLabel}
 	v.devices = &refs[inventory.Device]{path: "/devices/",
 		all:   func() ([]inventory.Device, int, error) { return t.Devices(ctx, all) },
+		count: func() (int, error) { _, n, err := t.Devices(ctx, few); return n, err },
 		one:   func(id int64) (inventory.Device, error) { return t.Device(ctx, id) },
+		some:  func(ids []int64) ([]inventory.Device, error) { return t.DevicesByID(ctx, ids) },
 		id:    func(x inventory.Device) int64 { return x.ID },
 		label: func(x inventory.Device) string { return x.Name }}
 	v.assets = &refs[inventory.Asset]{path: "/assets/",
 		all:   func() ([]inventory.Asset, int, error) { return t.Assets(ctx, all) },
+		count: func() (int, error) { _, n, err := t.Assets(ctx, few); return n, err },
 		one:   func(id int64) (inventory.Asset, error) { return t.Asset(ctx, id) },
+		some:  func(ids []int64) ([]inventory.Asset, error) { return t.AssetsByID(ctx, ids) },
 		id:    func(x inventory.Asset) int64 { return x.ID },
 		label: func(x inventory.Asset) string { return x.Name }}
 	return v
@@ -110,28 +128,77 @@ func (v *view) keep(err error) {
 
 // refs are the records of one kind that other records point to.
 type refs[T any] struct {
-	path   string // URL of a record, after the organisation's prefix and before its id
-	all    func() ([]T, int, error)
-	one    func(int64) (T, error)
-	id     func(T) int64
-	label  func(T) string
-	cache  map[int64]T
-	listed []T
-	loaded bool
+	path    string                   // URL of a record, after the organisation's prefix and before its id
+	all     func() ([]T, int, error) // the first maxChoices by label
+	count   func() (int, error)      // how many, counted up to maxFilterChoices+1
+	one     func(int64) (T, error)
+	some    func([]int64) ([]T, error) // those among ids, in one query
+	id      func(T) int64
+	label   func(T) string
+	cache   map[int64]T
+	missing map[int64]bool // ids looked up and not found
+	listed  []T
+	loaded  bool
 }
 
+// every lists the records to choose from: up to maxChoices on a form; on a
+// list's filters all of them if there are at most maxFilterChoices, else
+// none.
 func (r *refs[T]) every(v *view) []T {
 	if !r.loaded {
 		r.loaded = true
+		if v.mode == filterMode {
+			n, err := r.count()
+			if v.keep(err); err != nil || n > maxFilterChoices {
+				return nil
+			}
+		}
 		list, _, err := r.all()
 		v.keep(err)
 		r.listed = list
-		r.cache = map[int64]T{}
-		for _, x := range list {
-			r.cache[r.id(x)] = x
-		}
+		r.remember(list)
 	}
 	return r.listed
+}
+
+func (r *refs[T]) remember(list []T) {
+	if r.cache == nil {
+		r.cache = map[int64]T{}
+	}
+	for _, x := range list {
+		r.cache[r.id(x)] = x
+	}
+}
+
+// preload reads the records among ids not read yet in one query, so that
+// a list page showing a record's name on each row does not ask for each.
+func (r *refs[T]) preload(v *view, ids []int64) {
+	var want []int64
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		if _, ok := r.cache[id]; id <= 0 || ok || r.missing[id] || seen[id] {
+			continue
+		}
+		seen[id] = true
+		want = append(want, id)
+	}
+	if len(want) == 0 {
+		return
+	}
+	list, err := r.some(want)
+	if err != nil {
+		v.keep(err)
+		return
+	}
+	r.remember(list)
+	if r.missing == nil {
+		r.missing = map[int64]bool{}
+	}
+	for _, id := range want {
+		if _, ok := r.cache[id]; !ok {
+			r.missing[id] = true
+		}
+	}
 }
 
 // get returns one record by id; one that is gone (or never was) is
@@ -141,7 +208,7 @@ func (r *refs[T]) get(v *view, id int64) (T, bool) {
 		return x, true
 	}
 	var zero T
-	if id <= 0 {
+	if id <= 0 || r.missing[id] {
 		return zero, false
 	}
 	x, err := r.one(id)
@@ -340,6 +407,9 @@ func enum[T ~string](v *view, name, prefix string, values []T, cur T) field {
 	f := v.text(name, "")
 	f.Type = "select"
 	for _, x := range values {
+		if v.mode == showMode && x != cur {
+			continue // a page that only shows the value needs only its label: a list builds this for every cell
+		}
 		key := prefix + string(x)
 		if x == "" {
 			key = prefix + "unknown"
@@ -359,6 +429,9 @@ func (v *view) level(name string, n int) field {
 	f := v.text(name, "")
 	f.Type = "select"
 	for i := 0; i <= 3; i++ {
+		if v.mode == showMode && i != n {
+			continue
+		}
 		f.Options = append(f.Options, option{Value: strconv.Itoa(i), Label: v.T("inv.level." + strconv.Itoa(i)), Selected: i == n})
 	}
 	if n < 0 || n > 3 { // shown back as posted, so the error next to it makes sense

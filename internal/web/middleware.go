@@ -98,9 +98,11 @@ func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, r, problem.New(problem.Forbidden, "error.cross_origin"))
 }
 
+// limitBody bounds every request body to MaxFormBytes, except the routes
+// that take a file (isUpload), whose handlers apply uploadLimit.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead && !isUpload(r) {
 			if r.ContentLength > s.MaxFormBytes {
 				s.fail(w, withState(r, &state{locale: requestLocale(r, "")}), problem.New(problem.TooLarge, "error.too_large"))
 				return
@@ -167,11 +169,11 @@ func (s *Server) withLocale(next http.Handler) http.Handler {
 }
 
 // requireUser sends people who are not signed in to the sign-in page,
-// remembering where they were going.
+// remembering where they were going; a script calling the API gets 401.
 func (s *Server) requireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if stateOf(r).session == nil {
-			if r.Method != http.MethodGet {
+			if r.Method != http.MethodGet || isAPI(r) {
 				s.fail(w, r, problem.New(problem.Unauthorized, "error.unauthorized"))
 				return
 			}
@@ -185,7 +187,7 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 // orgScope resolves {org} and the caller's membership. Not a member looks
 // exactly like no such organisation: 404. A member whose role lacks perm
 // gets 403. Organisations that require a second factor send members
-// without one to enrol first.
+// without one to enrol first (an API client is refused with 403).
 func (s *Server) orgScope(perm org.Permission, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := stateOf(r)
@@ -196,7 +198,7 @@ func (s *Server) orgScope(perm org.Permission, next http.Handler) http.Handler {
 		}
 		st.org, st.role, st.tenant = o, role, s.DB.Tenant(o.ID)
 		if o.RequireTOTP && !st.user.HasTOTP() {
-			if r.Method == http.MethodGet {
+			if r.Method == http.MethodGet && !isAPI(r) {
 				http.Redirect(w, r, "/account/totp?required="+url.QueryEscape(o.Slug), http.StatusSeeOther)
 				return
 			}

@@ -16,6 +16,7 @@ type peoplePage struct {
 	base
 	People      []inventory.Person
 	Total       int
+	Over        bool // there are more than Total
 	Query       store.PeopleQuery
 	Departments []string
 	PrevOffset  int
@@ -35,6 +36,7 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) {
 	if p.Query.Offset < 0 {
 		p.Query.Offset = 0
 	}
+	p.Query.CountUpTo = countUpTo(p.Query.Offset, peoplePageSize, strings.TrimSpace(p.Query.Search))
 	var err error
 	if p.People, p.Total, err = st.tenant.People(r.Context(), p.Query); err != nil {
 		s.fail(w, r, err)
@@ -46,6 +48,9 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) {
 	}
 	p.HasPrev, p.PrevOffset = p.Query.Offset > 0, max(0, p.Query.Offset-peoplePageSize)
 	p.HasNext, p.NextOffset = p.Query.Offset+peoplePageSize < p.Total, p.Query.Offset+peoplePageSize
+	if p.Total > p.Query.CountUpTo {
+		p.Total, p.Over = p.Query.CountUpTo, true
+	}
 	w.Header().Add("Vary", "HX-Request")
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "people-table" {
 		s.render(w, r, http.StatusOK, "people_table", p)

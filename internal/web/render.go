@@ -116,6 +116,10 @@ type errorPage struct {
 // status, the catalogue the message; internal details are logged once and
 // never shown.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		s.apiFail(w, r, err)
+		return
+	}
 	code := problem.CodeOf(err)
 	status := statusOf[code]
 	key := "error.internal"

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/mamori-sec/mamori/internal/importer"
 	"github.com/mamori-sec/mamori/internal/org"
 )
 
@@ -107,6 +108,19 @@ func (s *Server) routeTable() []route {
 		{"GET /o/{org}/findings/{id}", orgScoped, org.ViewProgramme, s.findingShow},
 		{"POST /o/{org}/findings/{id}/accept", orgScoped, org.AcceptRisk, s.findingAccept},
 		{"POST /o/{org}/findings/{id}/reopen", orgScoped, org.AcceptRisk, s.findingReopen},
+		{"GET /o/{org}/import", orgScoped, org.EditProgramme, s.importForm},
+		{"POST /o/{org}/import/preview", orgScoped, org.EditProgramme, s.importPreview},
+		{"POST /o/{org}/import/apply", orgScoped, org.EditProgramme, s.importApply},
+		{"GET /o/{org}/import/template/{kind}", orgScoped, org.EditProgramme, s.importTemplate},
+		{"GET /o/{org}/people/export", orgScoped, org.ViewProgramme, s.exportKind(importer.People)},
+		{"GET /o/{org}/services/export", orgScoped, org.ViewProgramme, s.exportKind(importer.Services)},
+		{"GET /o/{org}/accounts/export", orgScoped, org.ViewProgramme, s.exportKind(importer.Accounts)},
+		{"GET /o/{org}/devices/export", orgScoped, org.ViewProgramme, s.exportKind(importer.Devices)},
+		{"GET /o/{org}/assets/export", orgScoped, org.ViewProgramme, s.exportKind(importer.Assets)},
+		{"GET /o/{org}/shares/export", orgScoped, org.ViewProgramme, s.exportKind(importer.Shares)},
+		{"GET /api/v1/orgs/{org}/findings", orgScoped, org.ViewProgramme, s.apiFindings},
+		{"GET /api/v1/orgs/{org}/{kind}", orgScoped, org.ViewProgramme, s.apiInventory},
+		{"POST /api/v1/orgs/{org}/import", orgScoped, org.EditProgramme, s.apiImport},
 		{"GET /o/{org}/assessments", orgScoped, org.ViewProgramme, s.module("assessments")},
 		{"GET /o/{org}/routines", orgScoped, org.ViewProgramme, s.module("routines")},
 		{"GET /o/{org}/incidents", orgScoped, org.ViewDashboard, s.module("incidents")},

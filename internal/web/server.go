@@ -50,6 +50,7 @@ type Server struct {
 	staticURL map[string]string     // logical name → hashed URL
 	routes    []route
 	dash      *dashCache
+	uploads   *uploadCache // files between an import's preview and its apply
 }
 
 type staticFile struct {
@@ -69,7 +70,7 @@ func NewServer(d Deps) (*Server, error) {
 	if d.MaxFormBytes == 0 {
 		d.MaxFormBytes = 1 << 20
 	}
-	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}}
+	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, uploads: newUploadCache(d.Now)}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}
@@ -112,7 +113,7 @@ func (s *Server) loadTemplates() error {
 		"date":     func(t time.Time) string { return fmtDate(t) },
 		"datetime": func(t time.Time) string { return fmtDateTime(t) },
 		"add":      func(a, b int) int { return a + b },
-		"sevclass": func(sev any) string { return fmt.Sprintf("sev-%v", sev) },
+		"sevclass": sevClass,
 	}
 	pages, err := fs.Glob(assets, "templates/pages/*.html")
 	if err != nil {
@@ -135,6 +136,9 @@ func (s *Server) loadTemplates() error {
 
 // jst is the time zone dates are shown in: the users are in Japan.
 var jst = time.FixedZone("JST", 9*60*60)
+
+// sevClass is the CSS class of a severity badge.
+func sevClass(sev any) string { return fmt.Sprintf("sev-%v", sev) }
 
 func fmtDate(t time.Time) string {
 	if t.IsZero() {

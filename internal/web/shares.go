@@ -23,6 +23,10 @@ var shareKind = &kind[inventory.Share]{
 	parse:   parseShare,
 	columns: []string{"path", "service_id", "scope", "permission", "expires_on", "owner", "asset_id", "last_reviewed"},
 	filters: []string{"service_id", "scope", "permission", "asset_id"},
+	preload: func(v *view, list []inventory.Share) {
+		preloadRefs(v, v.services, list, func(s *inventory.Share) int64 { return s.ServiceID })
+		preloadRefs(v, v.assets, list, func(s *inventory.Share) int64 { return s.AssetID })
+	},
 }
 
 func shareFields(v *view, s *inventory.Share) []fieldset {

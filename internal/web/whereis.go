@@ -53,15 +53,22 @@ func (s *Server) whereIs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Total, p.Truncated = total, total > len(list)
-	// The list leaves out where each asset lives; each asset is read with
-	// its places.
-	assets := make([]inventory.Asset, 0, len(list))
-	for _, a := range list {
-		full, ok := v.assets.get(v, a.ID)
-		if ok {
-			assets = append(assets, full)
-		}
+	// The list leaves out where each asset lives: read for all of them in
+	// one query, and the devices they name in another.
+	assets := list
+	ptrs := make([]*inventory.Asset, len(assets))
+	var deviceIDs []int64
+	for i := range assets {
+		ptrs[i] = &assets[i]
 	}
+	if err := v.t.LoadPlaces(v.ctx, ptrs); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, a := range assets {
+		deviceIDs = append(deviceIDs, a.DeviceIDs...)
+	}
+	v.devices.preload(v, deviceIDs)
 	// Columns by key: s<id> for a service, d<id> for a device, p<label>
 	// for a paper location.
 	col := map[string]int{}

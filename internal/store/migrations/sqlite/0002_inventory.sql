@@ -3,7 +3,9 @@
 ALTER TABLE people ADD COLUMN manager_email TEXT NOT NULL DEFAULT '';
 CREATE INDEX people_org_email ON people(org_id, email);
 CREATE INDEX audit_log_org_at ON audit_log(org_id, at);
-CREATE INDEX people_org_leave ON people(org_id, leave_date);
+-- The people list: current people by kana, and one department's.
+CREATE INDEX people_org_leave ON people(org_id, leave_date, kana);
+CREATE INDEX people_org_department ON people(org_id, department, leave_date, kana);
 
 CREATE TABLE services (
     id               INTEGER PRIMARY KEY,
@@ -41,6 +43,15 @@ CREATE TABLE accounts (
     UNIQUE (org_id, service_id, login_id)
 );
 CREATE INDEX accounts_org_person ON accounts(org_id, person_id);
+-- The list pages of a large organisation read one page, never the whole
+-- table: an index for the plain list in id order and for each filter the
+-- list offers (also serving the order by that column), here and below.
+CREATE INDEX accounts_org_id ON accounts(org_id, id);
+CREATE INDEX accounts_org_service ON accounts(org_id, service_id, id);
+CREATE INDEX accounts_org_kind ON accounts(org_id, kind, id);
+CREATE INDEX accounts_org_privilege ON accounts(org_id, privilege, id);
+CREATE INDEX accounts_org_mfa ON accounts(org_id, mfa, id);
+CREATE INDEX accounts_org_status ON accounts(org_id, status, id);
 
 CREATE TABLE devices (
     id                       INTEGER PRIMARY KEY,
@@ -64,6 +75,9 @@ CREATE TABLE devices (
     updated_at               INTEGER NOT NULL,
     UNIQUE (org_id, name)
 );
+CREATE INDEX devices_org_id ON devices(org_id, id);
+CREATE INDEX devices_org_kind ON devices(org_id, kind, id);
+CREATE INDEX devices_org_ownership ON devices(org_id, ownership, id);
 
 CREATE TABLE assets (
     id               INTEGER PRIMARY KEY,
@@ -87,6 +101,8 @@ CREATE TABLE assets (
     updated_at       INTEGER NOT NULL,
     UNIQUE (org_id, name, medium)
 );
+CREATE INDEX assets_org_id ON assets(org_id, id);
+CREATE INDEX assets_org_personal ON assets(org_id, personal_info, id);
 
 -- Where an asset lives: a service, a device, or a paper location.
 CREATE TABLE asset_places (
@@ -113,6 +129,16 @@ CREATE TABLE shares (
     updated_at    INTEGER NOT NULL,
     UNIQUE (org_id, service_id, path, scope)
 );
+-- Shares are the largest table (a million in the large test tenant): the
+-- filters and the date orders are indexed; the order by path or owner is
+-- not, and sorts.
+CREATE INDEX shares_org_id ON shares(org_id, id);
+CREATE INDEX shares_org_service ON shares(org_id, service_id, id);
+CREATE INDEX shares_org_scope ON shares(org_id, scope, id);
+CREATE INDEX shares_org_permission ON shares(org_id, permission, id);
+CREATE INDEX shares_org_asset ON shares(org_id, asset_id, id);
+CREATE INDEX shares_org_expires ON shares(org_id, expires_on, id);
+CREATE INDEX shares_org_reviewed ON shares(org_id, last_reviewed, id);
 
 -- One row per check and subject record; its state changes, never its key.
 CREATE TABLE findings (
@@ -135,7 +161,10 @@ CREATE TABLE findings (
     accepted_until TEXT NOT NULL DEFAULT '',
     UNIQUE (org_id, check_id, subject_kind, subject_id)
 );
-CREATE INDEX findings_org_status ON findings(org_id, status, severity);
+-- The findings list, most severe first: of one status, or of all that
+-- are not resolved.
+CREATE INDEX findings_org_status ON findings(org_id, status, severity DESC, check_id, subject_id);
+CREATE INDEX findings_org_order ON findings(org_id, severity DESC, check_id, subject_id);
 
 -- The posture score per organisation and day, for the trend.
 CREATE TABLE posture_history (
