@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/mamori-sec/mamori/internal/importer"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -19,22 +20,8 @@ func Rows(ctx context.Context, t store.Tenant, kind importer.Kind, lang string) 
 	if err != nil {
 		return nil, err
 	}
-	email := map[int64]string{}
-	for _, p := range d.People {
-		email[p.ID] = p.Email
-	}
-	service := map[int64]string{}
-	for _, s := range d.Services {
-		service[s.ID] = s.Name
-	}
-	device := map[int64]string{}
-	for _, x := range d.Devices {
-		device[x.ID] = x.Name
-	}
-	asset := map[int64]string{}
-	for _, a := range d.Assets {
-		asset[a.ID] = a.Name
-	}
+	n := NamesOf(d)
+	email, service, device, asset := n.Email, n.Service, n.Device, n.Asset
 	var records []any
 	switch kind {
 	case importer.People:
@@ -126,4 +113,28 @@ func ParseFormat(s string) (importer.Format, bool) {
 		}
 	}
 	return "", false
+}
+
+// Names are the names behind the ids an inventory's records refer to:
+// people by e-mail, services, devices and assets by name.
+type Names struct {
+	Email, Service, Device, Asset map[int64]string
+}
+
+// NamesOf indexes the names of an inventory once.
+func NamesOf(d inventory.Data) Names {
+	n := Names{Email: map[int64]string{}, Service: map[int64]string{}, Device: map[int64]string{}, Asset: map[int64]string{}}
+	for _, p := range d.People {
+		n.Email[p.ID] = p.Email
+	}
+	for _, s := range d.Services {
+		n.Service[s.ID] = s.Name
+	}
+	for _, x := range d.Devices {
+		n.Device[x.ID] = x.Name
+	}
+	for _, a := range d.Assets {
+		n.Asset[a.ID] = a.Name
+	}
+	return n
 }

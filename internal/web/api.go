@@ -119,22 +119,8 @@ func (s *Server) apiInventory(w http.ResponseWriter, r *http.Request) {
 // inventoryJSON turns records into objects with snake_case keys, adding
 // the names behind their ids.
 func inventoryJSON(k importer.Kind, d inventory.Data) []map[string]any {
-	email := map[int64]string{}
-	for _, p := range d.People {
-		email[p.ID] = p.Email
-	}
-	service := map[int64]string{}
-	for _, s := range d.Services {
-		service[s.ID] = s.Name
-	}
-	device := map[int64]string{}
-	for _, x := range d.Devices {
-		device[x.ID] = x.Name
-	}
-	asset := map[int64]string{}
-	for _, a := range d.Assets {
-		asset[a.ID] = a.Name
-	}
+	n := intake.NamesOf(d)
+	email, service, device, asset := n.Email, n.Service, n.Device, n.Asset
 	names := func(ids []int64, by map[int64]string) []string {
 		out := []string{}
 		for _, id := range ids {
