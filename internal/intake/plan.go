@@ -368,21 +368,13 @@ func mergePerson(cur, r inventory.Person, cov map[string]bool) inventory.Person 
 	if cov["email"] && r.Email != "" { // an address is never erased by an import
 		m.Email = r.Email
 	}
-	if cov["department"] {
-		m.Department = r.Department
-	}
+	take(cov, "department", &m.Department, r.Department)
 	if cov["employment_type"] && r.EmploymentType != "" {
 		m.EmploymentType = r.EmploymentType
 	}
-	if cov["join_date"] {
-		m.JoinDate = r.JoinDate
-	}
-	if cov["leave_date"] {
-		m.LeaveDate = r.LeaveDate
-	}
-	if cov["manager_email"] {
-		m.ManagerEmail = r.ManagerEmail
-	}
+	take(cov, "join_date", &m.JoinDate, r.JoinDate)
+	take(cov, "leave_date", &m.LeaveDate, r.LeaveDate)
+	take(cov, "manager_email", &m.ManagerEmail, r.ManagerEmail)
 	return m
 }
 
@@ -446,33 +438,17 @@ func mergeService(cur, r inventory.Service, cov map[string]bool) inventory.Servi
 	if cov["category"] && r.Category != "" {
 		m.Category = r.Category
 	}
-	if cov["admins"] {
-		m.Admins = r.Admins
-	}
-	if cov["owner_department"] {
-		m.OwnerDepartment = r.OwnerDepartment
-	}
-	if cov["data_held"] {
-		m.DataHeld = r.DataHeld
-	}
-	if cov["sso"] {
-		m.SSO = r.SSO
-	}
+	take(cov, "admins", &m.Admins, r.Admins)
+	take(cov, "owner_department", &m.OwnerDepartment, r.OwnerDepartment)
+	take(cov, "data_held", &m.DataHeld, r.DataHeld)
+	take(cov, "sso", &m.SSO, r.SSO)
 	if cov["mfa"] && r.MFA != "" { // blank is "not said": a service has no unknown
 		m.MFA = r.MFA
 	}
-	if cov["data_country"] {
-		m.DataCountry = r.DataCountry
-	}
-	if cov["internet_facing"] {
-		m.InternetFacing = r.InternetFacing
-	}
-	if cov["cloud_check_done"] {
-		m.CloudCheckDone = r.CloudCheckDone
-	}
-	if cov["notes"] {
-		m.Notes = r.Notes
-	}
+	take(cov, "data_country", &m.DataCountry, r.DataCountry)
+	take(cov, "internet_facing", &m.InternetFacing, r.InternetFacing)
+	take(cov, "cloud_check_done", &m.CloudCheckDone, r.CloudCheckDone)
+	take(cov, "notes", &m.Notes, r.Notes)
 	return m
 }
 
@@ -619,9 +595,7 @@ func (pl *planner) mergeAccount(cur, r inventory.Account) inventory.Account {
 	if cov["mfa"] && (!console || r.MFA != inventory.MFAUnknown) {
 		m.MFA = r.MFA
 	}
-	if cov["status"] {
-		m.Status = r.Status
-	}
+	take(cov, "status", &m.Status, r.Status)
 	if cov["created_on"] && (!console || r.CreatedOn != "") {
 		m.CreatedOn = r.CreatedOn
 	}
@@ -713,21 +687,13 @@ func mergeDevice(cur, r inventory.Device, cov map[string]bool) inventory.Device 
 			*f.dst = *f.src
 		}
 	}
-	if cov["os_version"] {
-		m.OSVersion = r.OSVersion
-	}
-	if cov["last_updated"] {
-		m.LastUpdated = r.LastUpdated
-	}
+	take(cov, "os_version", &m.OSVersion, r.OSVersion)
+	take(cov, "last_updated", &m.LastUpdated, r.LastUpdated)
 	if cov["network"] && r.Network != "" { // blank is "not said": there is no unknown zone
 		m.Network = r.Network
 	}
-	if cov["disposed_on"] {
-		m.DisposedOn = r.DisposedOn
-	}
-	if cov["erasure_certificate"] {
-		m.ErasureCertificate = r.ErasureCertificate
-	}
+	take(cov, "disposed_on", &m.DisposedOn, r.DisposedOn)
+	take(cov, "erasure_certificate", &m.ErasureCertificate, r.ErasureCertificate)
 	return m
 }
 
@@ -1023,18 +989,10 @@ func mergeShare(cur, r inventory.Share, cov map[string]bool, console bool) inven
 	if console {
 		return m
 	}
-	if cov["expires_on"] {
-		m.ExpiresOn = r.ExpiresOn
-	}
-	if cov["owner"] {
-		m.Owner = r.Owner
-	}
-	if cov["created_on"] {
-		m.CreatedOn = r.CreatedOn
-	}
-	if cov["last_reviewed"] {
-		m.LastReviewed = r.LastReviewed
-	}
+	take(cov, "expires_on", &m.ExpiresOn, r.ExpiresOn)
+	take(cov, "owner", &m.Owner, r.Owner)
+	take(cov, "created_on", &m.CreatedOn, r.CreatedOn)
+	take(cov, "last_reviewed", &m.LastReviewed, r.LastReviewed)
 	return m
 }
 
@@ -1135,4 +1093,12 @@ func manyError(kind importer.Kind, lines []int, err error) error {
 		return rowError(kind, lines[0], err)
 	}
 	return err
+}
+
+// take copies src into dst when the file covers the column key: a column
+// the file does not carry never overwrites what is stored.
+func take[T any](cov map[string]bool, key string, dst *T, src T) {
+	if cov[key] {
+		*dst = src
+	}
 }
