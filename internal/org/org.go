@@ -14,8 +14,15 @@ type Org struct {
 	Slug        string // URL name, unique in the install
 	Name        string
 	RequireTOTP bool // members must enrol a second factor before using it
-	CreatedAt   time.Time
+	// MaxTokenDays is the longest an API token may live and still act in
+	// this organisation (auth.TokenDays; set by the owner).
+	MaxTokenDays int
+	CreatedAt    time.Time
 }
+
+// InvitationLifetime is how long an invitation to join waits for its
+// addressee's answer.
+const InvitationLifetime = 14 * 24 * time.Hour
 
 // Role is what a membership lets a person do in one organisation.
 type Role string

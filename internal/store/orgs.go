@@ -11,19 +11,22 @@ import (
 	"github.com/mamori-sec/mamori/internal/problem"
 )
 
-const orgColumns = "id, slug, name, require_totp, created_at"
+const orgColumns = "id, slug, name, require_totp, max_token_days, created_at"
 
-func scanOrg(r rowScanner) (org.Org, error) {
+// orgColumnsOf is orgColumns of the table aliased o.
+const orgColumnsOf = "o.id, o.slug, o.name, o.require_totp, o.max_token_days, o.created_at"
+
+func scanOrg(r rowScanner, more ...any) (org.Org, error) {
 	var o org.Org
 	var req int
 	var created int64
-	err := r.Scan(&o.ID, &o.Slug, &o.Name, &req, &created)
+	err := r.Scan(append([]any{&o.ID, &o.Slug, &o.Name, &req, &o.MaxTokenDays, &created}, more...)...)
 	o.RequireTOTP, o.CreatedAt = req != 0, fromMicros(created)
 	return o, err
 }
 
 func orgAudit(o org.Org) map[string]any {
-	return map[string]any{"slug": o.Slug, "name": o.Name, "require_totp": o.RequireTOTP}
+	return map[string]any{"slug": o.Slug, "name": o.Name, "require_totp": o.RequireTOTP, "max_token_days": o.MaxTokenDays}
 }
 
 // CreateOrg adds an organisation and, when ownerID is not 0, makes that
@@ -50,8 +53,14 @@ func (tx *Tx) createOrg(ctx context.Context, o org.Org) (int64, error) {
 	if o.Name == "" {
 		return 0, problem.Field("name", "org.name_required")
 	}
-	id, err := tx.insert(ctx, "INSERT INTO orgs (slug, name, require_totp, created_at) VALUES (?, ?, ?, ?)",
-		o.Slug, o.Name, boolInt(o.RequireTOTP), micros(tx.db.Now()))
+	if o.MaxTokenDays == 0 {
+		o.MaxTokenDays = auth.DefaultMaxTokenDays
+	}
+	if !auth.ValidTokenDays(o.MaxTokenDays) {
+		return 0, problem.Field("max_token_days", "settings.token_days_invalid")
+	}
+	id, err := tx.insert(ctx, "INSERT INTO orgs (slug, name, require_totp, max_token_days, created_at) VALUES (?, ?, ?, ?, ?)",
+		o.Slug, o.Name, boolInt(o.RequireTOTP), o.MaxTokenDays, micros(tx.db.Now()))
 	if isUniqueViolation(err) {
 		return 0, problem.Field("slug", "org.slug_taken")
 	}
@@ -116,7 +125,7 @@ type MemberOrg struct {
 
 // UserOrgs lists the organisations a user belongs to, by name.
 func (db *DB) UserOrgs(ctx context.Context, userID int64) ([]MemberOrg, error) {
-	rows, err := db.query(ctx, "SELECT o.id, o.slug, o.name, o.require_totp, o.created_at, m.role FROM orgs o JOIN memberships m ON m.org_id = o.id WHERE m.user_id = ? ORDER BY o.name", userID)
+	rows, err := db.query(ctx, "SELECT "+orgColumnsOf+", m.role FROM orgs o JOIN memberships m ON m.org_id = o.id WHERE m.user_id = ? ORDER BY o.name", userID)
 	if err != nil {
 		return nil, err
 	}
@@ -124,12 +133,10 @@ func (db *DB) UserOrgs(ctx context.Context, userID int64) ([]MemberOrg, error) {
 	var out []MemberOrg
 	for rows.Next() {
 		var mo MemberOrg
-		var req int
-		var created int64
-		if err := rows.Scan(&mo.ID, &mo.Slug, &mo.Name, &req, &created, &mo.Role); err != nil {
+		var err error
+		if mo.Org, err = scanOrg(rows, &mo.Role); err != nil {
 			return nil, err
 		}
-		mo.RequireTOTP, mo.CreatedAt = req != 0, fromMicros(created)
 		out = append(out, mo)
 	}
 	return out, rows.Err()
@@ -166,12 +173,7 @@ func (tx *Tx) addMember(ctx context.Context, orgID, userID int64, role org.Role)
 // in it, in one query: this runs on every organisation page. A user who is
 // not a member gets not-found, exactly as for a missing organisation.
 func (db *DB) OrgForUser(ctx context.Context, slug string, userID int64) (org.Org, org.Role, error) {
-	var o org.Org
-	var req int
-	var created int64
 	var role org.Role
-	err := db.queryRow(ctx, "SELECT o.id, o.slug, o.name, o.require_totp, o.created_at, m.role FROM orgs o JOIN memberships m ON m.org_id = o.id AND m.user_id = ? WHERE o.slug = ?", userID, slug).
-		Scan(&o.ID, &o.Slug, &o.Name, &req, &created, &role)
-	o.RequireTOTP, o.CreatedAt = req != 0, fromMicros(created)
+	o, err := scanOrg(db.queryRow(ctx, "SELECT "+orgColumnsOf+", m.role FROM orgs o JOIN memberships m ON m.org_id = o.id AND m.user_id = ? WHERE o.slug = ?", userID, slug), &role)
 	return o, role, notFound(err)
 }

@@ -45,20 +45,38 @@ func (t Tenant) Org(ctx context.Context) (org.Org, error) {
 
 // UpdateOrg changes the organisation's name and second-factor rule.
 func (t Tenant) UpdateOrg(ctx context.Context, actor audit.Actor, name string, requireTOTP bool) error {
-	name = strings.TrimSpace(name)
+	return t.UpdateSettings(ctx, actor, OrgSettings{Name: name, RequireTOTP: requireTOTP})
+}
+
+// OrgSettings is what the owner sets on the settings page.
+type OrgSettings struct {
+	Name         string
+	RequireTOTP  bool
+	MaxTokenDays int // 0 keeps the current maximum
+}
+
+// UpdateSettings changes the organisation's settings in one audited change.
+func (t Tenant) UpdateSettings(ctx context.Context, actor audit.Actor, set OrgSettings) error {
+	name := strings.TrimSpace(set.Name)
 	if name == "" {
 		return problem.Field("name", "org.name_required")
+	}
+	if set.MaxTokenDays != 0 && !auth.ValidTokenDays(set.MaxTokenDays) {
+		return problem.Field("max_token_days", "settings.token_days_invalid")
 	}
 	return t.change(ctx, actor, func(tx *Tx) error {
 		before, err := scanOrg(tx.queryRow(ctx, "SELECT "+orgColumns+" FROM orgs WHERE id = ?", t.org))
 		if err != nil {
 			return notFound(err)
 		}
-		if _, err := tx.exec(ctx, "UPDATE orgs SET name = ?, require_totp = ? WHERE id = ?", name, boolInt(requireTOTP), t.org); err != nil {
+		after := before
+		after.Name, after.RequireTOTP = name, set.RequireTOTP
+		if set.MaxTokenDays != 0 {
+			after.MaxTokenDays = set.MaxTokenDays
+		}
+		if _, err := tx.exec(ctx, "UPDATE orgs SET name = ?, require_totp = ?, max_token_days = ? WHERE id = ?", name, boolInt(after.RequireTOTP), after.MaxTokenDays, t.org); err != nil {
 			return err
 		}
-		after := before
-		after.Name, after.RequireTOTP = name, requireTOTP
 		return t.record(ctx, tx, audit.Event{Action: "org.settings", Target: fmt.Sprintf("org:%d", t.org), Before: orgAudit(before), After: orgAudit(after)})
 	})
 }
@@ -102,30 +120,6 @@ func (t Tenant) Member(ctx context.Context, userID int64) (Member, error) {
 	return Member{User: u, Role: r}, err
 }
 
-// Invite adds a member by e-mail, creating the user with passwordHash when
-// the address is new to the install.
-func (t Tenant) Invite(ctx context.Context, actor audit.Actor, email, name, passwordHash string, role org.Role) (int64, error) {
-	var uid int64
-	err := t.change(ctx, actor, func(tx *Tx) error {
-		u, err := scanUser(tx.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE email = ?", NormaliseEmail(email)))
-		switch {
-		case err == nil:
-			uid = u.ID
-		case notFound(err) == problem.ErrNotFound:
-			if passwordHash == "" {
-				return problem.Field("password", "password.too_short", auth.MinPasswordLength)
-			}
-			if uid, err = tx.createUser(ctx, auth.User{Email: email, Name: name, PasswordHash: passwordHash}); err != nil {
-				return err
-			}
-		default:
-			return err
-		}
-		return tx.addMember(ctx, t.org, uid, role)
-	})
-	return uid, err
-}
-
 // SetRole changes a member's role. The last owner cannot be demoted.
 func (t Tenant) SetRole(ctx context.Context, actor audit.Actor, userID int64, role org.Role) error {
 	if !role.Valid() {
@@ -163,7 +157,12 @@ func (t Tenant) Remove(ctx context.Context, actor audit.Actor, userID int64) err
 		if _, err := tx.exec(ctx, "DELETE FROM memberships WHERE org_id = ? AND user_id = ?", t.org, userID); err != nil {
 			return err
 		}
-		return t.record(ctx, tx, audit.Event{Action: "member.remove", Target: fmt.Sprintf("user:%d", userID), Before: map[string]any{"role": before}})
+		if err := t.record(ctx, tx, audit.Event{Action: "member.remove", Target: fmt.Sprintf("user:%d", userID), Before: map[string]any{"role": before}}); err != nil {
+			return err
+		}
+		// A token acts with its user's roles in every organisation, so it
+		// cannot be cut off from this one alone: all of them end.
+		return tx.revokeUserTokens(ctx, t.org, userID, revokedMemberRemoved)
 	})
 }
 

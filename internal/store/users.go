@@ -106,18 +106,23 @@ func (tx *Tx) updateUser(ctx context.Context, id int64, action, set string, args
 	return tx.Record(ctx, audit.Event{Action: action, Target: fmt.Sprintf("user:%d", id), Before: userAudit(before), After: userAudit(after)})
 }
 
-// SetPassword replaces a user's password hash and signs them out everywhere.
+// SetPassword replaces a user's password hash, signs them out everywhere
+// and revokes their API tokens: every reset (the account page, the command
+// line) comes through here.
 func (db *DB) SetPassword(ctx context.Context, actor audit.Actor, id int64, hash string) error {
 	return db.change(ctx, actor, func(tx *Tx) error {
 		if err := tx.updateUser(ctx, id, "user.password", "password_hash = ?", hash); err != nil {
 			return err
 		}
-		_, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
-		return err
+		if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+			return err
+		}
+		return tx.revokeUserTokens(ctx, 0, id, revokedPassword)
 	})
 }
 
-// SetDisabled disables or re-enables a user; disabling ends their sessions.
+// SetDisabled disables or re-enables a user; disabling ends their sessions
+// and revokes their API tokens for good (re-enabling brings none back).
 func (db *DB) SetDisabled(ctx context.Context, actor audit.Actor, id int64, disabled bool) error {
 	return db.change(ctx, actor, func(tx *Tx) error {
 		if err := tx.updateUser(ctx, id, "user.disable", "disabled = ?", boolInt(disabled)); err != nil {
@@ -126,8 +131,10 @@ func (db *DB) SetDisabled(ctx context.Context, actor audit.Actor, id int64, disa
 		if !disabled {
 			return nil
 		}
-		_, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
-		return err
+		if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+			return err
+		}
+		return tx.revokeUserTokens(ctx, 0, id, revokedDisabled)
 	})
 }
 

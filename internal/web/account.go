@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"rsc.io/qr"
 
@@ -23,6 +24,10 @@ type accountPage struct {
 	Locales      []i18n.Locale
 	Tokens       []store.APIToken
 	NewToken     string // shown once, right after creation
+	Now          time.Time
+	MaxTokenDays int   // the smallest maximum among the user's organisations
+	TokenDays    []int // lifetimes a new token may have
+	TokenDefault int
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
@@ -44,9 +49,18 @@ func (s *Server) fillAccount(w http.ResponseWriter, r *http.Request, p *accountP
 	if p.Tokens, err = s.DB.APITokens(r.Context(), st.user.ID); err != nil {
 		s.Logger.Error("api tokens", "component", "http", "error", err)
 	}
+	if p.MaxTokenDays, err = s.DB.MaxTokenDays(r.Context(), st.user.ID); err != nil {
+		s.Logger.Error("token lifetime", "component", "http", "error", err)
+	}
+	p.Now, p.TokenDays = s.Now(), auth.TokenDayChoices(p.MaxTokenDays)
+	if p.TokenDefault == 0 {
+		p.TokenDefault = auth.DefaultTokenDaysUnder(p.MaxTokenDays)
+	}
 }
 
-// createToken issues a personal API token and shows it once.
+// createToken issues a personal API token and shows it once. Its lifetime
+// is chosen here, no longer than the smallest maximum among the user's
+// organisations (the store refuses more).
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	st := stateOf(r)
 	p := accountPage{base: s.page(r, "account.title", "account"), CurrentID: st.session.ID, MinPassword: auth.MinPasswordLength, Locales: i18n.Locales}
@@ -54,9 +68,17 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	days := 0
+	if v := r.PostFormValue("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			n = -1 // refused by the store, naming the maximum
+		}
+		days, p.TokenDefault = n, n
+	}
 	token, _ := auth.NewToken()
 	token = "mamori_" + token // recognisable if it leaks into a repository or a log
-	if _, err := s.DB.CreateAPIToken(r.Context(), st.actor(r), st.user.ID, r.PostFormValue("name"), auth.HashToken(token)); err != nil {
+	if _, err := s.DB.CreateAPIToken(r.Context(), st.actor(r), st.user.ID, r.PostFormValue("name"), auth.HashToken(token), days); err != nil {
 		s.fillAccount(w, r, &p)
 		s.formError(w, r, err, "account", &p, &p.base)
 		return

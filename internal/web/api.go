@@ -20,7 +20,8 @@ import (
 // The JSON API under /api/v1 is for advisors' scripts, signed in with a
 // personal API token (Authorization: Bearer …). Its routes go through the
 // same table, roles and organisation scope as the pages; errors are JSON
-// and never redirects.
+// and never redirects. A token works here and nowhere else (withSession,
+// sessionOnly): the account and the pages need a signed-in person.
 
 // isAPI reports a request to the JSON API.
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

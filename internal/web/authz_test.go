@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/org"
 )
 
@@ -31,6 +32,11 @@ func (w *world) idFor(pattern string, inA bool) int64 {
 		}
 	}
 	switch {
+	case strings.Contains(pattern, "/invitations/{id}"):
+		if inA {
+			return w.invitations[0]
+		}
+		return w.invitations[1]
 	case strings.Contains(pattern, "/members/"):
 		if inA {
 			return w.users[org.Member].ID
@@ -105,6 +111,9 @@ func TestRoleMatrix(t *testing.T) {
 					if strings.Contains(rt.Pattern, "/members/{id}") {
 						id = w.throwawayMember(role)
 					}
+					if strings.Contains(rt.Pattern, "/invitations/{id}") {
+						id = w.throwawayInvitation(w.orgA)
+					}
 					method, path := fill(rt.Pattern, w.orgA.Slug, id)
 					// A form that would change something if allowed, but that
 					// keeps the world usable: no removals of the owner.
@@ -176,7 +185,23 @@ func TestAdvisorCannotGrantOwner(t *testing.T) {
 func (w *world) throwawayMember(tag org.Role) int64 {
 	w.t.Helper()
 	w.seq++
-	id, err := w.db.Tenant(w.orgA.ID).Invite(w.t.Context(), audit.Actor{Label: "test"}, fmt.Sprintf("temp%d-%s@alpha.example", w.seq, tag), "一時", "x", org.Member)
+	sys := audit.Actor{Label: "test"}
+	id, err := w.db.CreateUser(w.t.Context(), sys, auth.User{Email: fmt.Sprintf("temp%d-%s@alpha.example", w.seq, tag), Name: "一時", PasswordHash: "x"})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := w.db.AddMember(w.t.Context(), sys, w.orgA.ID, id, org.Member); err != nil {
+		w.t.Fatal(err)
+	}
+	return id
+}
+
+// throwawayInvitation invites an address to organisation o for a test
+// that may cancel it.
+func (w *world) throwawayInvitation(o org.Org) int64 {
+	w.t.Helper()
+	w.seq++
+	id, err := w.db.Tenant(o.ID).Invite(w.t.Context(), audit.Actor{Label: "test"}, fmt.Sprintf("invitee%d@example.jp", w.seq), "招待", "x", org.Member)
 	if err != nil {
 		w.t.Fatal(err)
 	}

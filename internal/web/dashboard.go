@@ -16,7 +16,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if len(orgs) == 1 {
+	// Invitations wait on the portfolio, where the person answers them.
+	invites, err := s.DB.UserInvitations(r.Context(), stateOf(r).user.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(orgs) == 1 && len(invites) == 0 {
 		http.Redirect(w, r, "/o/"+orgs[0].Slug+"/", http.StatusSeeOther)
 		return
 	}
@@ -31,8 +37,9 @@ type portfolioRow struct {
 
 type portfolioPage struct {
 	base
-	Rows      []portfolioRow
-	Attention int
+	Rows        []portfolioRow
+	Attention   int
+	Invitations []store.Invitation // addressed to this user, awaiting an answer
 }
 
 // portfolio lists the organisations of the user, the ones needing
@@ -44,6 +51,10 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := portfolioPage{base: s.page(r, "portfolio.title", "portfolio")}
+	if p.Invitations, err = s.DB.UserInvitations(r.Context(), stateOf(r).user.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var calm []portfolioRow
 	for _, o := range orgs {
 		sum, err := s.DB.Tenant(o.ID).Summary(r.Context())

@@ -41,6 +41,7 @@ type world struct {
 	userB            auth.User              // owner of org B
 	personA, personB inventory.Person
 	inv              map[string][2]int64 // one record of each inventory kind ("service"…): its id in A and in B
+	invitations      [2]int64            // a pending invitation of A and of B
 	seq              int
 }
 
@@ -163,6 +164,9 @@ func (w *world) addInventory(i int, o org.Org, person int64, tag string) {
 	if err != nil || len(found) == 0 {
 		w.t.Fatalf("got %d findings (%v), want the test inventory to raise some", len(found), err)
 	}
+	invitation, err := t.Invite(ctx, sys, "invitee@"+o.Slug+".example", "招待者", "x", org.Member)
+	check(err)
+	w.invitations[i] = invitation
 	for kind, id := range map[string]int64{"service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID} {
 		ids := w.inv[kind]
 		ids[i] = id

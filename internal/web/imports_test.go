@@ -257,7 +257,7 @@ func (w *world) apiClient(user auth.User, lang string) *client {
 	w.t.Helper()
 	w.seq++
 	token := fmt.Sprintf("mamori_test_%d_%d", user.ID, w.seq)
-	if _, err := w.db.CreateAPIToken(context.Background(), audit.Actor{Label: "test"}, user.ID, "script", auth.HashToken(token)); err != nil {
+	if _, err := w.db.CreateAPIToken(context.Background(), audit.Actor{Label: "test"}, user.ID, "script", auth.HashToken(token), 0); err != nil {
 		w.t.Fatal(err)
 	}
 	c := w.client(lang)

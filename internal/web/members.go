@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/org"
@@ -14,6 +15,8 @@ import (
 type membersPage struct {
 	base
 	Members     []store.Member
+	Invitations []store.Invitation // pending: address and role only
+	Now         time.Time
 	Roles       []org.Role
 	Email, Name string
 	InviteRole  org.Role
@@ -24,7 +27,11 @@ func (s *Server) membersPageData(r *http.Request) (membersPage, error) {
 	st := stateOf(r)
 	p := membersPage{base: s.page(r, "members.title", "members"), Roles: assignable(st.role), InviteRole: org.Member, MinPassword: auth.MinPasswordLength}
 	var err error
-	p.Members, err = st.tenant.Members(r.Context())
+	if p.Members, err = st.tenant.Members(r.Context()); err != nil {
+		return p, err
+	}
+	p.Invitations, err = st.tenant.Invitations(r.Context())
+	p.Now = s.Now()
 	return p, err
 }
 
@@ -55,6 +62,11 @@ func (s *Server) membersList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "members", p)
 }
 
+// memberInvite invites an address. Whether or not it already has an
+// account, the inviter sees the same: the initial password is checked and
+// hashed every time, the organisation gains only a pending invitation,
+// and the reply is the same redirect with the same words. The person
+// joins when they accept.
 func (s *Server) memberInvite(w http.ResponseWriter, r *http.Request) {
 	st := stateOf(r)
 	p, err := s.membersPageData(r)
@@ -72,23 +84,63 @@ func (s *Server) memberInvite(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, problem.Field("role", "member.role_invalid"), "members", &p, &p.base)
 		return
 	}
-	hash := ""
-	if _, err := s.DB.UserByEmail(r.Context(), p.Email); problem.CodeOf(err) == problem.NotFound {
-		pw := r.PostFormValue("password")
-		if err := auth.CheckPasswordPolicy(pw); err != nil {
-			s.formError(w, r, err, "members", &p, &p.base)
-			return
-		}
-		if hash, err = auth.HashPassword(pw); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	pw := r.PostFormValue("password")
+	if err := auth.CheckPasswordPolicy(pw); err != nil {
+		s.formError(w, r, err, "members", &p, &p.base)
+		return
+	}
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if _, err := st.tenant.Invite(r.Context(), st.actor(r), p.Email, p.Name, hash, p.InviteRole); err != nil {
 		s.formError(w, r, err, "members", &p, &p.base)
 		return
 	}
-	redirect(w, r, p.OrgURL("/members"), "member_added")
+	redirect(w, r, p.OrgURL("/members"), "member_invited")
+}
+
+func (s *Server) invitationCancel(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, problem.ErrNotFound)
+		return
+	}
+	if err := st.tenant.CancelInvitation(r.Context(), st.actor(r), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/o/"+st.org.Slug+"/members", "invitation_cancelled")
+}
+
+// invitationAccept makes the signed-in user a member of the organisation
+// that invited their own address.
+func (s *Server) invitationAccept(w http.ResponseWriter, r *http.Request) {
+	s.answerInvitation(w, r, true)
+}
+
+func (s *Server) invitationDecline(w http.ResponseWriter, r *http.Request) {
+	s.answerInvitation(w, r, false)
+}
+
+func (s *Server) answerInvitation(w http.ResponseWriter, r *http.Request, accept bool) {
+	st := stateOf(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, problem.ErrNotFound)
+		return
+	}
+	if _, err := s.DB.AnswerInvitation(r.Context(), st.actor(r), st.user.ID, id, accept); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if accept {
+		redirect(w, r, "/portfolio", "invitation_accepted")
+		return
+	}
+	redirect(w, r, "/portfolio", "invitation_declined")
 }
 
 func (s *Server) memberTarget(r *http.Request) (store.Member, error) {

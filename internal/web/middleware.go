@@ -16,6 +16,7 @@ import (
 const (
 	sessionCookie = "mamori_session"
 	localeCookie  = "mamori_lang"
+	amrToken      = "token" // the session of a script signed in with an API token
 )
 
 // contentSecurityPolicy allows nothing inline and nothing from elsewhere.
@@ -120,13 +121,23 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 		st := &state{}
 		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 			// A script with a personal API token: it acts as its user,
-			// through the same authorisation as the browser.
-			u, _, err := s.DB.UserByAPIToken(r.Context(), auth.HashToken(strings.TrimSpace(tok)))
-			if err != nil {
-				s.fail(w, withState(r, &state{locale: requestLocale(r, "")}), problem.New(problem.Unauthorized, "error.token_invalid"))
+			// through the same authorisation as the browser, on the JSON
+			// API only. Pages, /account and signing out need a session.
+			bare := withState(r, &state{locale: requestLocale(r, "")})
+			if !isAPI(r) {
+				s.fail(w, bare, problem.New(problem.Unauthorized, "error.token_api_only"))
 				return
 			}
-			st.session, st.user = &auth.Session{UserID: u.ID, Stage: auth.StageFull, AMR: "token"}, &u
+			u, t, err := s.DB.UserByAPIToken(r.Context(), auth.HashToken(strings.TrimSpace(tok)))
+			switch {
+			case errors.Is(err, problem.ErrNotFound):
+				s.fail(w, bare, problem.New(problem.Unauthorized, "error.token_invalid"))
+				return
+			case err != nil:
+				s.fail(w, bare, err)
+				return
+			}
+			st.session, st.user, st.token = &auth.Session{UserID: u.ID, Stage: auth.StageFull, AMR: amrToken}, &u, &t
 			next.ServeHTTP(w, withState(r, st))
 			return
 		}
@@ -184,6 +195,19 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 	})
 }
 
+// sessionOnly admits a signed-in session and refuses an API token: every
+// route outside the JSON API (the account, its tokens, password, second
+// factor, signing out) needs a person who signed in.
+func (s *Server) sessionOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if stateOf(r).token != nil {
+			s.fail(w, r, problem.New(problem.Forbidden, "error.token_api_only"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // orgScope resolves {org} and the caller's membership. Not a member looks
 // exactly like no such organisation: 404. A member whose role lacks perm
 // gets 403. Organisations that require a second factor send members
@@ -197,6 +221,12 @@ func (s *Server) orgScope(perm org.Permission, next http.Handler) http.Handler {
 			return
 		}
 		st.org, st.role, st.tenant = o, role, s.DB.Tenant(o.ID)
+		if st.token != nil && auth.TokenTooOld(st.token.CreatedAt, s.Now(), o.MaxTokenDays) {
+			// The organisation's maximum bounds every token acting in it,
+			// whenever the token was made and whatever its own expiry.
+			s.fail(w, r, problem.New(problem.Unauthorized, "error.token_too_old", o.MaxTokenDays))
+			return
+		}
 		if o.RequireTOTP && !st.user.HasTOTP() {
 			if r.Method == http.MethodGet && !isAPI(r) {
 				http.Redirect(w, r, "/account/totp?required="+url.QueryEscape(o.Slug), http.StatusSeeOther)

@@ -18,8 +18,9 @@ type state struct {
 	locale  i18n.Locale
 	session *auth.Session // nil when not signed in (or only half-way)
 	user    *auth.User
-	pending *auth.Session // password accepted, second factor awaited
-	org     org.Org       // set on organisation routes
+	pending *auth.Session   // password accepted, second factor awaited
+	token   *store.APIToken // the API token a script signed in with, else nil
+	org     org.Org         // set on organisation routes
 	role    org.Role
 	tenant  store.Tenant
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/mamori-sec/mamori/internal/importer"
 	"github.com/mamori-sec/mamori/internal/org"
@@ -54,6 +55,8 @@ func (s *Server) routeTable() []route {
 		{"POST /account/recovery-codes", user, "", s.recoveryCodes},
 		{"POST /account/tokens", user, "", s.createToken},
 		{"POST /account/tokens/{id}/revoke", user, "", s.revokeToken},
+		{"POST /invitations/{id}/accept", user, "", s.invitationAccept},
+		{"POST /invitations/{id}/decline", user, "", s.invitationDecline},
 
 		{"GET /o/{org}/{$}", orgScoped, org.ViewDashboard, s.dashboard},
 		{"GET /o/{org}/people", orgScoped, org.ViewProgramme, s.peopleList},
@@ -99,6 +102,7 @@ func (s *Server) routeTable() []route {
 		{"POST /o/{org}/members", orgScoped, org.ManageMembers, s.memberInvite},
 		{"POST /o/{org}/members/{id}/role", orgScoped, org.ManageMembers, s.memberRole},
 		{"POST /o/{org}/members/{id}/remove", orgScoped, org.ManageMembers, s.memberRemove},
+		{"POST /o/{org}/invitations/{id}/cancel", orgScoped, org.ManageMembers, s.invitationCancel},
 		{"GET /o/{org}/settings", orgScoped, org.ManageSettings, s.settingsForm},
 		{"POST /o/{org}/settings", orgScoped, org.ManageSettings, s.settingsSubmit},
 		{"GET /o/{org}/inventory", orgScoped, org.ViewProgramme, s.inventoryHub},
@@ -135,6 +139,10 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
 		var h http.Handler = rt.h
+		if !strings.Contains(rt.pattern, " /api/") {
+			// API tokens act on the JSON API and nowhere else.
+			h = s.sessionOnly(h)
+		}
 		switch rt.access {
 		case user:
 			h = s.requireUser(h)
