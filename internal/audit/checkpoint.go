@@ -132,10 +132,10 @@ func ParseAnchor(r io.Reader) (Checkpoint, error) {
 			return Checkpoint{}, ErrNotAnchor
 		}
 		at, err := time.Parse(time.RFC3339Nano, m[3])
-		if err != nil {
+		if err != nil || at.UTC().Year() < 2000 || at.UTC().Year() > 9999 {
 			return Checkpoint{}, ErrNotAnchor
 		}
-		return Checkpoint{Seq: seq, Hash: m[2], At: at.UTC(), MAC: m[4]}, nil
+		return Checkpoint{Seq: seq, Hash: m[2], At: at.UTC().Truncate(time.Microsecond), MAC: m[4]}, nil
 	}
 	if err := sc.Err(); err != nil {
 		return Checkpoint{}, err

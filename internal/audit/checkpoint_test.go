@@ -140,3 +140,22 @@ func TestVerifierWithCheckpoints(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseAnchor feeds the anchor reader whatever a kept file might hold:
+// it must not panic, and what it accepts must print back as the same line.
+func FuzzParseAnchor(f *testing.F) {
+	good := testKey.Sign(12345, strings.Repeat("3f", 32), time.Date(2026, 12, 6, 15, 52, 2, 0, time.UTC)).AnchorLine()
+	for _, s := range []string{good, "# note\n" + good + "\n", "", "mamori-audit-anchor/v1 seq=1", strings.Replace(good, "Z", "+09:00", 1), "\uFEFF" + good} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := ParseAnchor(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		again, err := ParseAnchor(strings.NewReader(a.AnchorLine()))
+		if err != nil || again != a {
+			t.Fatalf("%q parsed as %+v, which prints as %q and reads back as %+v, %v", s, a, a.AnchorLine(), again, err)
+		}
+	})
+}
