@@ -59,8 +59,6 @@ func readAnchorFile(t *testing.T, path string) audit.Checkpoint {
 	return a
 }
 
-func grouped(n int64) string { return seqText(n) }
-
 // TestAuditVerifyAnchorFindsTruncation removes the newest entries and the
 // newest checkpoint, as someone with write access to the database can: the
 // database alone still verifies; the anchor the owner kept does not.
