@@ -2,8 +2,10 @@ package main
 
 import (
 	"crypto/rand"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/backup"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
@@ -37,7 +40,54 @@ func withStore(e *env, name string, args []string, extra func(fs *flag.FlagSet),
 	if err := db.CheckSchema(e.ctx); err != nil {
 		return err
 	}
+	// Changes made here record checkpoints like the server's, when the
+	// secret key is there; a command never invents a key of its own.
+	key, err := loadAuditKey(cfg, false)
+	if err != nil {
+		return err
+	}
+	db.SetAuditKey(key)
 	return fn(cfg, db)
+}
+
+// loadAuditKey derives the audit checkpoint key from the secret key file.
+// Without create, a missing file gives the zero key; with it, the file is
+// created as serve creates it.
+func loadAuditKey(cfg config, create bool) (audit.Key, error) {
+	read := seal.ReadKey
+	if create {
+		read = seal.LoadOrCreateKey
+	}
+	secret, err := read(cfg.keyPath())
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return audit.Key{}, nil
+	case err != nil:
+		return audit.Key{}, problem.New(problem.Invalid, "cli.key_unreadable", cfg.keyPath())
+	}
+	return audit.DeriveKey(secret), nil
+}
+
+// anchorFile is where mamori keeps the newest anchor of a SQLite data
+// directory, for the owner to copy elsewhere.
+func anchorFile(cfg config) string { return filepath.Join(cfg.dataDir, "audit-anchor.txt") }
+
+// readAnchor reads a kept anchor from a file, or from standard input for "-".
+func readAnchor(e *env, path string) (audit.Checkpoint, error) {
+	var r io.Reader = e.stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return audit.Checkpoint{}, problem.New(problem.NotFound, "audit.anchor_missing", path)
+		}
+		defer f.Close()
+		r = f
+	}
+	a, err := audit.ParseAnchor(r)
+	if err != nil {
+		return audit.Checkpoint{}, problem.New(problem.Invalid, "audit.anchor_invalid", path)
+	}
+	return a, nil
 }
 
 func cmdMigrate(e *env, args []string) error {
@@ -224,22 +274,45 @@ func cmdBackup(e *env, args []string) error {
 	return withStore(e, "backup", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "out", "", e.cat.T(e.locale, "cli.flag.out"))
 	}, func(cfg config, db *store.DB) error {
+		if db.Engine() != store.SQLite {
+			return store.ErrNotSQLite
+		}
 		if out == "" {
 			out = filepath.Join(cfg.dataDir, "backups", "mamori-"+time.Now().UTC().Format("20060102T150405Z")+".db")
 		}
+		// A backup records a checkpoint, so it needs the key serve uses.
+		key, err := loadAuditKey(cfg, true)
+		if err != nil {
+			return err
+		}
+		db.SetAuditKey(key)
 		rep, err := backup.Take(e.ctx, db, out)
 		if err != nil {
 			return err
 		}
 		e.say("cli.backup.done", rep.Path, rep.Bytes, rep.AuditEntries)
-		return nil
+		return keepAnchor(e, cfg, rep.Anchor)
 	})
+}
+
+// keepAnchor rewrites the data directory's anchor file with a and says so.
+func keepAnchor(e *env, cfg config, a audit.Checkpoint) error {
+	if a.Seq == 0 {
+		return nil
+	}
+	if err := audit.WriteAnchorFile(anchorFile(cfg), a); err != nil {
+		return fmt.Errorf("write audit anchor: %w", err)
+	}
+	e.say("cli.audit_anchor.written", anchorFile(cfg), seqText(a.Seq))
+	return nil
 }
 
 func cmdRestore(e *env, args []string) error {
 	var cfg config
+	var anchorPath string
 	fs := e.flags("restore")
 	cfg.register(fs, e)
+	fs.StringVar(&anchorPath, "anchor", "", e.cat.T(e.locale, "cli.flag.anchor"))
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -248,6 +321,18 @@ func cmdRestore(e *env, args []string) error {
 	}
 	if strings.Contains(cfg.dbURL, "://") && !strings.HasPrefix(cfg.dbURL, "sqlite://") {
 		return store.ErrNotSQLite
+	}
+	var anchors []audit.Checkpoint
+	if anchorPath != "" {
+		a, err := readAnchor(e, anchorPath)
+		if err != nil {
+			return err
+		}
+		anchors = append(anchors, a)
+	}
+	key, err := loadAuditKey(cfg, false)
+	if err != nil {
+		return err
 	}
 	if err := os.MkdirAll(cfg.dataDir, 0o700); err != nil {
 		return problem.New(problem.Invalid, "db.dir_unwritable", cfg.dataDir)
@@ -264,7 +349,7 @@ func cmdRestore(e *env, args []string) error {
 		dbPath = cfg.dbURL
 	}
 	latest := store.LatestSchema(store.SQLite)
-	rep, kept, err := backup.Restore(e.ctx, fs.Arg(0), dbPath, latest, time.Now())
+	rep, kept, err := backup.Restore(e.ctx, fs.Arg(0), dbPath, latest, time.Now(), key, anchors...)
 	if err != nil {
 		return err
 	}
@@ -272,16 +357,70 @@ func cmdRestore(e *env, args []string) error {
 	if kept != "" {
 		e.say("cli.restore.kept", kept)
 	}
-	return nil
+	// The restored chain is the one to anchor from now on.
+	return keepAnchor(e, cfg, rep.Anchor)
 }
 
 func cmdAuditVerify(e *env, args []string) error {
-	return withStore(e, "audit verify", args, nil, func(cfg config, db *store.DB) error {
-		n, err := db.VerifyAudit(e.ctx)
+	var anchorPath string
+	return withStore(e, "audit verify", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&anchorPath, "anchor", "", e.cat.T(e.locale, "cli.flag.anchor"))
+	}, func(cfg config, db *store.DB) error {
+		var anchors []audit.Checkpoint
+		if anchorPath == "" && db.Engine() == store.SQLite {
+			// The anchor mamori keeps beside the data is checked too; the
+			// one the owner kept elsewhere is the one that counts.
+			if _, err := os.Stat(anchorFile(cfg)); err == nil {
+				anchorPath = anchorFile(cfg)
+			}
+		}
+		if anchorPath != "" {
+			a, err := readAnchor(e, anchorPath)
+			if err != nil {
+				return err
+			}
+			anchors = append(anchors, a)
+			e.say("cli.audit_verify.with_anchor", anchorName(e, anchorPath), seqText(a.Seq))
+		}
+		n, err := db.VerifyAudit(e.ctx, anchors...)
 		if err != nil {
 			return err
 		}
 		e.say("cli.audit_verify.ok", n)
+		return nil
+	})
+}
+
+func anchorName(e *env, path string) string {
+	if path == "-" {
+		return e.cat.T(e.locale, "cli.stdin")
+	}
+	return path
+}
+
+func cmdAuditAnchor(e *env, args []string) error {
+	var out string
+	return withStore(e, "audit anchor", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "out", "", e.cat.T(e.locale, "cli.flag.anchor_out"))
+	}, func(cfg config, db *store.DB) error {
+		if db.AuditKey().IsZero() {
+			return problem.New(problem.Invalid, "cli.key_unreadable", cfg.keyPath())
+		}
+		a, err := db.Checkpoint(e.ctx, "anchor")
+		if err != nil {
+			return err
+		}
+		if a.Seq == 0 {
+			e.say("audit.anchor_empty")
+			return nil
+		}
+		fmt.Fprintln(e.stdout, a.AnchorLine())
+		if out != "" {
+			if err := audit.WriteAnchorFile(out, a); err != nil {
+				return problem.New(problem.Invalid, "audit.anchor_unwritable", out)
+			}
+			e.say("cli.audit_anchor.written", out, seqText(a.Seq))
+		}
 		return nil
 	})
 }

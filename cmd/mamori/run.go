@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/problem"
@@ -23,6 +26,7 @@ var version = "dev"
 type env struct {
 	ctx    context.Context
 	getenv func(string) string
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	cat    *i18n.Catalogue
@@ -57,6 +61,7 @@ func commands() []command {
 		{"import", "cli.import.usage", cmdImport},
 		{"export", "cli.export.usage", cmdExport},
 		{"audit verify", "cli.audit_verify.usage", cmdAuditVerify},
+		{"audit anchor", "cli.audit_anchor.usage", cmdAuditAnchor},
 		{"version", "cli.version.usage", cmdVersion},
 		{"help", "cli.help.usage", nil},
 	}
@@ -70,11 +75,17 @@ func (u usageError) Error() string { return u.msg }
 // run is the whole program, testable: it parses args, runs one command and
 // returns its error; main turns that into one line and an exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return runIO(ctx, args, getenv, os.Stdin, stdout, stderr)
+}
+
+// runIO is run with the standard input given: `audit verify --anchor -`
+// reads the anchor from it.
+func runIO(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cat, err := i18n.Load()
 	if err != nil {
 		return err
 	}
-	e := &env{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr, cat: cat, locale: i18n.FromEnv(getenv)}
+	e := &env{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, cat: cat, locale: i18n.FromEnv(getenv)}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		return e.help(args)
 	}
@@ -216,10 +227,34 @@ func describe(cat *i18n.Catalogue, l i18n.Locale, err error) string {
 	case errors.As(err, &u):
 		return u.msg
 	case errors.As(err, &bl):
-		return cat.T(l, "cli.audit_broken", bl.Seq, cat.T(l, "cli.audit_reason."+bl.Reason))
+		return cat.T(l, "cli.audit_broken", bl.Seq, brokenReason(cat, l, bl))
 	}
 	if e, ok := problem.As(err); ok && e.Code != problem.Internal {
 		return cat.T(l, e.Key, e.Args...)
 	}
 	return cat.T(l, "cli.failed", err.Error())
 }
+
+// brokenReason says why the chain is not trustworthy at bl.Seq. The reason
+// messages take the same arguments, each using those it needs: the entry
+// (%[1]s), the entry a checkpoint or anchor names (%[2]s), the newest entry
+// confirmed before it (%[3]s) and the checkpoint's or anchor's time (%[4]s).
+func brokenReason(cat *i18n.Catalogue, l i18n.Locale, bl *audit.BrokenLink) string {
+	at := ""
+	if !bl.At.IsZero() {
+		at = bl.At.UTC().Format("2006-01-02 15:04:05 UTC")
+	}
+	key := "cli.audit_reason." + bl.Reason
+	switch bl.Reason {
+	case "hash", "prev", "gap":
+		return cat.T(l, key)
+	case "checkpoint", "anchor":
+		if bl.Since == 0 {
+			key += "_first"
+		}
+	}
+	return cat.T(l, key, seqText(bl.Seq), seqText(bl.Want), seqText(bl.Since), at)
+}
+
+// seqText writes an entry number with digit grouping, as people read it.
+func seqText(n int64) string { return message.NewPrinter(language.English).Sprint(n) }

@@ -172,6 +172,7 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	if err != nil {
 		return err
 	}
+	db.SetAuditKey(audit.DeriveKey(key))
 	// Listen before printing links, so a port in use fails early and clearly.
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -192,6 +193,7 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	if err := printLinks(e, db, base, signInUser); err != nil {
 		return err
 	}
+	anchorNow(e.ctx, db, cfg, "start", log)
 
 	runner := posture.NewRunner(db, log, nil, 2*time.Second)
 	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version, Posture: runner})
@@ -227,10 +229,31 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	}
 	cancel()
 	wg.Wait()
+	anchorNow(context.Background(), db, cfg, "stop", log)
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
 	return err
+}
+
+// anchorNow records a checkpoint of the audit head and, for a SQLite data
+// directory, rewrites the anchor file beside the data, so that the owner
+// always finds a current one to copy. A failure is logged, not fatal: the
+// chain itself is unaffected.
+func anchorNow(ctx context.Context, db *store.DB, cfg config, reason string, log *slog.Logger) {
+	c, err := db.Checkpoint(ctx, reason)
+	if err != nil {
+		log.Warn("audit checkpoint", "component", "audit", "reason", reason, "error", err)
+		return
+	}
+	if c.Seq == 0 || db.Engine() != store.SQLite {
+		return
+	}
+	if err := audit.WriteAnchorFile(anchorFile(cfg), c); err != nil {
+		log.Warn("audit anchor file", "component", "audit", "path", anchorFile(cfg), "error", err)
+		return
+	}
+	log.Info("audit anchor", "component", "audit", "reason", reason, "path", anchorFile(cfg), "seq", c.Seq)
 }
 
 // printLinks prints the first-run setup link when nobody can sign in yet,

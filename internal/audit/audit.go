@@ -4,10 +4,12 @@
 package audit
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -107,26 +109,61 @@ func (e Entry) ComputeHash() string {
 
 // BrokenLink says where a chain stops being trustworthy.
 type BrokenLink struct {
-	Seq    int64
-	Reason string // "hash" (entry altered), "prev" (entry before it removed or altered), "gap" (sequence number missing)
+	Seq int64
+	// Reason is "hash" (entry altered), "prev" (entry before it removed or
+	// altered), "gap" (sequence number missing), "checkpoint" or "anchor"
+	// (the entry's hash differs from a signed checkpoint or a kept anchor:
+	// the chain was rewritten at or before Seq), "truncated" or
+	// "anchor_truncated" (a checkpoint or anchor names entry Want but the
+	// chain ends before it: Seq is the first missing entry), "forged" or
+	// "anchor_forged" (the checkpoint or anchor for entry Seq was not signed
+	// with this install's key).
+	Reason string
+	Want   int64     // for truncation: the entry the checkpoint or anchor names
+	Since  int64     // for a rewrite: the newest entry a checkpoint confirmed before Seq, 0 if none
+	At     time.Time // the checkpoint's or anchor's time, zero for chain links
 }
 
 func (b *BrokenLink) Error() string {
 	return fmt.Sprintf("audit chain broken at entry %d (%s)", b.Seq, b.Reason)
 }
 
-// Verifier checks entries one at a time, in sequence order.
+// mark is a signed claim the chain must still meet.
+type mark struct {
+	Checkpoint
+	anchor bool
+}
+
+// Verifier checks entries one at a time, in sequence order, and the signed
+// checkpoints and anchors it was given against them.
 type Verifier struct {
 	prevHash string
 	prevSeq  int64
 	Count    int64
+	key      Key
+	marks    []mark // sorted by Seq
+	confirm  int64  // newest entry a checkpoint or anchor confirmed
 }
 
 // NewVerifier starts a verification at the genesis of the chain.
 func NewVerifier() *Verifier { return &Verifier{prevHash: GenesisHash} }
 
-// Next checks e against the entries seen so far and returns a *BrokenLink
-// for the first entry that does not follow.
+// Expect adds checkpoints recorded in the database and anchors kept by the
+// owner, all of which must be signed with key and name an entry of the
+// chain with the hash they hold.
+func (v *Verifier) Expect(key Key, checkpoints, anchors []Checkpoint) {
+	v.key = key
+	for _, c := range checkpoints {
+		v.marks = append(v.marks, mark{Checkpoint: c})
+	}
+	for _, c := range anchors {
+		v.marks = append(v.marks, mark{Checkpoint: c, anchor: true})
+	}
+	slices.SortStableFunc(v.marks, func(a, b mark) int { return cmp.Compare(a.Seq, b.Seq) })
+}
+
+// Next checks e against the entries seen so far and the checkpoints naming
+// it, and returns a *BrokenLink for the first entry that does not follow.
 func (v *Verifier) Next(e Entry) error {
 	switch {
 	case e.Seq != v.prevSeq+1:
@@ -136,7 +173,41 @@ func (v *Verifier) Next(e Entry) error {
 	case e.PrevHash != v.prevHash:
 		return &BrokenLink{Seq: e.Seq, Reason: "prev"}
 	}
+	for len(v.marks) > 0 && v.marks[0].Seq <= e.Seq {
+		m := v.marks[0]
+		v.marks = v.marks[1:]
+		if m.Seq != e.Seq || !v.key.Genuine(m.Checkpoint) {
+			return &BrokenLink{Seq: m.Seq, Reason: m.reason("forged"), At: m.At}
+		}
+		if m.Hash != e.Hash {
+			return &BrokenLink{Seq: e.Seq, Reason: m.reason("checkpoint"), Since: v.confirm, At: m.At}
+		}
+		v.confirm = e.Seq
+	}
 	v.prevHash, v.prevSeq = e.Hash, e.Seq
 	v.Count++
 	return nil
+}
+
+// Finish reports, once every entry has passed Next, a checkpoint or anchor
+// naming an entry beyond the chain's end: the chain was truncated.
+func (v *Verifier) Finish() error {
+	if len(v.marks) == 0 {
+		return nil
+	}
+	m := v.marks[0]
+	if !v.key.Genuine(m.Checkpoint) {
+		return &BrokenLink{Seq: m.Seq, Reason: m.reason("forged"), At: m.At}
+	}
+	return &BrokenLink{Seq: v.prevSeq + 1, Reason: m.reason("truncated"), Want: m.Seq, At: m.At}
+}
+
+func (m mark) reason(r string) string {
+	if !m.anchor {
+		return r
+	}
+	if r == "checkpoint" {
+		return "anchor"
+	}
+	return "anchor_" + r
 }

@@ -1,7 +1,8 @@
 // Package backup takes consistent backups of an embedded mamori database
 // while it serves, and restores one only after verifying it: integrity,
-// schema version and the whole audit chain. The database being replaced is
-// kept beside it, so a restore loses nothing.
+// schema version, the whole audit chain, its signed checkpoints and any
+// anchor the owner kept. The database being replaced is kept beside it, so
+// a restore loses nothing.
 package backup
 
 import (
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -23,11 +25,21 @@ type Report struct {
 	Schema       int
 	AuditEntries int64
 	Bytes        int64
+	// Anchor is the backup's audit head signed with the key it was
+	// checked with (Seq 0 when the chain is empty): the line to keep.
+	Anchor audit.Checkpoint
 }
 
-// Take writes a backup of db to path and verifies the copy.
+// Take records a signed checkpoint of db's audit head, writes a backup of
+// db to path and verifies the copy with db's audit key.
 func Take(ctx context.Context, db *store.DB, path string) (Report, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return Report{}, err
+	}
+	if _, err := os.Stat(path); err == nil {
+		return Report{}, problem.New(problem.Conflict, "backup.exists", path)
+	}
+	if _, err := db.Checkpoint(ctx, "backup"); err != nil {
 		return Report{}, err
 	}
 	if err := db.BackupTo(ctx, path); err != nil {
@@ -36,7 +48,7 @@ func Take(ctx context.Context, db *store.DB, path string) (Report, error) {
 	if err := os.Chmod(path, 0o600); err != nil {
 		return Report{}, err
 	}
-	rep, err := Verify(ctx, path, db.LatestSchema())
+	rep, err := Verify(ctx, path, db.LatestSchema(), db.AuditKey())
 	if err != nil {
 		os.Remove(path)
 		return rep, err
@@ -45,9 +57,11 @@ func Take(ctx context.Context, db *store.DB, path string) (Report, error) {
 }
 
 // Verify opens a backup file without changing it and checks that SQLite
-// finds it intact, that its schema is not newer than latest, and that its
-// audit chain is unbroken.
-func Verify(ctx context.Context, path string, latest int) (Report, error) {
+// finds it intact, that its schema is not newer than latest, that its audit
+// chain is unbroken, that every checkpoint in it is signed with key and
+// still matches the chain, and that each anchor given names an entry of the
+// backup with the anchor's hash.
+func Verify(ctx context.Context, path string, latest int, key audit.Key, anchors ...audit.Checkpoint) (Report, error) {
 	rep := Report{Path: path}
 	st, err := os.Stat(path)
 	if err != nil {
@@ -69,6 +83,7 @@ func Verify(ctx context.Context, path string, latest int) (Report, error) {
 		return rep, problem.New(problem.Invalid, "backup.not_database", path)
 	}
 	defer db.Close()
+	db.SetAuditKey(key)
 	if err := db.IntegrityCheck(ctx); err != nil {
 		return rep, &problem.Error{Code: problem.Invalid, Key: "backup.corrupt", Args: []any{path}, Err: err}
 	}
@@ -81,17 +96,22 @@ func Verify(ctx context.Context, path string, latest int) (Report, error) {
 	if rep.Schema > latest {
 		return rep, problem.New(problem.Conflict, "db.schema_newer", rep.Schema, latest)
 	}
-	if rep.AuditEntries, err = db.VerifyAudit(ctx); err != nil {
+	if rep.AuditEntries, err = db.VerifyAudit(ctx, anchors...); err != nil {
 		return rep, err
+	}
+	if !key.IsZero() {
+		if rep.Anchor, err = db.AuditAnchor(ctx); err != nil {
+			return rep, err
+		}
 	}
 	return rep, nil
 }
 
-// Restore replaces the SQLite database at dbPath with the verified backup
-// at src. The server must be stopped (the caller holds the data-directory
+// Restore replaces the SQLite database at dbPath with the backup at src,
+// verified as Verify does, with the same key and anchors. The server must be stopped (the caller holds the data-directory
 // lock). The current database is renamed, not deleted.
-func Restore(ctx context.Context, src, dbPath string, latest int, now time.Time) (Report, string, error) {
-	rep, err := Verify(ctx, src, latest)
+func Restore(ctx context.Context, src, dbPath string, latest int, now time.Time, key audit.Key, anchors ...audit.Checkpoint) (Report, string, error) {
+	rep, err := Verify(ctx, src, latest, key, anchors...)
 	if err != nil {
 		return rep, "", err
 	}

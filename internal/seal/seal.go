@@ -39,7 +39,7 @@ func New(key []byte) (*Box, error) {
 // LoadOrCreateKey reads a hex key from path, creating it (mode 0600) when it
 // does not exist yet.
 func LoadOrCreateKey(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	key, err := ReadKey(path)
 	if errors.Is(err, os.ErrNotExist) {
 		key := make([]byte, 32)
 		if _, err := rand.Read(key); err != nil {
@@ -58,6 +58,14 @@ func LoadOrCreateKey(path string) ([]byte, error) {
 		}
 		return key, f.Close()
 	}
+	return key, err
+}
+
+// ReadKey reads a hex key from path; an error wrapping os.ErrNotExist
+// says there is none yet. Commands that must not invent a key (one that
+// would differ from the server's) read it with this.
+func ReadKey(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -64,9 +64,20 @@ func scanAudit(rows *sql.Rows) (audit.Entry, error) {
 }
 
 // VerifyAudit walks the whole chain in order and returns the number of
-// entries, or an *audit.BrokenLink naming the first entry that fails.
-func (db *DB) VerifyAudit(ctx context.Context) (int64, error) {
+// entries, or an *audit.BrokenLink naming the first entry that fails: a
+// broken link, an entry whose hash differs from a signed checkpoint or from
+// one of the anchors given (a rewrite), a checkpoint or anchor naming an
+// entry beyond the end (truncation), or one not signed with the store's key.
+func (db *DB) VerifyAudit(ctx context.Context, anchors ...audit.Checkpoint) (int64, error) {
 	v := audit.NewVerifier()
+	cps, err := db.AuditCheckpoints(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if db.auditKey.IsZero() && len(cps)+len(anchors) > 0 {
+		return 0, ErrNoAuditKey
+	}
+	v.Expect(db.auditKey, cps, anchors)
 	const batch = 5000
 	last := int64(0)
 	for {
@@ -92,7 +103,7 @@ func (db *DB) VerifyAudit(ctx context.Context) (int64, error) {
 			return v.Count, err
 		}
 		if n < batch {
-			return v.Count, nil
+			return v.Count, v.Finish()
 		}
 	}
 }

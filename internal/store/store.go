@@ -41,6 +41,8 @@ type DB struct {
 	r      *sql.DB
 	path   string // SQLite file, "" on PostgreSQL
 	now    func() time.Time
+	// auditKey signs and checks audit checkpoints; zero until SetAuditKey.
+	auditKey audit.Key
 }
 
 // Open connects to url: a postgres:// URL, or "" for SQLite in dataDir.
@@ -231,6 +233,10 @@ func (db *DB) change(ctx context.Context, actor audit.Actor, fn func(*Tx) error)
 			return nil
 		}
 		return errors.New("store: change without an audit event")
+	}
+	if err := t.checkpointIfDue(ctx); err != nil {
+		sqlTx.Rollback()
+		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)

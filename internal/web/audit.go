@@ -19,6 +19,7 @@ type auditPage struct {
 	From, To      string
 	NextBefore    int64
 	Query         string
+	Anchor        *anchorView
 }
 
 // auditFilter reads the filter from the query string: dates are JST days.
@@ -64,6 +65,10 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 		p.NextBefore = entries[auditPageSize-1].Seq
 	}
 	p.AuditRows = p.auditRows(entries)
+	if p.Anchor, err = s.auditAnchorView(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	vals := r.URL.Query()
 	vals.Del("before")
 	p.Query = vals.Encode()

@@ -98,6 +98,7 @@ func (s *Server) routeTable() []route {
 		{"POST /o/{org}/shares/{id}", orgScoped, org.EditProgramme, recordUpdate(s, shareKind)},
 		{"GET /o/{org}/audit", orgScoped, org.ViewAudit, s.auditList},
 		{"GET /o/{org}/audit/export", orgScoped, org.ViewAudit, s.auditExport},
+		{"GET /o/{org}/audit/anchor", orgScoped, org.ViewAudit, s.auditAnchor},
 		{"GET /o/{org}/members", orgScoped, org.ManageMembers, s.membersList},
 		{"POST /o/{org}/members", orgScoped, org.ManageMembers, s.memberInvite},
 		{"POST /o/{org}/members/{id}/role", orgScoped, org.ManageMembers, s.memberRole},

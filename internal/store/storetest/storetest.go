@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
@@ -41,8 +42,16 @@ func Open(t testing.TB, engine store.Engine, now func() time.Time) *store.DB {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("migrate %s: %v", engine, err)
 	}
+	db.SetAuditKey(AuditKey)
 	return db
 }
+
+// Secret stands for an install's secret key in tests; AuditKey is the
+// audit checkpoint key derived from it, which every store Open returns has.
+var (
+	Secret   = []byte("0123456789abcdef0123456789abcdef")
+	AuditKey = audit.DeriveKey(Secret)
+)
 
 // postgresSchema creates a schema of its own for the test and returns a URL
 // whose search_path points at it.
