@@ -106,10 +106,14 @@ func (tx *Tx) updateUser(ctx context.Context, id int64, action, set string, args
 	return tx.Record(ctx, audit.Event{Action: action, Target: fmt.Sprintf("user:%d", id), Before: userAudit(before), After: userAudit(after)})
 }
 
-// SetPassword replaces a user's password hash and signs them out everywhere.
+// SetPassword replaces a user's password hash, signs them out everywhere
+// and forgets their known devices.
 func (db *DB) SetPassword(ctx context.Context, actor audit.Actor, id int64, hash string) error {
 	return db.change(ctx, actor, func(tx *Tx) error {
 		if err := tx.updateUser(ctx, id, "user.password", "password_hash = ?", hash); err != nil {
+			return err
+		}
+		if _, err := tx.forgetDevices(ctx, id); err != nil {
 			return err
 		}
 		_, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
@@ -125,6 +129,9 @@ func (db *DB) SetDisabled(ctx context.Context, actor audit.Actor, id int64, disa
 		}
 		if !disabled {
 			return nil
+		}
+		if _, err := tx.forgetDevices(ctx, id); err != nil {
+			return err
 		}
 		_, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
 		return err
