@@ -3,6 +3,8 @@ package web
 import (
 	"net/http/httptest"
 	"testing"
+
+	"github.com/mamori-sec/mamori/internal/store"
 )
 
 // clientAddr with spoofed and forwarded headers, with and without trusted
@@ -59,5 +61,26 @@ func TestParseTrustedProxiesRefusesNonsense(t *testing.T) {
 	}
 	if p, err := ParseTrustedProxies(""); err != nil || len(p) != 0 {
 		t.Fatalf("empty list: got %v, %v, want none", p, err)
+	}
+}
+
+func TestPairLocks(t *testing.T) {
+	var l pairLocks
+	a := store.SignInClient{Account: "a@example.jp"}
+	release, ok := l.take(a)
+	if !ok {
+		t.Fatal("first take: got refused, want taken")
+	}
+	if _, ok := l.take(a); ok {
+		t.Fatal("second take while held: got taken, want refused")
+	}
+	if r, ok := l.take(store.SignInClient{Account: "b@example.jp"}); !ok {
+		t.Fatal("another key: got refused, want taken")
+	} else {
+		r()
+	}
+	release()
+	if _, ok := l.take(a); !ok {
+		t.Fatal("take after release: got refused, want taken")
 	}
 }

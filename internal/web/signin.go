@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/problem"
@@ -51,17 +53,39 @@ func (s *Server) signInClient(r *http.Request, email string) store.SignInClient 
 // failures recorded for the address typed and the client, whether or not
 // an account has that address, and costs no password check. Nothing
 // sleeps: the client is told when to come back.
-func (s *Server) holdBack(w http.ResponseWriter, r *http.Request, who store.SignInClient, page string, data any, b *base) bool {
+//
+// Attempts on one account run one at a time on this server (from a known
+// device: one at a time per device), so that a burst of simultaneous
+// guesses cannot all pass before the first failure is recorded. The
+// caller must call release once it has recorded the outcome.
+func (s *Server) holdBack(w http.ResponseWriter, r *http.Request, who store.SignInClient, page string, data any, b *base) (release func(), held bool) {
+	key := store.SignInClient{Account: who.Account}
+	if who.Device != "" {
+		key = who
+	}
+	release, ok := s.signingIn.take(key)
+	if !ok {
+		s.throttledReply(w, r, who, "concurrent", time.Second, page, data, b)
+		return nil, true
+	}
 	now := s.Now()
 	f, err := s.DB.SignInFailures(r.Context(), who, now.Add(-s.Throttle.PairMemory), now.Add(-s.Throttle.Window))
 	if err != nil {
+		release()
 		s.fail(w, r, err)
-		return true
+		return nil, true
 	}
 	wait, scope := s.Throttle.Wait(f, who.Device != "", now)
 	if wait <= 0 {
-		return false
+		return release, false
 	}
+	release()
+	s.throttledReply(w, r, who, scope, wait, page, data, b)
+	return nil, true
+}
+
+// throttledReply answers 429 with when to try again, and logs the event.
+func (s *Server) throttledReply(w http.ResponseWriter, r *http.Request, who store.SignInClient, scope string, wait time.Duration, page string, data any, b *base) {
 	secs := int(math.Ceil(wait.Seconds()))
 	// The e-mail address is logged as a hash: people type passwords into
 	// the address field, and the log leaves mamori's access control.
@@ -69,11 +93,36 @@ func (s *Server) holdBack(w http.ResponseWriter, r *http.Request, who store.Sign
 		"client", who.Client, "known_device", who.Device != "", "retry_after_s", secs)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	msg := problem.New(problem.TooMany, "signin.throttled_seconds", secs)
-	if secs > 90 {
+	switch {
+	case secs <= 1:
+		msg = problem.New(problem.TooMany, "signin.throttled_moment")
+	case secs > 90:
 		msg = problem.New(problem.TooMany, "signin.throttled_minutes", (secs+59)/60)
 	}
 	s.formError(w, r, msg, page, data, b)
-	return true
+}
+
+// pairLocks lets one sign-in attempt per key run at a time.
+type pairLocks struct {
+	mu   sync.Mutex
+	busy map[store.SignInClient]bool
+}
+
+func (l *pairLocks) take(who store.SignInClient) (release func(), ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.busy[who] {
+		return nil, false
+	}
+	if l.busy == nil {
+		l.busy = map[store.SignInClient]bool{}
+	}
+	l.busy[who] = true
+	return func() {
+		l.mu.Lock()
+		delete(l.busy, who)
+		l.mu.Unlock()
+	}, true
 }
 
 // accountHash is how logs name an account: the first 16 hex digits of the
@@ -120,9 +169,11 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
 	p.Email, p.Next = strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("next")
 	ctx := r.Context()
 	who := s.signInClient(r, p.Email)
-	if s.holdBack(w, r, who, "signin", &p, &p.base) {
+	release, held := s.holdBack(w, r, who, "signin", &p, &p.base)
+	if held {
 		return
 	}
+	defer release()
 	u, err := s.DB.UserByEmail(ctx, p.Email)
 	if err != nil && problem.CodeOf(err) != problem.NotFound {
 		s.fail(w, r, err)
@@ -221,9 +272,11 @@ func (s *Server) otpSubmit(w http.ResponseWriter, r *http.Request) {
 	p.Next = r.PostFormValue("next")
 	u, ctx := *st.user, r.Context()
 	who := s.signInClient(r, u.Email)
-	if s.holdBack(w, r, who, "otp", &p, &p.base) {
+	release, held := s.holdBack(w, r, who, "otp", &p, &p.base)
+	if held {
 		return
 	}
+	defer release()
 	code := strings.TrimSpace(r.PostFormValue("code"))
 	amr, ok := "pwd otp", false
 	if secret, err := s.Box.Open(u.TOTPSecret, totpContext(u.ID)); err == nil {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -336,4 +337,35 @@ func TestKnownDeviceRevoked(t *testing.T) {
 			t.Fatal("the known device is still stored after a password change")
 		}
 	})
+}
+
+// A burst of simultaneous guesses gets no more than the free failures: the
+// checks of one account run one at a time, the rest are told to come back.
+func TestThrottleBurst(t *testing.T) {
+	w := newWorldWith(t, "sqlite", behindProxy)
+	email := w.users[org.Keeper].Email
+	const n = 20
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		c := w.clientAt("en", "198.51.100.50")
+		wg.Go(func() {
+			statuses <- c.post("/signin", url.Values{"email": {email}, "password": {fmt.Sprintf("burst guess %d", i)}}).status
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	counted := 0
+	for s := range statuses {
+		switch s {
+		case http.StatusUnauthorized:
+			counted++
+		case http.StatusTooManyRequests:
+		default:
+			t.Fatalf("got %d, want 401 or 429", s)
+		}
+	}
+	if counted > auth.DefaultThrottle.PairFree {
+		t.Fatalf("got %d guesses checked out of a burst of %d, want at most %d", counted, n, auth.DefaultThrottle.PairFree)
+	}
 }
