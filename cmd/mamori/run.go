@@ -163,6 +163,9 @@ type config struct {
 	addr     string
 	keyFile  string
 	logLevel string
+	// trustedProxy lists the reverse proxies whose X-Forwarded-For is
+	// believed (addresses or CIDRs, comma-separated).
+	trustedProxy string
 }
 
 func (c *config) register(fs *flag.FlagSet, e *env) {
@@ -172,6 +175,7 @@ func (c *config) register(fs *flag.FlagSet, e *env) {
 	fs.StringVar(&c.addr, "addr", envOr(e.getenv, "MAMORI_ADDR", "127.0.0.1:8080"), t("cli.flag.addr"))
 	fs.StringVar(&c.keyFile, "secret-key-file", e.getenv("MAMORI_SECRET_KEY_FILE"), t("cli.flag.key"))
 	fs.StringVar(&c.logLevel, "log-level", envOr(e.getenv, "MAMORI_LOG_LEVEL", "info"), t("cli.flag.log"))
+	fs.StringVar(&c.trustedProxy, "trusted-proxy", e.getenv("MAMORI_TRUSTED_PROXY"), t("cli.flag.trusted_proxy"))
 }
 
 func (c *config) keyPath() string {

@@ -148,6 +148,10 @@ func newLogger(e *env, level string) *slog.Logger {
 func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, error)) error {
 	started := time.Now()
 	log := newLogger(e, cfg.logLevel)
+	proxies, err := web.ParseTrustedProxies(cfg.trustedProxy)
+	if err != nil {
+		return usageError{e.cat.T(e.locale, "cli.bad_trusted_proxy", cfg.trustedProxy)}
+	}
 	if err := os.MkdirAll(cfg.dataDir, 0o700); err != nil {
 		return problem.New(problem.Invalid, "db.dir_unwritable", cfg.dataDir)
 	}
@@ -196,7 +200,7 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	anchorNow(e.ctx, db, cfg, "start", log)
 
 	runner := posture.NewRunner(db, log, nil, 2*time.Second)
-	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version, Posture: runner})
+	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version, Posture: runner, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
@@ -216,7 +220,7 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	wg.Go(func() { runner.Run(ctx) })
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	log.Info("listening", "component", "server", "url", base, "engine", db.Engine(), "startup_ms", time.Since(started).Milliseconds())
+	log.Info("listening", "component", "server", "url", base, "engine", db.Engine(), "trusted_proxies", len(proxies), "startup_ms", time.Since(started).Milliseconds())
 	e.say("cli.serve.listening", base)
 
 	select {

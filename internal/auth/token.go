@@ -38,16 +38,3 @@ func HashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
-
-// Throttle is the policy for failed sign-ins: after Max failures within
-// Window for the same key (an account's address, or a client address),
-// sign-in for that key is refused until the window has passed.
-type Throttle struct {
-	Window     time.Duration
-	MaxAccount int
-	MaxAddress int
-}
-
-// DefaultThrottle is strict enough to stop guessing and loose enough that an
-// office behind one NAT address does not lock itself out.
-var DefaultThrottle = Throttle{Window: 15 * time.Minute, MaxAccount: 5, MaxAddress: 30}

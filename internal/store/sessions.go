@@ -82,7 +82,8 @@ func (db *DB) EndSession(ctx context.Context, actor audit.Actor, id string) erro
 	})
 }
 
-// EndAllSessions signs a user out everywhere.
+// EndAllSessions signs a user out everywhere and forgets their known
+// devices.
 func (db *DB) EndAllSessions(ctx context.Context, actor audit.Actor, userID int64) (int64, error) {
 	var n int64
 	err := db.change(ctx, actor, func(tx *Tx) error {
@@ -91,7 +92,11 @@ func (db *DB) EndAllSessions(ctx context.Context, actor audit.Actor, userID int6
 			return err
 		}
 		n, _ = res.RowsAffected()
-		return tx.Record(ctx, audit.Event{Action: "session.signout_all", Target: fmt.Sprintf("user:%d", userID), After: map[string]int64{"sessions": n}})
+		devices, err := tx.forgetDevices(ctx, userID)
+		if err != nil {
+			return err
+		}
+		return tx.Record(ctx, audit.Event{Action: "session.signout_all", Target: fmt.Sprintf("user:%d", userID), After: map[string]int64{"sessions": n, "known_devices": devices}})
 	})
 	return n, err
 }
@@ -114,12 +119,17 @@ func (db *DB) UserSessions(ctx context.Context, userID int64) ([]auth.Session, e
 	return out, rows.Err()
 }
 
-// PruneSessions deletes expired sessions and old throttle records.
+// PruneSessions deletes expired sessions, expired known devices and
+// throttle records older than any limit looks back.
 func (db *DB) PruneSessions(ctx context.Context) error {
 	now := db.Now()
 	if _, err := db.exec(ctx, "DELETE FROM sessions WHERE expires_at < ? OR last_seen_at < ?", micros(now), micros(now.Add(-auth.SessionIdle))); err != nil {
 		return err
 	}
-	_, err := db.exec(ctx, "DELETE FROM signin_failures WHERE at < ?", micros(now.Add(-24*auth.DefaultThrottle.Window)))
+	if _, err := db.exec(ctx, "DELETE FROM known_devices WHERE expires_at < ?", micros(now)); err != nil {
+		return err
+	}
+	keep := max(auth.DefaultThrottle.PairMemory, auth.DefaultThrottle.Window)
+	_, err := db.exec(ctx, "DELETE FROM signin_failed WHERE at < ?", micros(now.Add(-keep)))
 	return err
 }

@@ -6,32 +6,66 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/problem"
 )
 
-// RecordSignInFailure counts a failed attempt against each key (the
-// submitted address, and the client address) and records it in the trail.
-func (db *DB) RecordSignInFailure(ctx context.Context, actor audit.Actor, email string, keys ...string) error {
+// SignInClient names who is trying to sign in, as the throttle counts:
+// the account (normalised e-mail, whether or not it exists), the client
+// (auth.ThrottleClient) and, from a known device, its token hash.
+type SignInClient struct {
+	Account string
+	Client  string
+	Device  string
+}
+
+// RecordSignInFailure stores a failed attempt and records it in the trail.
+func (db *DB) RecordSignInFailure(ctx context.Context, actor audit.Actor, email string, c SignInClient) error {
 	return db.change(ctx, actor, func(tx *Tx) error {
-		for _, k := range keys {
-			if _, err := tx.exec(ctx, "INSERT INTO signin_failures (key, at) VALUES (?, ?)", k, micros(tx.db.Now())); err != nil {
-				return err
-			}
+		if _, err := tx.exec(ctx, "INSERT INTO signin_failed (account, client, device, at) VALUES (?, ?, ?, ?)",
+			c.Account, c.Client, c.Device, micros(tx.db.Now())); err != nil {
+			return err
 		}
 		return tx.Record(ctx, audit.Event{Action: "session.signin_failed", Target: "email:" + NormaliseEmail(email)})
 	})
 }
 
-// SignInFailures counts failures for key since a moment.
-func (db *DB) SignInFailures(ctx context.Context, key string, since time.Time) (int, error) {
-	var n int
-	err := db.queryRow(ctx, "SELECT count(*) FROM signin_failures WHERE key = ? AND at >= ?", key, micros(since)).Scan(&n)
-	return n, err
+// SignInFailures counts what the throttle needs for one attempt: the
+// pair's failures since pairSince (by the known device when there is one,
+// else by the client without a device), and the distinct clients of the
+// account and distinct accounts of the client since windowSince.
+func (db *DB) SignInFailures(ctx context.Context, c SignInClient, pairSince, windowSince time.Time) (auth.Failures, error) {
+	var f auth.Failures
+	var pairLast, acctLast, clientLast int64
+	pair := "SELECT count(*), COALESCE(MAX(at), 0) FROM signin_failed WHERE account = ? AND client = ? AND device = '' AND at >= ?"
+	args := []any{c.Account, c.Client, micros(pairSince)}
+	if c.Device != "" {
+		pair = "SELECT count(*), COALESCE(MAX(at), 0) FROM signin_failed WHERE account = ? AND device = ? AND at >= ?"
+		args = []any{c.Account, c.Device, micros(pairSince)}
+	}
+	if err := db.queryRow(ctx, pair, args...).Scan(&f.Pair, &pairLast); err != nil {
+		return f, fmt.Errorf("pair failures: %w", err)
+	}
+	if err := db.queryRow(ctx, "SELECT count(DISTINCT client), COALESCE(MAX(at), 0) FROM signin_failed WHERE account = ? AND at >= ?",
+		c.Account, micros(windowSince)).Scan(&f.AccountClients, &acctLast); err != nil {
+		return f, fmt.Errorf("account failures: %w", err)
+	}
+	if err := db.queryRow(ctx, "SELECT count(DISTINCT account), COALESCE(MAX(at), 0) FROM signin_failed WHERE client = ? AND at >= ?",
+		c.Client, micros(windowSince)).Scan(&f.ClientAccounts, &clientLast); err != nil {
+		return f, fmt.Errorf("client failures: %w", err)
+	}
+	f.PairLast, f.AccountLast, f.ClientLast = fromMicros(pairLast), fromMicros(acctLast), fromMicros(clientLast)
+	return f, nil
 }
 
-// ClearSignInFailures forgets failures for key after a successful sign-in.
-func (db *DB) ClearSignInFailures(ctx context.Context, key string) error {
-	_, err := db.exec(ctx, "DELETE FROM signin_failures WHERE key = ?", key)
+// ClearSignInFailures forgets the pair's failures after a full sign-in;
+// the account's and the client's other failures stay counted.
+func (db *DB) ClearSignInFailures(ctx context.Context, c SignInClient) error {
+	if c.Device != "" {
+		_, err := db.exec(ctx, "DELETE FROM signin_failed WHERE account = ? AND device = ?", c.Account, c.Device)
+		return err
+	}
+	_, err := db.exec(ctx, "DELETE FROM signin_failed WHERE account = ? AND client = ? AND device = ''", c.Account, c.Client)
 	return err
 }
 

@@ -106,12 +106,15 @@ func (tx *Tx) updateUser(ctx context.Context, id int64, action, set string, args
 	return tx.Record(ctx, audit.Event{Action: action, Target: fmt.Sprintf("user:%d", id), Before: userAudit(before), After: userAudit(after)})
 }
 
-// SetPassword replaces a user's password hash, signs them out everywhere
-// and revokes their API tokens: every reset (the account page, the command
-// line) comes through here.
+// SetPassword replaces a user's password hash, signs them out everywhere,
+// forgets their known devices and revokes their API tokens: every reset
+// (the account page, the command line) comes through here.
 func (db *DB) SetPassword(ctx context.Context, actor audit.Actor, id int64, hash string) error {
 	return db.change(ctx, actor, func(tx *Tx) error {
 		if err := tx.updateUser(ctx, id, "user.password", "password_hash = ?", hash); err != nil {
+			return err
+		}
+		if _, err := tx.forgetDevices(ctx, id); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
@@ -130,6 +133,9 @@ func (db *DB) SetDisabled(ctx context.Context, actor audit.Actor, id int64, disa
 		}
 		if !disabled {
 			return nil
+		}
+		if _, err := tx.forgetDevices(ctx, id); err != nil {
+			return err
 		}
 		if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
 			return err

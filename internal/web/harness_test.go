@@ -64,7 +64,11 @@ func eachEngine(t *testing.T, fn func(t *testing.T, w *world)) {
 	}
 }
 
-func newWorld(t *testing.T, engine store.Engine) *world {
+func newWorld(t *testing.T, engine store.Engine) *world { return newWorldWith(t, engine, nil) }
+
+// newWorldWith is newWorld with the server's dependencies adjusted by opt
+// (nil: as they are).
+func newWorldWith(t *testing.T, engine store.Engine, opt func(*web.Deps)) *world {
 	t.Helper()
 	ctx := context.Background()
 	clock := &testClock{t: time.Now().UTC()}
@@ -77,8 +81,12 @@ func newWorld(t *testing.T, engine store.Engine) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: cat, Box: box, Now: clock.Now, Version: "test",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	deps := web.Deps{DB: db, Catalogue: cat, Box: box, Now: clock.Now, Version: "test",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if opt != nil {
+		opt(&deps)
+	}
+	srv, err := web.NewServer(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

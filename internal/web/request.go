@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net"
 	"net/http"
 
 	"github.com/mamori-sec/mamori/internal/audit"
@@ -52,13 +51,3 @@ func (st *state) actor(r *http.Request) audit.Actor {
 
 // can reports whether the request's role in its organisation holds p.
 func (st *state) can(p org.Permission) bool { return st.role.Can(p) }
-
-// clientIP is the peer address. mamori does not trust X-Forwarded-For: a
-// reverse proxy in front should be on the same host (documented).
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}

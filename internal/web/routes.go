@@ -162,6 +162,7 @@ func (s *Server) Handler() http.Handler {
 	h = cop.Handler(h)
 	h = securityHeaders(h)
 	h = s.logRequests(h)
+	h = s.withClient(h)
 	h = s.recoverPanics(h)
 	return h
 }

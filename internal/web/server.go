@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"path"
 	"strings"
 	"time"
@@ -34,7 +35,10 @@ type Deps struct {
 	Logger    *slog.Logger
 	Now       func() time.Time
 	Throttle  auth.Throttle
-	Version   string
+	// TrustedProxies are the peers whose X-Forwarded-For is believed
+	// (--trusted-proxy); empty, the header is ignored.
+	TrustedProxies []netip.Prefix
+	Version        string
 	// MaxFormBytes bounds a request body; larger posts get 413.
 	MaxFormBytes int64
 	// Posture re-evaluates an organisation after its inventory changes;
@@ -51,6 +55,7 @@ type Server struct {
 	routes    []route
 	dash      *dashCache
 	uploads   *uploadCache // files between an import's preview and its apply
+	signingIn *pairLocks   // sign-in checks in progress, one per pair
 }
 
 type staticFile struct {
@@ -64,13 +69,14 @@ func NewServer(d Deps) (*Server, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	if d.Throttle.Window == 0 {
+	if d.Throttle == (auth.Throttle{}) {
 		d.Throttle = auth.DefaultThrottle
 	}
 	if d.MaxFormBytes == 0 {
 		d.MaxFormBytes = 1 << 20
 	}
-	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, uploads: newUploadCache(d.Now)}
+	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, uploads: newUploadCache(d.Now),
+		signingIn: &pairLocks{}}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}

@@ -1,8 +1,12 @@
 package web
 
 import (
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/problem"
@@ -28,16 +32,132 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "signin", signInPage{base: s.page(r, "signin.title", ""), Next: r.URL.Query().Get("next")})
 }
 
-// throttled reports whether sign-in for email or from this address is
-// paused. The answer does not depend on whether the account exists.
-func (s *Server) throttled(r *http.Request, email string) (bool, error) {
-	since := s.Now().Add(-s.Throttle.Window)
-	n, err := s.DB.SignInFailures(r.Context(), "acct:"+store.NormaliseEmail(email), since)
-	if err != nil || n >= s.Throttle.MaxAccount {
-		return err == nil, err
+// signInClient names who is trying to sign in to the account at email, for
+// the throttle. The browser counts as a known device only when its device
+// cookie is live and belongs to that account; this is decided from the
+// cookie, never by looking the submitted address up, so it says nothing
+// about whether an account exists.
+func (s *Server) signInClient(r *http.Request, email string) store.SignInClient {
+	who := store.SignInClient{Account: store.NormaliseEmail(email), Client: auth.ThrottleClient(clientIP(r))}
+	if c, err := r.Cookie(deviceCookie); err == nil && c.Value != "" {
+		hash := auth.HashToken(c.Value)
+		if _, owner, err := s.DB.KnownDevice(r.Context(), hash); err == nil && store.NormaliseEmail(owner) == who.Account {
+			who.Device = hash
+		}
 	}
-	n, err = s.DB.SignInFailures(r.Context(), "ip:"+clientIP(r), since)
-	return err == nil && n >= s.Throttle.MaxAddress, err
+	return who
+}
+
+// holdBack answers an attempt the throttle holds back with 429 and when to
+// try again, and reports whether it did. The answer depends only on the
+// failures recorded for the address typed and the client, whether or not
+// an account has that address, and costs no password check. Nothing
+// sleeps: the client is told when to come back.
+//
+// Attempts on one account run one at a time on this server (from a known
+// device: one at a time per device), so that a burst of simultaneous
+// guesses cannot all pass before the first failure is recorded. The
+// caller must call release once it has recorded the outcome.
+func (s *Server) holdBack(w http.ResponseWriter, r *http.Request, who store.SignInClient, page string, data any, b *base) (release func(), held bool) {
+	key := store.SignInClient{Account: who.Account}
+	if who.Device != "" {
+		key = who
+	}
+	release, ok := s.signingIn.take(key)
+	if !ok {
+		s.throttledReply(w, r, who, "concurrent", time.Second, page, data, b)
+		return nil, true
+	}
+	now := s.Now()
+	f, err := s.DB.SignInFailures(r.Context(), who, now.Add(-s.Throttle.PairMemory), now.Add(-s.Throttle.Window))
+	if err != nil {
+		release()
+		s.fail(w, r, err)
+		return nil, true
+	}
+	wait, scope := s.Throttle.Wait(f, who.Device != "", now)
+	if wait <= 0 {
+		return release, false
+	}
+	release()
+	s.throttledReply(w, r, who, scope, wait, page, data, b)
+	return nil, true
+}
+
+// throttledReply answers 429 with when to try again, and logs the event.
+func (s *Server) throttledReply(w http.ResponseWriter, r *http.Request, who store.SignInClient, scope string, wait time.Duration, page string, data any, b *base) {
+	secs := int(math.Ceil(wait.Seconds()))
+	// The e-mail address is logged as a hash: people type passwords into
+	// the address field, and the log leaves mamori's access control.
+	s.Logger.Info("sign-in throttled", "component", "signin", "scope", scope, "account_hash", accountHash(who.Account),
+		"client", who.Client, "known_device", who.Device != "", "retry_after_s", secs)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	msg := problem.New(problem.TooMany, "signin.throttled_seconds", secs)
+	switch {
+	case secs <= 1:
+		msg = problem.New(problem.TooMany, "signin.throttled_moment")
+	case secs > 90:
+		msg = problem.New(problem.TooMany, "signin.throttled_minutes", (secs+59)/60)
+	}
+	s.formError(w, r, msg, page, data, b)
+}
+
+// pairLocks lets one sign-in attempt per key run at a time.
+type pairLocks struct {
+	mu   sync.Mutex
+	busy map[store.SignInClient]bool
+}
+
+func (l *pairLocks) take(who store.SignInClient) (release func(), ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.busy[who] {
+		return nil, false
+	}
+	if l.busy == nil {
+		l.busy = map[store.SignInClient]bool{}
+	}
+	l.busy[who] = true
+	return func() {
+		l.mu.Lock()
+		delete(l.busy, who)
+		l.mu.Unlock()
+	}, true
+}
+
+// accountHash is how logs name an account: the first 16 hex digits of the
+// SHA-256 of the normalised e-mail address (docs/operations.md shows how
+// to compute it for a given address).
+func accountHash(account string) string { return auth.HashToken(account)[:16] }
+
+const deviceCookie = "mamori_device"
+
+// rememberDevice makes this browser a known device of u after a full
+// sign-in: another use of the device it already is (known), or a new one.
+func (s *Server) rememberDevice(w http.ResponseWriter, r *http.Request, u auth.User, known string) error {
+	maxAge := int(auth.DeviceLifetime.Seconds())
+	if c, err := r.Cookie(deviceCookie); err == nil && known != "" && auth.HashToken(c.Value) == known {
+		if err := s.DB.TouchDevice(r.Context(), known); err != nil {
+			return err
+		}
+		setDeviceCookie(w, c.Value, maxAge)
+		return nil
+	}
+	token, hash := auth.NewToken()
+	actor := stateOf(r).actor(r)
+	actor.UserID, actor.Label = u.ID, u.Email
+	if err := s.DB.RememberDevice(r.Context(), actor, u.ID, hash); err != nil {
+		return err
+	}
+	setDeviceCookie(w, token, maxAge)
+	return nil
+}
+
+// setDeviceCookie sets the known-device cookie, sent only to the sign-in
+// pages.
+func setDeviceCookie(w http.ResponseWriter, token string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: token, Path: "/signin", MaxAge: maxAge,
+		HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
@@ -48,13 +168,12 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Email, p.Next = strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("next")
 	ctx := r.Context()
-	if busy, err := s.throttled(r, p.Email); err != nil || busy {
-		if err == nil {
-			err = problem.New(problem.TooMany, "signin.throttled", int(s.Throttle.Window.Minutes()))
-		}
-		s.formError(w, r, err, "signin", &p, &p.base)
+	who := s.signInClient(r, p.Email)
+	release, held := s.holdBack(w, r, who, "signin", &p, &p.base)
+	if held {
 		return
 	}
+	defer release()
 	u, err := s.DB.UserByEmail(ctx, p.Email)
 	if err != nil && problem.CodeOf(err) != problem.NotFound {
 		s.fail(w, r, err)
@@ -66,7 +185,7 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if !auth.CheckPassword(hash, r.PostFormValue("password")) {
 		st := stateOf(r)
-		if err := s.DB.RecordSignInFailure(ctx, st.actor(r), p.Email, "acct:"+store.NormaliseEmail(p.Email), "ip:"+clientIP(r)); err != nil {
+		if err := s.DB.RecordSignInFailure(ctx, st.actor(r), p.Email, who); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -81,11 +200,15 @@ func (s *Server) signInSubmit(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/signin/otp?next="+urlEscape(localPath(p.Next)), http.StatusSeeOther)
 		return
 	}
-	if err := s.DB.ClearSignInFailures(ctx, "acct:"+u.Email); err != nil {
+	if err := s.DB.ClearSignInFailures(ctx, who); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if err := s.startSession(w, r, u, auth.StageFull, "pwd"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.rememberDevice(w, r, u, who.Device); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -148,13 +271,12 @@ func (s *Server) otpSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Next = r.PostFormValue("next")
 	u, ctx := *st.user, r.Context()
-	if busy, err := s.throttled(r, u.Email); err != nil || busy {
-		if err == nil {
-			err = problem.New(problem.TooMany, "signin.throttled", int(s.Throttle.Window.Minutes()))
-		}
-		s.formError(w, r, err, "otp", &p, &p.base)
+	who := s.signInClient(r, u.Email)
+	release, held := s.holdBack(w, r, who, "otp", &p, &p.base)
+	if held {
 		return
 	}
+	defer release()
 	code := strings.TrimSpace(r.PostFormValue("code"))
 	amr, ok := "pwd otp", false
 	if secret, err := s.Box.Open(u.TOTPSecret, totpContext(u.ID)); err == nil {
@@ -176,18 +298,22 @@ func (s *Server) otpSubmit(w http.ResponseWriter, r *http.Request) {
 		amr = "pwd rc"
 	}
 	if !ok {
-		if err := s.DB.RecordSignInFailure(ctx, st.actor(r), u.Email, "acct:"+u.Email, "ip:"+clientIP(r)); err != nil {
+		if err := s.DB.RecordSignInFailure(ctx, st.actor(r), u.Email, who); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		s.formError(w, r, problem.Field("code", "otp.wrong"), "otp", &p, &p.base)
 		return
 	}
-	if err := s.DB.ClearSignInFailures(ctx, "acct:"+u.Email); err != nil {
+	if err := s.DB.ClearSignInFailures(ctx, who); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if err := s.startSession(w, r, u, auth.StageFull, amr); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.rememberDevice(w, r, u, who.Device); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -245,6 +371,7 @@ func (s *Server) signOutAll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setSessionCookie(w, "", -1)
+	setDeviceCookie(w, "", -1)
 	redirect(w, r, "/signin", "signed_out_all")
 }
 

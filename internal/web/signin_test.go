@@ -61,36 +61,6 @@ func TestSignInNoEnumeration(t *testing.T) {
 	}
 }
 
-func TestThrottle(t *testing.T) {
-	w := newWorld(t, "sqlite")
-	c := w.client("ja")
-	email := w.users[org.Keeper].Email
-	for i := range auth.DefaultThrottle.MaxAccount {
-		if r := c.post("/signin", url.Values{"email": {email}, "password": {"wrong password " + string(rune('a'+i))}}); r.status != http.StatusUnauthorized {
-			t.Fatalf("attempt %d: got %d, want 401", i+1, r.status)
-		}
-	}
-	r := c.post("/signin", url.Values{"email": {email}, "password": {testPassword}})
-	if r.status != http.StatusTooManyRequests || !strings.Contains(r.body, "一時的に受け付けを停止") {
-		t.Fatalf("after %d failures the right password: got %d, want 429 with the Japanese message", auth.DefaultThrottle.MaxAccount, r.status)
-	}
-	// Unknown accounts are throttled the same way: no enumeration by timing out.
-	for range auth.DefaultThrottle.MaxAccount {
-		c.post("/signin", url.Values{"email": {"ghost@alpha.example"}, "password": {"whatever it is"}})
-	}
-	if r := c.post("/signin", url.Values{"email": {"ghost@alpha.example"}, "password": {"whatever it is"}}); r.status != http.StatusTooManyRequests {
-		t.Fatalf("unknown account: got %d, want 429 as for a real one", r.status)
-	}
-	// Another account from the same address is not locked by these.
-	if r := c.post("/signin", url.Values{"email": {w.users[org.Owner].Email}, "password": {testPassword}}); r.status != http.StatusSeeOther {
-		t.Fatalf("other account: got %d, want 303", r.status)
-	}
-	w.clock.Add(auth.DefaultThrottle.Window + time.Minute)
-	if r := c.post("/signin", url.Values{"email": {email}, "password": {testPassword}}); r.status != http.StatusSeeOther {
-		t.Fatalf("after the window: got %d, want 303", r.status)
-	}
-}
-
 func TestTOTPSignIn(t *testing.T) {
 	eachEngine(t, func(t *testing.T, w *world) {
 		c := w.client("en")
