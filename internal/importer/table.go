@@ -166,7 +166,14 @@ func ReadTableLimits(name string, r io.Reader, lim Limits) (File, error) {
 	if err != nil {
 		return File{}, fmt.Errorf("read %s: %w", name, err)
 	}
-	if int64(len(data)) > maxBytes {
+	return ReadTableBytes(name, data, lim)
+}
+
+// ReadTableBytes is ReadTableLimits for a file already in memory, without
+// copying it.
+func ReadTableBytes(name string, data []byte, lim Limits) (File, error) {
+	lim = lim.orDefault()
+	if maxBytes := lim.MaxBytes; int64(len(data)) > maxBytes {
 		return File{}, invalid("import.too_large", (maxBytes+(1<<20)-1)>>20)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -416,7 +423,7 @@ func isLimit(err error) bool {
 		return false
 	}
 	switch e.Key {
-	case "import.line_too_long", "import.cell_too_long", "import.too_many_rows", "import.too_many_cells", "import.too_much_text":
+	case "import.line_too_long", "import.cell_too_long", "import.too_many_rows", "import.too_many_cells", "import.too_much_text", "import.too_many_columns":
 		return true
 	}
 	return false
@@ -436,7 +443,7 @@ func readXLSX(name string, data []byte, lim Limits) (f File, err error) {
 	}()
 	x, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		RawCellValue:      true,
-		UnzipSizeLimit:    lim.MaxUnzipped,
+		UnzipSizeLimit:    max(lim.MaxUnzipped, spillBytes), // checkZip enforces MaxUnzipped
 		UnzipXMLSizeLimit: spillBytes,
 	})
 	if err != nil {
