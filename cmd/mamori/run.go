@@ -8,11 +8,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -152,6 +154,8 @@ type config struct {
 	addr     string
 	keyFile  string
 	logLevel string
+	// maxImports bounds the imports one server reads at once.
+	maxImports int
 }
 
 func (c *config) register(fs *flag.FlagSet, e *env) {
@@ -161,6 +165,8 @@ func (c *config) register(fs *flag.FlagSet, e *env) {
 	fs.StringVar(&c.addr, "addr", envOr(e.getenv, "MAMORI_ADDR", "127.0.0.1:8080"), t("cli.flag.addr"))
 	fs.StringVar(&c.keyFile, "secret-key-file", e.getenv("MAMORI_SECRET_KEY_FILE"), t("cli.flag.key"))
 	fs.StringVar(&c.logLevel, "log-level", envOr(e.getenv, "MAMORI_LOG_LEVEL", "info"), t("cli.flag.log"))
+	maxImports, _ := strconv.Atoi(envOr(e.getenv, "MAMORI_MAX_IMPORTS", strconv.Itoa(web.DefaultMaxImports)))
+	fs.IntVar(&c.maxImports, "max-imports", maxImports, t("cli.flag.max_imports"))
 }
 
 func (c *config) keyPath() string {

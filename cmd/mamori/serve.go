@@ -194,7 +194,7 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	}
 
 	runner := posture.NewRunner(db, log, nil, 2*time.Second)
-	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version, Posture: runner})
+	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version, Posture: runner, MaxImports: cfg.maxImports})
 	if err != nil {
 		return err
 	}

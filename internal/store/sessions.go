@@ -114,12 +114,15 @@ func (db *DB) UserSessions(ctx context.Context, userID int64) ([]auth.Session, e
 	return out, rows.Err()
 }
 
-// PruneSessions deletes expired sessions and old throttle records.
+// PruneSessions deletes expired sessions, old throttle records and
+// expired pending imports.
 func (db *DB) PruneSessions(ctx context.Context) error {
 	now := db.Now()
 	if _, err := db.exec(ctx, "DELETE FROM sessions WHERE expires_at < ? OR last_seen_at < ?", micros(now), micros(now.Add(-auth.SessionIdle))); err != nil {
 		return err
 	}
-	_, err := db.exec(ctx, "DELETE FROM signin_failures WHERE at < ?", micros(now.Add(-24*auth.DefaultThrottle.Window)))
-	return err
+	if _, err := db.exec(ctx, "DELETE FROM signin_failures WHERE at < ?", micros(now.Add(-24*auth.DefaultThrottle.Window))); err != nil {
+		return err
+	}
+	return db.PrunePendingImports(ctx)
 }
