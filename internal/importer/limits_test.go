@@ -134,8 +134,8 @@ func TestXLSXZipBombRefused(t *testing.T) {
 	var err error
 	got := allocated(func() { _, err = ReadTable("bomb.xlsx", bytes.NewReader(bomb), 0) })
 	wantProblem(t, err, "import.xlsx_unzipped")
-	if e, _ := problemOf(err); e.Args[0] != "bomb.xlsx" || e.Args[1] != int64(256) {
-		t.Errorf("args = %v, want the file and 256 MB", e.Args)
+	if e, _ := problemOf(err); e.Args[0] != "bomb.xlsx" || e.Args[1] != int64(128) {
+		t.Errorf("args = %v, want the file and 128 MB", e.Args)
 	}
 	if got > 32<<20 {
 		t.Errorf("reading the bomb allocated %d MB, want < 32 MB", got>>20)
@@ -255,3 +255,48 @@ func TestDefaultLimitsAcceptLedger(t *testing.T) {
 }
 
 func problemOf(err error) (*problem.Error, bool) { return problem.As(err) }
+
+// FuzzReadTableLimits feeds crafted workbooks and CSV under small limits:
+// whatever the bytes, and whatever sizes the zip directory claims, reading
+// never panics, fails only with the importer's own problems, and a table
+// it returns is within every limit.
+func FuzzReadTableLimits(f *testing.F) {
+	small := func(rows func(io.Writer), lie uint64) []byte { return workbook(f, rows, lie) }
+	f.Add(small(func(w io.Writer) { writeRow(w, 1, accountsHead); writeRow(w, 2, []string{"Slack", "a@x.jp"}) }, 0), uint32(0))
+	f.Add(small(bombRows(64<<10), 0), uint32(0))
+	f.Add(small(bombRows(64<<10), 100), uint32(0))
+	f.Add([]byte("サービス名,ログインID\r\nSlack,\""+strings.Repeat("a", 300)+"\"\r\n"), uint32(0))
+	f.Add([]byte("サービス名,ログインID\r\nSlack,\"open\r\n"+strings.Repeat("a,", 200)), uint32(0))
+	f.Add([]byte("body"), uint32(70<<10))
+	lim := Limits{MaxBytes: 256 << 10, MaxUnzipped: 128 << 10, MaxInMemory: 64 << 10, MaxRatio: 20, MaxCell: 100, MaxRowBytes: 512, MaxRows: 50, MaxColumns: 8, MaxCells: 120, MaxText: 2 << 10}
+	f.Fuzz(func(t *testing.T, data []byte, lie uint32) {
+		if lie != 0 {
+			// data is the sheet's rows; the directory says lie bytes.
+			data = workbook(t, func(w io.Writer) { writeRow(w, 1, accountsHead); w.Write(data) }, uint64(lie))
+		}
+		file, err := ReadTableBytes("fuzz", data, lim)
+		if err != nil {
+			checkErr(t, err)
+			return
+		}
+		rows, cells, text := 0, 0, 0
+		for _, r := range append([][]string{file.Header}, file.Rows...) {
+			rows++
+			if len(r) > lim.MaxColumns {
+				t.Fatalf("row of %d columns, limit %d", len(r), lim.MaxColumns)
+			}
+			for _, c := range r {
+				if n := len([]rune(c)); n > lim.MaxCell {
+					t.Fatalf("cell of %d characters, limit %d", n, lim.MaxCell)
+				}
+				if c != "" {
+					cells++
+					text += len(c)
+				}
+			}
+		}
+		if rows > lim.MaxRows || cells > lim.MaxCells || int64(text) > lim.MaxText {
+			t.Fatalf("%d rows, %d cells, %d bytes kept; limits %d, %d, %d", rows, cells, text, lim.MaxRows, lim.MaxCells, lim.MaxText)
+		}
+	})
+}

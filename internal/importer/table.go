@@ -61,20 +61,20 @@ type Limits struct {
 	MaxText int64
 }
 
-// DefaultLimits are the limits of every import: a 100,000-row ledger of
-// 25 columns fits with room to spare, and the worst file they accept adds
+// DefaultLimits are the limits of every import: a 100,000-row list of 20
+// filled columns fits (an account list has a dozen), and the worst file they accept adds
 // less than 200 MB to the server while it is read (docs/perf.md, "Import
 // memory").
 var DefaultLimits = Limits{
 	MaxBytes:    DefaultMaxBytes,
-	MaxUnzipped: 256 << 20,
+	MaxUnzipped: 128 << 20,
 	MaxInMemory: 32 << 20,
 	MaxRatio:    100,
 	MaxCell:     32767,
 	MaxRowBytes: 1 << 20,
 	MaxRows:     200_000,
 	MaxColumns:  maxColumns,
-	MaxCells:    3_000_000,
+	MaxCells:    2_000_000,
 	MaxText:     DefaultMaxBytes,
 }
 

@@ -17,6 +17,6 @@ func (s *Server) importSlot() (release func(), err error) {
 		return func() { <-s.importSlots }, nil
 	default:
 		s.Logger.Warn("import refused: all slots busy", "component", "import", "slots", cap(s.importSlots))
-		return nil, problem.New(problem.TooMany, "import.busy")
+		return nil, problem.New(problem.TooMany, "intake.busy")
 	}
 }
