@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -16,6 +17,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -166,6 +168,8 @@ type config struct {
 	// trustedProxy lists the reverse proxies whose X-Forwarded-For is
 	// believed (addresses or CIDRs, comma-separated).
 	trustedProxy string
+	// maxImports bounds the imports one server reads at once.
+	maxImports int
 }
 
 func (c *config) register(fs *flag.FlagSet, e *env) {
@@ -176,6 +180,8 @@ func (c *config) register(fs *flag.FlagSet, e *env) {
 	fs.StringVar(&c.keyFile, "secret-key-file", e.getenv("MAMORI_SECRET_KEY_FILE"), t("cli.flag.key"))
 	fs.StringVar(&c.logLevel, "log-level", envOr(e.getenv, "MAMORI_LOG_LEVEL", "info"), t("cli.flag.log"))
 	fs.StringVar(&c.trustedProxy, "trusted-proxy", e.getenv("MAMORI_TRUSTED_PROXY"), t("cli.flag.trusted_proxy"))
+	maxImports, _ := strconv.Atoi(envOr(e.getenv, "MAMORI_MAX_IMPORTS", strconv.Itoa(web.DefaultMaxImports)))
+	fs.IntVar(&c.maxImports, "max-imports", maxImports, t("cli.flag.max_imports"))
 }
 
 func (c *config) keyPath() string {

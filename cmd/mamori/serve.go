@@ -200,7 +200,7 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	anchorNow(e.ctx, db, cfg, "start", log)
 
 	runner := posture.NewRunner(db, log, nil, 2*time.Second)
-	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version, Posture: runner, TrustedProxies: proxies})
+	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version, Posture: runner, TrustedProxies: proxies, MaxImports: cfg.maxImports})
 	if err != nil {
 		return err
 	}

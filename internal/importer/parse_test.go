@@ -383,6 +383,15 @@ func TestRowErrorMessages(t *testing.T) {
 	sample["import.warn_example_row"] = []any{2, ""}
 	sample["import.row_duplicate"] = []any{3, "列", "値", 2}
 	sample["import.row_too_long"] = []any{3, "列", 2000}
+	sample["import.line_too_long"] = []any{"a.csv", 3, 1024, 32767}
+	sample["import.cell_too_long"] = []any{"a.csv", 3, "B", 32767}
+	sample["import.too_many_rows"] = []any{"a.csv", 200000}
+	sample["import.too_many_cells"] = []any{"a.csv", 3000000, 4}
+	sample["import.too_much_text"] = []any{"a.csv", 50, 4}
+	sample["import.xlsx_unzipped"] = []any{"a.xlsx", 256}
+	sample["import.xlsx_ratio"] = []any{"a.xlsx", "xl/worksheets/sheet1.xml", 100}
+	sample["import.xlsx_parts"] = []any{"a.xlsx", 1000, 32}
+	sample["import.xlsx_understated"] = []any{"a.xlsx", "xl/worksheets/sheet1.xml"}
 	sample["import.warn_defaulted"] = []any{0, "権限", 4, "編集", "Edit"}
 	sample["import.warn_employment_defaulted"] = []any{0, "", 4, "正社員", "Full-time"}
 	for k, msgs := range cat {

@@ -56,7 +56,6 @@
 package intake
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -220,7 +219,7 @@ func (p *Preview) Translate(t func(key string, args ...any) string) {
 // Source. A sharing report is read with the organisation's own mail
 // domains, so that an outside address counts as external.
 func Read(ctx context.Context, t store.Tenant, name string, data []byte, kind importer.Kind, format importer.Format, opt Options) (importer.Parsed, Source, error) {
-	f, err := importer.ReadTable(name, bytes.NewReader(data), importer.DefaultMaxBytes)
+	f, err := importer.ReadTableBytes(name, data, importer.Limits{})
 	if err != nil {
 		return importer.Parsed{}, Source{}, err
 	}

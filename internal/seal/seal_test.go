@@ -1,6 +1,7 @@
 package seal
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,5 +42,26 @@ func TestKeyIsStable(t *testing.T) {
 	b, err := LoadOrCreateKey(path)
 	if err != nil || string(a) != string(b) {
 		t.Fatalf("got a different key on second load (%v)", err)
+	}
+}
+
+func TestSealBytes(t *testing.T) {
+	key := make([]byte, 32)
+	b, err := New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := []byte("氏名,メール\r\n田中,tanaka@example.jp\r\n")
+	sealed := b.SealBytes(plain, "import:1:2")
+	if bytes.Contains(sealed, []byte("tanaka")) {
+		t.Fatal("sealed value holds the plain text")
+	}
+	other := append([]byte(nil), sealed...)
+	if _, err := b.OpenBytes(other, "import:1:3"); err == nil {
+		t.Fatal("opened with another context")
+	}
+	got, err := b.OpenBytes(sealed, "import:1:2")
+	if err != nil || !bytes.Equal(got, plain) {
+		t.Fatalf("got %q, %v; want %q", got, err, plain)
 	}
 }

@@ -119,8 +119,8 @@ func (db *DB) UserSessions(ctx context.Context, userID int64) ([]auth.Session, e
 	return out, rows.Err()
 }
 
-// PruneSessions deletes expired sessions, expired known devices and
-// throttle records older than any limit looks back.
+// PruneSessions deletes expired sessions, expired known devices, throttle
+// records older than any limit looks back, and expired pending imports.
 func (db *DB) PruneSessions(ctx context.Context) error {
 	now := db.Now()
 	if _, err := db.exec(ctx, "DELETE FROM sessions WHERE expires_at < ? OR last_seen_at < ?", micros(now), micros(now.Add(-auth.SessionIdle))); err != nil {
@@ -130,6 +130,8 @@ func (db *DB) PruneSessions(ctx context.Context) error {
 		return err
 	}
 	keep := max(auth.DefaultThrottle.PairMemory, auth.DefaultThrottle.Window)
-	_, err := db.exec(ctx, "DELETE FROM signin_failed WHERE at < ?", micros(now.Add(-keep)))
-	return err
+	if _, err := db.exec(ctx, "DELETE FROM signin_failed WHERE at < ?", micros(now.Add(-keep))); err != nil {
+		return err
+	}
+	return db.PrunePendingImports(ctx)
 }

@@ -222,6 +222,12 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 	}
 	u.service, u.name = strings.TrimSpace(q.Get("service")), fileName(q.Get("name"))
 	apply := q.Get("apply") == "1" || q.Get("apply") == "true"
+	release, err := s.importSlot()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer release()
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
 		form, err := readUpload(w, r)
 		if err != nil {

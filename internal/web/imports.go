@@ -84,6 +84,12 @@ func (p previewPage) Text(t intake.Text) string {
 func (s *Server) importPreview(w http.ResponseWriter, r *http.Request) {
 	st := stateOf(r)
 	p := s.newImportPage(r)
+	release, err := s.importSlot()
+	if err != nil {
+		s.importError(w, r, err, &p)
+		return
+	}
+	defer release()
 	u, err := readUpload(w, r)
 	p.Kind, p.Format, p.Service = string(u.kind), string(u.format), u.service
 	if err != nil {
@@ -95,15 +101,18 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request) {
 		s.importError(w, r, err, &p)
 		return
 	}
-	u.org, u.user = st.org.ID, st.user.ID
-	id := s.uploads.put(u)
+	id, err := s.keepUpload(r.Context(), st.org.ID, st.user.ID, u)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	page := previewPage{base: s.page(r, "intake.preview_title", "inventory"), Preview: pv, ID: id, Cancel: p.OrgURL("/import"),
 		MoreWarnings: pv.WarningCount - len(pv.Warnings), MoreAdded: pv.Added - len(pv.Examples.Added), MoreNotInFile: pv.NotInFile - len(pv.Examples.NotInFile)}
 	s.render(w, r, http.StatusOK, "import_preview", page)
 }
 
 // importApply applies the file previewed, found by its id: only the user
-// who uploaded it, in the same organisation, within 30 minutes.
+// who uploaded it, in the same organisation, within the hour.
 func (s *Server) importApply(w http.ResponseWriter, r *http.Request) {
 	st := stateOf(r)
 	if err := parseForm(r); err != nil {
@@ -115,19 +124,28 @@ func (s *Server) importApply(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, problem.Field("id", "error.bad_form"))
 		return
 	}
-	u := s.uploads.get(id, st.org.ID, st.user.ID)
-	if u == nil {
-		s.fail(w, r, problem.New(problem.NotFound, "intake.upload_expired"))
+	release, err := s.importSlot()
+	if err != nil {
+		p := s.newImportPage(r)
+		s.importError(w, r, err, &p)
 		return
 	}
-	pv, err := s.runImport(r, u, true)
+	defer release()
+	u, err := s.pendingUpload(r.Context(), st.org.ID, st.user.ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pv, err := s.runImport(r, &u, true)
 	if err != nil {
 		p := s.newImportPage(r)
 		p.Kind, p.Format, p.Service = string(u.kind), string(u.format), u.service
 		s.importError(w, r, err, &p)
 		return
 	}
-	s.uploads.remove(id)
+	if err := s.dropUpload(r.Context(), st.org.ID, st.user.ID, id); err != nil {
+		s.Logger.Warn("drop pending import", "component", "import", "error", err)
+	}
 	redirect(w, r, st.listURL(pv.Kind), "imported")
 }
 
@@ -162,7 +180,7 @@ func (s *Server) runImport(r *http.Request, u *upload, apply bool) (intake.Previ
 // row and column for a bad cell, the limit for a file too large.
 func (s *Server) importError(w http.ResponseWriter, r *http.Request, err error, p *importPage) {
 	e, ok := problem.As(err)
-	if !ok || (e.Code != problem.Invalid && e.Code != problem.TooLarge) {
+	if !ok || (e.Code != problem.Invalid && e.Code != problem.TooLarge && e.Code != problem.TooMany) {
 		s.fail(w, r, err)
 		return
 	}

@@ -169,8 +169,8 @@ func TestImportRefusals(t *testing.T) {
 	if w.auditCount() != before {
 		t.Fatal("a refused apply changed something")
 	}
-	w.clock.Add(31 * time.Minute)
-	if r := c.post("/o/alpha/import/apply", url.Values{"id": {m[1]}}); r.status != http.StatusNotFound || !strings.Contains(r.body, "30 minutes") {
+	w.clock.Add(61 * time.Minute)
+	if r := c.post("/o/alpha/import/apply", url.Values{"id": {m[1]}}); r.status != http.StatusNotFound || !strings.Contains(r.body, "an hour") {
 		t.Fatalf("expired upload: got %d, want 404 asking to upload again", r.status)
 	}
 

@@ -41,6 +41,9 @@ type Deps struct {
 	Version        string
 	// MaxFormBytes bounds a request body; larger posts get 413.
 	MaxFormBytes int64
+	// MaxImports bounds the imports read at once (web preview and apply,
+	// API); 0 means DefaultMaxImports. One more is refused with 429.
+	MaxImports int
 	// Posture re-evaluates an organisation after its inventory changes;
 	// nil in tests that evaluate explicitly.
 	Posture *posture.Runner
@@ -54,8 +57,9 @@ type Server struct {
 	staticURL map[string]string     // logical name → hashed URL
 	routes    []route
 	dash      *dashCache
-	uploads   *uploadCache // files between an import's preview and its apply
-	signingIn *pairLocks   // sign-in checks in progress, one per pair
+	signingIn *pairLocks // sign-in checks in progress, one per pair
+	// importSlots holds a token per import being read (importSlot).
+	importSlots chan struct{}
 }
 
 type staticFile struct {
@@ -75,8 +79,11 @@ func NewServer(d Deps) (*Server, error) {
 	if d.MaxFormBytes == 0 {
 		d.MaxFormBytes = 1 << 20
 	}
-	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, uploads: newUploadCache(d.Now),
-		signingIn: &pairLocks{}}
+	if d.MaxImports <= 0 {
+		d.MaxImports = DefaultMaxImports
+	}
+	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{},
+		signingIn: &pairLocks{}, importSlots: make(chan struct{}, d.MaxImports)}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}

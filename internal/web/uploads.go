@@ -1,106 +1,95 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
-	"sync"
-	"time"
+	"fmt"
 
 	"github.com/mamori-sec/mamori/internal/importer"
+	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/store"
 )
 
 // The uploads kept between an import's preview and its apply: a file is
 // kept server-side, so that what is applied is exactly what was previewed
-// and the browser sends back only an id. They live in memory (a restart
-// forgets them: the keeper uploads again), bounded in number, bytes and
-// age, and each belongs to one user in one organisation.
-const (
-	uploadTTL      = 30 * time.Minute
-	uploadMaxFiles = 20
-	uploadMaxBytes = 200 << 20
-)
+// and the browser sends back only an id. They live in the database (see
+// store.PendingImport): each belongs to one user in one organisation, at
+// most store.PendingImportsPerUser of them per user, for an hour; they
+// survive a restart and reach every app server. The file may hold
+// personal data, so it is sealed at rest with the server's secret key.
 
-// upload is one file awaiting its apply.
+// upload is one file from the import form or the API.
 type upload struct {
-	id      string
-	org     int64
-	user    int64
 	name    string
 	data    []byte
 	kind    importer.Kind
 	format  importer.Format
 	service string
-	at      time.Time
 }
 
-// uploadCache holds the files. The oldest go first when it is full.
-type uploadCache struct {
-	mu    sync.Mutex
-	now   func() time.Time
-	items map[string]*upload
-	order []string // ids, oldest first
-	bytes int64
+// uploadContext binds a sealed file to its owner and its row, so that a
+// sealed file copied to another row or another user does not open.
+func uploadContext(org, user int64, hash string) string {
+	return fmt.Sprintf("import:%d:%d:%s", org, user, hash)
 }
 
-func newUploadCache(now func() time.Time) *uploadCache {
-	return &uploadCache{now: now, items: map[string]*upload{}}
+// uploadHash is how a token is stored: the database never holds the id
+// the browser sends.
+func uploadHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }
 
-// put keeps u and returns its new random id.
-func (c *uploadCache) put(u upload) string {
+// keepUpload stores u for user in org and returns the random token the
+// form carries to the apply.
+func (s *Server) keepUpload(ctx context.Context, org, user int64, u upload) (string, error) {
 	b := make([]byte, 16)
 	rand.Read(b)
-	u.id, u.at = hex.EncodeToString(b), c.now()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.expire()
-	for len(c.order) > 0 && (len(c.order) >= uploadMaxFiles || c.bytes+int64(len(u.data)) > uploadMaxBytes) {
-		c.drop(c.order[0])
+	token := hex.EncodeToString(b)
+	hash := uploadHash(token)
+	p := store.PendingImport{OrgID: org, UserID: user, Name: u.name, Kind: string(u.kind), Format: string(u.format), Service: u.service, Data: u.data}
+	if s.Box != nil {
+		p.Data, p.Sealed = s.Box.SealBytes(u.data, uploadContext(org, user, hash)), true
 	}
-	c.items[u.id] = &u
-	c.order = append(c.order, u.id)
-	c.bytes += int64(len(u.data))
-	return u.id
+	if err := s.DB.PutPendingImport(ctx, hash, p); err != nil {
+		return "", err
+	}
+	return token, nil
 }
 
-// get returns the upload with id if it belongs to user in org and has not
-// expired; anything else is nil, indistinguishably.
-func (c *uploadCache) get(id string, org, user int64) *upload {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.expire()
-	u, ok := c.items[id]
-	if !ok || u.org != org || u.user != user {
-		return nil
+// pendingUpload returns the upload token names if it belongs to user in
+// org and has not expired; anything else is not found, indistinguishably.
+func (s *Server) pendingUpload(ctx context.Context, org, user int64, token string) (upload, error) {
+	expired := problem.New(problem.NotFound, "intake.upload_expired")
+	if len(token) != 32 {
+		return upload{}, expired
 	}
-	return u
-}
-
-// remove forgets an upload once applied.
-func (c *uploadCache) remove(id string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.drop(id)
-}
-
-func (c *uploadCache) expire() {
-	cutoff := c.now().Add(-uploadTTL)
-	for len(c.order) > 0 && !c.items[c.order[0]].at.After(cutoff) {
-		c.drop(c.order[0])
+	if _, err := hex.DecodeString(token); err != nil {
+		return upload{}, expired
 	}
-}
-
-func (c *uploadCache) drop(id string) {
-	u, ok := c.items[id]
-	if !ok {
-		return
+	hash := uploadHash(token)
+	p, err := s.DB.PendingImport(ctx, hash, org, user)
+	if problem.CodeOf(err) == problem.NotFound {
+		return upload{}, expired
 	}
-	delete(c.items, id)
-	c.bytes -= int64(len(u.data))
-	for i, x := range c.order {
-		if x == id {
-			c.order = append(c.order[:i], c.order[i+1:]...)
-			break
+	if err != nil {
+		return upload{}, err
+	}
+	data := p.Data
+	if p.Sealed {
+		if s.Box == nil {
+			return upload{}, expired
+		}
+		if data, err = s.Box.OpenBytes(p.Data, uploadContext(org, user, hash)); err != nil {
+			return upload{}, fmt.Errorf("open pending import: %w", err)
 		}
 	}
+	return upload{name: p.Name, data: data, kind: importer.Kind(p.Kind), format: importer.Format(p.Format), service: p.Service}, nil
+}
+
+// dropUpload forgets an upload once applied.
+func (s *Server) dropUpload(ctx context.Context, org, user int64, token string) error {
+	return s.DB.DeletePendingImport(ctx, uploadHash(token), org, user)
 }
