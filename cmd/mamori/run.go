@@ -152,6 +152,9 @@ type config struct {
 	addr     string
 	keyFile  string
 	logLevel string
+	// behindTLSProxy: browsers reach this server through a TLS-terminating
+	// proxy only (serve and demo).
+	behindTLSProxy bool
 }
 
 func (c *config) register(fs *flag.FlagSet, e *env) {
@@ -161,6 +164,21 @@ func (c *config) register(fs *flag.FlagSet, e *env) {
 	fs.StringVar(&c.addr, "addr", envOr(e.getenv, "MAMORI_ADDR", "127.0.0.1:8080"), t("cli.flag.addr"))
 	fs.StringVar(&c.keyFile, "secret-key-file", e.getenv("MAMORI_SECRET_KEY_FILE"), t("cli.flag.key"))
 	fs.StringVar(&c.logLevel, "log-level", envOr(e.getenv, "MAMORI_LOG_LEVEL", "info"), t("cli.flag.log"))
+}
+
+// registerServe adds the flags only a serving command has.
+func (c *config) registerServe(fs *flag.FlagSet, e *env) {
+	fs.BoolVar(&c.behindTLSProxy, "behind-tls-proxy", envBool(e.getenv, "MAMORI_BEHIND_TLS_PROXY"), e.cat.T(e.locale, "cli.flag.behind_tls_proxy"))
+}
+
+// envBool reads a yes/no environment variable: 1, true or yes (any case)
+// is yes, anything else no.
+func envBool(getenv func(string) string, k string) bool {
+	switch strings.ToLower(strings.TrimSpace(getenv(k))) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
 }
 
 func (c *config) keyPath() string {

@@ -40,6 +40,10 @@ type Deps struct {
 	// Posture re-evaluates an organisation after its inventory changes;
 	// nil in tests that evaluate explicitly.
 	Posture *posture.Runner
+	// BehindTLSProxy says that browsers reach mamori only over HTTPS, through
+	// a proxy that terminates TLS: every response then carries HSTS. Off,
+	// plain HTTP (localhost, a first try) is never pinned to HTTPS.
+	BehindTLSProxy bool
 }
 
 // Server holds what every handler shares. It is immutable after NewServer.
