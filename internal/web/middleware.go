@@ -189,7 +189,8 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 
 // orgScope resolves {org} and the caller's membership. Not a member looks
 // exactly like no such organisation: 404. A member whose role lacks perm
-// gets 403. Organisations that require a second factor send members
+// gets 403, and the refusal goes to the organisation's audit trail (see
+// recordDenied). Organisations that require a second factor send members
 // without one to enrol first (an API client is refused with 403).
 func (s *Server) orgScope(perm org.Permission, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -209,6 +210,7 @@ func (s *Server) orgScope(perm org.Permission, next http.Handler) http.Handler {
 			return
 		}
 		if !role.Can(perm) {
+			s.recordDenied(r)
 			s.fail(w, r, problem.New(problem.Forbidden, "error.forbidden"))
 			return
 		}

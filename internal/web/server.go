@@ -55,6 +55,7 @@ type Server struct {
 	routes    []route
 	dash      *dashCache
 	uploads   *uploadCache // files between an import's preview and its apply
+	denied    *deniedLog   // which refused requests reach the audit trail
 }
 
 type staticFile struct {
@@ -74,7 +75,8 @@ func NewServer(d Deps) (*Server, error) {
 	if d.MaxFormBytes == 0 {
 		d.MaxFormBytes = 1 << 20
 	}
-	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, uploads: newUploadCache(d.Now)}
+	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, uploads: newUploadCache(d.Now),
+		denied: newDeniedLog()}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}
