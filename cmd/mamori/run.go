@@ -170,6 +170,9 @@ type config struct {
 	trustedProxy string
 	// maxImports bounds the imports one server reads at once.
 	maxImports int
+	// behindTLSProxy: browsers reach this server through a TLS-terminating
+	// proxy only (serve and demo).
+	behindTLSProxy bool
 }
 
 func (c *config) register(fs *flag.FlagSet, e *env) {
@@ -182,6 +185,21 @@ func (c *config) register(fs *flag.FlagSet, e *env) {
 	fs.StringVar(&c.trustedProxy, "trusted-proxy", e.getenv("MAMORI_TRUSTED_PROXY"), t("cli.flag.trusted_proxy"))
 	maxImports, _ := strconv.Atoi(envOr(e.getenv, "MAMORI_MAX_IMPORTS", strconv.Itoa(web.DefaultMaxImports)))
 	fs.IntVar(&c.maxImports, "max-imports", maxImports, t("cli.flag.max_imports"))
+}
+
+// registerServe adds the flags only a serving command has.
+func (c *config) registerServe(fs *flag.FlagSet, e *env) {
+	fs.BoolVar(&c.behindTLSProxy, "behind-tls-proxy", envBool(e.getenv, "MAMORI_BEHIND_TLS_PROXY"), e.cat.T(e.locale, "cli.flag.behind_tls_proxy"))
+}
+
+// envBool reads a yes/no environment variable: 1, true or yes (any case)
+// is yes, anything else no.
+func envBool(getenv func(string) string, k string) bool {
+	switch strings.ToLower(strings.TrimSpace(getenv(k))) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
 }
 
 func (c *config) keyPath() string {

@@ -30,6 +30,7 @@ func cmdServe(e *env, args []string) error {
 	var cfg config
 	fs := e.flags("serve")
 	cfg.register(fs, e)
+	cfg.registerServe(fs, e)
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -40,6 +41,7 @@ func cmdDemo(e *env, args []string) error {
 	var cfg config
 	fs := e.flags("demo")
 	cfg.register(fs, e)
+	cfg.registerServe(fs, e)
 	if e.getenv("MAMORI_DATA") == "" {
 		fs.Lookup("data").DefValue = "mamori-demo"
 		cfg.dataDir = "mamori-demo"
@@ -200,7 +202,8 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	anchorNow(e.ctx, db, cfg, "start", log)
 
 	runner := posture.NewRunner(db, log, nil, 2*time.Second)
-	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version, Posture: runner, TrustedProxies: proxies, MaxImports: cfg.maxImports})
+	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version, Posture: runner, TrustedProxies: proxies, MaxImports: cfg.maxImports,
+		BehindTLSProxy: cfg.behindTLSProxy})
 	if err != nil {
 		return err
 	}

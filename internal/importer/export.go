@@ -2,7 +2,6 @@ package importer
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/safecsv"
 )
 
 // SheetName is the sheet (and file) name for a kind.
@@ -169,15 +169,10 @@ func yesNo(b, en bool) string {
 
 // WriteCSV writes a CSV that Excel opens correctly: CRLF line ends, a
 // UTF-8 BOM when bom is set (Excel needs it to read Japanese), and cells
-// that would start a formula prefixed with ' (ReadTable removes it).
+// that would start a formula prefixed with ' (package safecsv; ReadTable
+// removes it).
 func WriteCSV(w io.Writer, cols []Column, rows [][]string, lang string, bom bool) error {
-	if bom {
-		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-			return err
-		}
-	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
+	cw := safecsv.NewWriter(w, bom)
 	if err := cw.Write(HeaderRow(cols, lang)); err != nil {
 		return err
 	}
@@ -186,15 +181,14 @@ func WriteCSV(w io.Writer, cols []Column, rows [][]string, lang string, bom bool
 		for i := range rec {
 			rec[i] = ""
 			if i < len(r) {
-				rec[i] = escapeFormula(r[i])
+				rec[i] = r[i]
 			}
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // WriteXLSX writes one sheet with a bold, frozen header row and columns

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/safecsv"
 )
 
 // DefaultMaxBytes is the largest file ReadTable takes when not told
@@ -593,7 +594,8 @@ func (b *builder) add(line int, rec []string) error {
 		}
 		c = strings.TrimSpace(strings.ReplaceAll(c, "\uFEFF", ""))
 		if b.csv {
-			c = unescapeFormula(c)
+			// Our own exports quote cells a spreadsheet would run.
+			c = safecsv.Restore(c)
 		}
 		cells[i] = c
 		if c != "" {
@@ -695,35 +697,4 @@ func (b *builder) file() (File, error) {
 		return File{}, invalid("import.no_rows")
 	}
 	return File{Header: b.header, HeaderRow: b.headerRow, Rows: b.rows, Lines: b.lines}, nil
-}
-
-// formulaStart are the characters that make a spreadsheet treat a cell as
-// a formula. WriteCSV puts a ' before them, so a name such as
-// "=HYPERLINK(…)" stays text when the export is opened in Excel; reading
-// takes the ' off again.
-func formulaStart(s string) bool {
-	if s == "" {
-		return false
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return true
-	case '\'':
-		return formulaStart(s[1:])
-	}
-	return false
-}
-
-func escapeFormula(s string) string {
-	if formulaStart(s) {
-		return "'" + s
-	}
-	return s
-}
-
-func unescapeFormula(s string) string {
-	if len(s) > 1 && s[0] == '\'' && formulaStart(s[1:]) {
-		return s[1:]
-	}
-	return s
 }

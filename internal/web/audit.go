@@ -1,12 +1,12 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/safecsv"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
@@ -77,6 +77,9 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 
 // auditExport writes the filtered trail as CSV (UTF-8 with BOM, so Excel
 // opens Japanese text correctly), including the hashes for verification.
+// The action is given as its code (what the hash covers) and in words.
+// Cells go through safecsv: an actor or target typed by someone must not
+// run as a formula in the auditor's spreadsheet.
 func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 	st := stateOf(r)
 	f, err := auditFilter(r)
@@ -89,13 +92,16 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	b := s.page(r, "audit.title", "audit")
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="mamori-audit-`+st.org.Slug+`.csv"`)
-	w.Write([]byte("\uFEFF"))
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"seq", "at", "actor", "ip", "action", "target", "before", "after", "prev_hash", "hash"})
+	cw := safecsv.NewWriter(w, true)
+	cw.Write([]string{"seq", "at", "actor", "ip", "action", "action_label", "target", "before", "after", "prev_hash", "hash"})
 	for _, e := range entries {
-		cw.Write([]string{strconv.FormatInt(e.Seq, 10), e.At.Format(time.RFC3339Nano), e.Actor, e.IP, e.Action, e.Target, e.Before, e.After, e.PrevHash, e.Hash})
+		cw.Write([]string{strconv.FormatInt(e.Seq, 10), e.At.Format(time.RFC3339Nano), e.Actor, e.IP, e.Action, b.actionLabel(e.Action),
+			e.Target, e.Before, e.After, e.PrevHash, e.Hash})
 	}
-	cw.Flush()
+	if err := cw.Flush(); err != nil {
+		s.Logger.Warn("audit export", "component", "http", "error", err)
+	}
 }

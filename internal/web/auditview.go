@@ -30,10 +30,7 @@ type fieldChange struct {
 func (b base) auditRows(entries []audit.Entry) []auditRow {
 	rows := make([]auditRow, len(entries))
 	for i, e := range entries {
-		r := auditRow{Seq: e.Seq, At: e.At, Actor: e.Actor, Code: e.Action, Action: e.Action, Target: b.targetLabel(e.Target)}
-		if k := "action." + e.Action; b.cat.Has(k) {
-			r.Action = b.T(k)
-		}
+		r := auditRow{Seq: e.Seq, At: e.At, Actor: e.Actor, Code: e.Action, Action: b.actionLabel(e.Action), Target: b.targetLabel(e.Target)}
 		r.Changes = diff(e.Before, e.After)
 		kind, _, _ := strings.Cut(e.Target, ":")
 		for j, c := range r.Changes {
@@ -45,6 +42,15 @@ func (b base) auditRows(entries []audit.Entry) []auditRow {
 		rows[i] = r
 	}
 	return rows
+}
+
+// actionLabel is an audit action in words, or its code when the catalogue
+// has no label for it.
+func (b base) actionLabel(action string) string {
+	if k := "action." + action; b.cat.Has(k) {
+		return b.T(k)
+	}
+	return action
 }
 
 // valueLabel translates an enumerated value of a record's field (e.g. a

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/store"
 )
 
 // fill replaces the wildcards of a route pattern: {org} with slug, {id}
@@ -95,8 +97,9 @@ func TestCrossTenantEveryRoute(t *testing.T) {
 }
 
 // TestRoleMatrix checks every organisation route for every role: a role
-// without the route's permission gets 403 and changes nothing; a role with
-// it is let through.
+// without the route's permission gets 403 and changes nothing — the one
+// entry added to the audit trail is the refusal itself; a role with it is
+// let through.
 func TestRoleMatrix(t *testing.T) {
 	eachEngine(t, func(t *testing.T, w *world) {
 		for _, role := range org.Roles {
@@ -124,8 +127,8 @@ func TestRoleMatrix(t *testing.T) {
 					switch {
 					case !allowed && r.status != http.StatusForbidden:
 						t.Errorf("%s %s as %s: got %d, want 403", method, path, role, r.status)
-					case !allowed && w.auditCount() != before:
-						t.Errorf("%s %s as %s: refused but the audit trail grew", method, path, role)
+					case !allowed:
+						w.onlyDenialRecorded(t, before, rt.Pattern, w.users[role])
 					case allowed && (r.status == http.StatusForbidden || r.status == http.StatusNotFound || r.status >= 500):
 						t.Errorf("%s %s as %s: got %d, want it allowed", method, path, role, r.status)
 					}
@@ -206,4 +209,22 @@ func (w *world) throwawayInvitation(o org.Org) int64 {
 		w.t.Fatal(err)
 	}
 	return id
+}
+
+// onlyDenialRecorded checks that since the trail had before entries,
+// exactly one was added — organisation A's record of u's refusal on the
+// route pattern — so nothing else changed (every change is an entry).
+func (w *world) onlyDenialRecorded(t *testing.T, before int64, pattern string, u auth.User) {
+	t.Helper()
+	if got := w.auditCount(); got != before+1 {
+		t.Errorf("%s as %s: refused, and the audit trail grew by %d entries, want 1 (the refusal)", pattern, u.Email, got-before)
+		return
+	}
+	last, err := w.db.Tenant(w.orgA.ID).Audit(context.Background(), store.AuditFilter{Limit: 1})
+	if err != nil || len(last) != 1 {
+		t.Fatalf("reading the trail: %v", err)
+	}
+	if e := last[0]; e.Seq != before+1 || e.Action != "access.denied" || e.Target != "route:"+pattern || e.ActorID != u.ID {
+		t.Errorf("%s as %s: last entry %d %s %s by %d, want entry %d access.denied route:%s by %d", pattern, u.Email, e.Seq, e.Action, e.Target, e.ActorID, before+1, pattern, u.ID)
+	}
 }

@@ -298,8 +298,9 @@ func TestInventoryAuditorReadsKeeperEdits(t *testing.T) {
 			t.Errorf("auditor GET %s: got %d, want 403", path, r.status)
 		}
 	}
-	if r := auditor.post("/o/alpha/services", form); r.status != http.StatusForbidden || w.auditCount() != before {
-		t.Fatalf("auditor create: got %d, want 403 and nothing recorded", r.status)
+	// Nothing changes: the only entries added are the three refusals.
+	if r := auditor.post("/o/alpha/services", form); r.status != http.StatusForbidden || w.auditCount() != before+3 || len(w.denials(w.orgA)) != 3 {
+		t.Fatalf("auditor create: got %d, want 403 and only the refusals recorded", r.status)
 	}
 	auditor.mustShow("/o/alpha/services/"+id(w.inv["service"][0]), "Cloud", "Optional")
 	if r := keeper.post("/o/alpha/services", form); r.status != http.StatusSeeOther {

@@ -23,7 +23,10 @@ const (
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
 	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-func securityHeaders(next http.Handler) http.Handler {
+// hsts pins browsers to HTTPS for two years, subdomains included.
+const hsts = "max-age=63072000; includeSubDomains"
+
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
@@ -33,8 +36,8 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-		if r.TLS != nil {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+		if s.BehindTLSProxy || r.TLS != nil {
+			h.Set("Strict-Transport-Security", hsts)
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -210,7 +213,8 @@ func (s *Server) sessionOnly(next http.Handler) http.Handler {
 
 // orgScope resolves {org} and the caller's membership. Not a member looks
 // exactly like no such organisation: 404. A member whose role lacks perm
-// gets 403. Organisations that require a second factor send members
+// gets 403, and the refusal goes to the organisation's audit trail (see
+// recordDenied). Organisations that require a second factor send members
 // without one to enrol first (an API client is refused with 403).
 func (s *Server) orgScope(perm org.Permission, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -236,6 +240,7 @@ func (s *Server) orgScope(perm org.Permission, next http.Handler) http.Handler {
 			return
 		}
 		if !role.Can(perm) {
+			s.recordDenied(r)
 			s.fail(w, r, problem.New(problem.Forbidden, "error.forbidden"))
 			return
 		}

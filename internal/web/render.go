@@ -150,7 +150,8 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, err error, na
 }
 
 // redirect answers a successful post with 303 to target, adding a
-// confirmation key.
+// confirmation key. Targets are built by handlers, partly from stored
+// values (slugs, ids); they go through localPath all the same.
 func redirect(w http.ResponseWriter, r *http.Request, target, flash string) {
 	if flash != "" {
 		sep := "?"
@@ -159,7 +160,7 @@ func redirect(w http.ResponseWriter, r *http.Request, target, flash string) {
 		}
 		target += sep + "ok=" + url.QueryEscape(flash)
 	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	http.Redirect(w, r, localPath(target), http.StatusSeeOther)
 }
 
 // parseForm reads a posted form, mapping an oversized body to 413.
@@ -173,10 +174,69 @@ func parseForm(r *http.Request) error {
 	return nil
 }
 
-// localPath accepts only a path on this site as a place to return to.
+// localPath returns p as a path on this site, or "/" when p could lead
+// anywhere else. It does not compare strings against a list of tricks: it
+// refuses every byte a browser strips or reinterprets inside a URL (C0
+// controls, DEL, backslash, which browsers read as "/"), parses what is
+// left, keeps only the path and query, and refuses a path that, once
+// percent-decoded, has "//", a backslash or a dot segment in it (each of
+// which a later parser could turn into "//host"). The result is rebuilt by
+// net/url, so it carries no byte that was not escaped by us.
 func localPath(p string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
-		return "/"
+	const home = "/"
+	if p == "" || p[0] != '/' {
+		return home
 	}
-	return p
+	if strippedByBrowsers(p) {
+		return home
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Opaque != "" || u.User != nil || u.Host != "" {
+		return home
+	}
+	if !strings.HasPrefix(u.Path, "/") || strings.Contains(u.Path, "//") || strippedByBrowsers(u.Path) || hasDotSegment(u.Path) {
+		return home
+	}
+	out := url.URL{Path: u.Path, RawPath: u.RawPath, RawQuery: escapeQuery(u.RawQuery)}
+	return out.String()
+}
+
+// strippedByBrowsers reports whether s has a byte that browsers remove from
+// a URL or read as another one: C0 controls, DEL and the backslash.
+func strippedByBrowsers(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return true
+		}
+	}
+	return false
+}
+
+// hasDotSegment reports whether path has a "." or ".." segment, which a
+// browser removes before it reads the rest ("/.//host" becomes "//host").
+func hasDotSegment(path string) bool {
+	for _, seg := range strings.Split(path, "/") {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+// escapeQuery percent-encodes the bytes a query may not carry as they are
+// (space, quotes, angle brackets, non-ASCII…), leaving its structure alone.
+func escapeQuery(q string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("\"#<>\\^`{|}", c) >= 0 {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }

@@ -160,7 +160,7 @@ func (s *Server) Handler() http.Handler {
 	h = s.withSession(h)
 	h = s.limitBody(h)
 	h = cop.Handler(h)
-	h = securityHeaders(h)
+	h = s.securityHeaders(h)
 	h = s.logRequests(h)
 	h = s.withClient(h)
 	h = s.recoverPanics(h)

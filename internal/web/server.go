@@ -47,6 +47,10 @@ type Deps struct {
 	// Posture re-evaluates an organisation after its inventory changes;
 	// nil in tests that evaluate explicitly.
 	Posture *posture.Runner
+	// BehindTLSProxy says that browsers reach mamori only over HTTPS, through
+	// a proxy that terminates TLS: every response then carries HSTS. Off,
+	// plain HTTP (localhost, a first try) is never pinned to HTTPS.
+	BehindTLSProxy bool
 }
 
 // Server holds what every handler shares. It is immutable after NewServer.
@@ -58,6 +62,7 @@ type Server struct {
 	routes    []route
 	dash      *dashCache
 	signingIn *pairLocks // sign-in checks in progress, one per pair
+	denied    *deniedLog // which refused requests reach the audit trail
 	// importSlots holds a token per import being read (importSlot).
 	importSlots chan struct{}
 }
@@ -83,7 +88,7 @@ func NewServer(d Deps) (*Server, error) {
 		d.MaxImports = DefaultMaxImports
 	}
 	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{},
-		signingIn: &pairLocks{}, importSlots: make(chan struct{}, d.MaxImports)}
+		signingIn: &pairLocks{}, denied: newDeniedLog(), importSlots: make(chan struct{}, d.MaxImports)}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}
