@@ -152,6 +152,7 @@ type config struct {
 	addr     string
 	keyFile  string
 	logLevel string
+	work     bool // serve: run the job queue's workers here
 }
 
 func (c *config) register(fs *flag.FlagSet, e *env) {

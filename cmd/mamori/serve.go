@@ -10,15 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/demo"
+	"github.com/mamori-sec/mamori/internal/jobs"
 	"github.com/mamori-sec/mamori/internal/org"
-	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -30,6 +29,7 @@ func cmdServe(e *env, args []string) error {
 	var cfg config
 	fs := e.flags("serve")
 	cfg.register(fs, e)
+	fs.BoolVar(&cfg.work, "work", true, e.cat.T(e.locale, "cli.flag.work"))
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -45,6 +45,7 @@ func cmdDemo(e *env, args []string) error {
 		cfg.dataDir = "mamori-demo"
 	}
 	large := fs.Bool("large", false, e.cat.T(e.locale, "cli.flag.large"))
+	fs.BoolVar(&cfg.work, "work", true, e.cat.T(e.locale, "cli.flag.work"))
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -164,6 +165,15 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	if _, err := db.Migrate(e.ctx); err != nil {
 		return err
 	}
+	if _, err := jobs.Migrate(e.ctx, db); err != nil {
+		return err
+	}
+	// The queue is wired before anything writes (the demo's seed included),
+	// so every inventory change enqueues its evaluation.
+	queue, err := jobs.Open(db, jobs.Config{Work: cfg.work, Logger: log})
+	if err != nil {
+		return err
+	}
 	key, err := seal.LoadOrCreateKey(cfg.keyPath())
 	if err != nil {
 		return problem.New(problem.Invalid, "cli.key_unreadable", cfg.keyPath())
@@ -193,8 +203,7 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 		return err
 	}
 
-	runner := posture.NewRunner(db, log, nil, 2*time.Second)
-	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version, Posture: runner})
+	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version})
 	if err != nil {
 		return err
 	}
@@ -207,11 +216,10 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	var wg sync.WaitGroup
-	ctx, cancel := context.WithCancel(e.ctx)
-	defer cancel()
-	wg.Go(func() { pruneLoop(ctx, db, log) })
-	wg.Go(func() { runner.Run(ctx) })
+	// River's goroutines live until queue.Stop, which waits for them.
+	if err := queue.Start(context.WithoutCancel(e.ctx)); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("listening", "component", "server", "url", base, "engine", db.Engine(), "startup_ms", time.Since(started).Milliseconds())
@@ -225,12 +233,15 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 		err = hs.Shutdown(sctx)
 		scancel()
 	}
-	cancel()
-	wg.Wait()
+	// Jobs running now get a few seconds to finish; those cut short run
+	// again on the next start.
+	qctx, qcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	qerr := queue.Stop(qctx)
+	qcancel()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
-	return err
+	return errors.Join(err, qerr)
 }
 
 // printLinks prints the first-run setup link when nobody can sign in yet,
@@ -263,22 +274,6 @@ func displayAddr(a net.Addr) string {
 		return strings.Replace(a.String(), "[::]", "127.0.0.1", 1)
 	}
 	return a.String()
-}
-
-// pruneLoop removes expired sessions and old throttle records hourly.
-func pruneLoop(ctx context.Context, db *store.DB, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if err := db.PruneSessions(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("prune sessions", "component", "server", "error", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // lockDataDir takes an exclusive lock on the data directory, so that a

@@ -18,7 +18,6 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/i18n"
-	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -37,9 +36,6 @@ type Deps struct {
 	Version   string
 	// MaxFormBytes bounds a request body; larger posts get 413.
 	MaxFormBytes int64
-	// Posture re-evaluates an organisation after its inventory changes;
-	// nil in tests that evaluate explicitly.
-	Posture *posture.Runner
 }
 
 // Server holds what every handler shares. It is immutable after NewServer.
