@@ -44,8 +44,12 @@ func Open(t testing.TB, engine store.Engine, now func() time.Time) *store.DB {
 	return db
 }
 
-// postgresSchema creates a schema of its own for the test and returns a URL
-// whose search_path points at it.
+// PostgresURL creates a schema of its own for the test (dropped when it
+// ends) and returns a URL whose search_path points at it, for tests that
+// open the database more than once (several app servers, a restarted
+// process).
+func PostgresURL(t testing.TB) string { return postgresSchema(t) }
+
 func postgresSchema(t testing.TB) string {
 	base := os.Getenv("MAMORI_TEST_POSTGRES")
 	if base == "" {
