@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/store"
 )
 
 // syncBuffer is a bytes.Buffer safe for a server goroutine and a test.
@@ -193,7 +195,7 @@ func TestUserAndOrgCommands(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"migrate"}, env, 0, "Applied 2 migrations"},
+		{[]string{"migrate"}, env, 0, fmt.Sprintf("(schema version %d)", store.LatestSchema(store.SQLite))},
 		{[]string{"org", "add", "--slug", "kaisha", "--name", "株式会社かいしゃ"}, env, 0, "Created organisation kaisha"},
 		{[]string{"org", "add", "--slug", "kaisha", "--name", "重複"}, env, 1, "already in use"},
 		{[]string{"user", "add", "--email", "Ken@Kaisha.example", "--name", "健", "--org", "kaisha", "--role", "owner"}, env, 0, "Generated password"},
