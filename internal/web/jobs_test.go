@@ -158,3 +158,32 @@ func TestEvaluationNoticeUntilDone(t *testing.T) {
 		}
 	})
 }
+
+// TestImportReturnsBeforeEvaluation: applying an import commits the rows
+// and the evaluation job together and returns; the list it lands on says
+// the evaluation is running, and the worker then resolves what the file
+// fixed (here an administrator without MFA, now a viewer).
+func TestImportReturnsBeforeEvaluation(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *world) {
+		c := w.client("ja")
+		c.signIn(w.users[org.Keeper].Email)
+		acct := "account:" + itoa(w.inv["account"][0])
+		r := c.upload("/o/alpha/import/preview", "アカウント.csv", accountsCSV("アルファストレージ,user@アルファ.example,,個人,閲覧,無効,有効"), map[string]string{"kind": "accounts"})
+		m := applyID.FindStringSubmatch(r.body)
+		if r.status != http.StatusOK || m == nil {
+			t.Fatalf("preview: got %d\n%s", r.status, r.body)
+		}
+		r = c.post("/o/alpha/import/apply", url.Values{"id": {m[1]}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("apply: got %d", r.status)
+		}
+		if list := c.get(r.location).body; !strings.Contains(list, "取り込みました。所見の評価を始めました。") || !strings.Contains(list, "評価を実行中です…") {
+			t.Fatal("list after the import: want the confirmation and the running-evaluation notice")
+		}
+		if got := w.findingStatus(t, "accounts.admin_no_mfa", acct); got != store.FindingOpen {
+			t.Fatalf("before the job: got %q, want the finding still open (the import did not evaluate)", got)
+		}
+		w.startQueue(t)
+		w.waitFinding(t, "accounts.admin_no_mfa", acct, store.FindingResolved)
+	})
+}
