@@ -110,6 +110,9 @@ func EvaluateThen(ctx context.Context, t store.Tenant, actor audit.Actor, now ti
 		return res, false, err
 	}
 	again, err = t.FinishEvaluation(ctx, lease, done)
+	if err != nil {
+		t.ReleaseEvaluation(context.WithoutCancel(ctx), lease)
+	}
 	return res, again, err
 }
 
