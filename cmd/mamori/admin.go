@@ -14,6 +14,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/backup"
+	"github.com/mamori-sec/mamori/internal/jobs"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/seal"
@@ -47,6 +48,11 @@ func withStore(e *env, name string, args []string, extra func(fs *flag.FlagSet),
 		return err
 	}
 	db.SetAuditKey(key)
+	// Insert only: a change made here (an import) enqueues its evaluation
+	// for the server to run.
+	if _, err := jobs.Open(db, jobs.Config{}); err != nil {
+		return err
+	}
 	return fn(cfg, db)
 }
 
@@ -104,6 +110,9 @@ func cmdMigrate(e *env, args []string) error {
 	defer db.Close()
 	n, err := db.Migrate(e.ctx)
 	if err != nil {
+		return err
+	}
+	if _, err := jobs.Migrate(e.ctx, db); err != nil {
 		return err
 	}
 	v, _ := db.SchemaVersion(e.ctx)

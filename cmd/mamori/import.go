@@ -161,10 +161,8 @@ func printPreview(e *env, pv intake.Preview) {
 	switch {
 	case pv.Applied && pv.Added+pv.Changed == 0:
 		fmt.Fprintln(out, t("intake.nothing_to_do"))
-	case pv.Applied && pv.Score != nil:
-		fmt.Fprintln(out, t("cli.import.applied_score", *pv.Score))
 	case pv.Applied:
-		fmt.Fprintln(out, t("cli.import.applied"))
+		fmt.Fprintln(out, t("cli.import.queued"))
 	default:
 		fmt.Fprintln(out, t("cli.import.dry_run"))
 	}

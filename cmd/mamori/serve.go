@@ -10,15 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/demo"
+	"github.com/mamori-sec/mamori/internal/jobs"
 	"github.com/mamori-sec/mamori/internal/org"
-	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -31,6 +30,7 @@ func cmdServe(e *env, args []string) error {
 	fs := e.flags("serve")
 	cfg.register(fs, e)
 	cfg.registerServe(fs, e)
+	fs.BoolVar(&cfg.work, "work", true, e.cat.T(e.locale, "cli.flag.work"))
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -47,6 +47,7 @@ func cmdDemo(e *env, args []string) error {
 		cfg.dataDir = "mamori-demo"
 	}
 	large := fs.Bool("large", false, e.cat.T(e.locale, "cli.flag.large"))
+	fs.BoolVar(&cfg.work, "work", true, e.cat.T(e.locale, "cli.flag.work"))
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -170,6 +171,15 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	if _, err := db.Migrate(e.ctx); err != nil {
 		return err
 	}
+	if _, err := jobs.Migrate(e.ctx, db); err != nil {
+		return err
+	}
+	// The queue is wired before anything writes (the demo's seed included),
+	// so every inventory change enqueues its evaluation.
+	queue, err := jobs.Open(db, jobs.Config{Work: cfg.work, Logger: log})
+	if err != nil {
+		return err
+	}
 	key, err := seal.LoadOrCreateKey(cfg.keyPath())
 	if err != nil {
 		return problem.New(problem.Invalid, "cli.key_unreadable", cfg.keyPath())
@@ -201,8 +211,7 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	}
 	anchorNow(e.ctx, db, cfg, "start", log)
 
-	runner := posture.NewRunner(db, log, nil, 2*time.Second)
-	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version, Posture: runner, TrustedProxies: proxies, MaxImports: cfg.maxImports,
+	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version, TrustedProxies: proxies, MaxImports: cfg.maxImports,
 		BehindTLSProxy: cfg.behindTLSProxy})
 	if err != nil {
 		return err
@@ -216,11 +225,10 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	var wg sync.WaitGroup
-	ctx, cancel := context.WithCancel(e.ctx)
-	defer cancel()
-	wg.Go(func() { pruneLoop(ctx, db, log) })
-	wg.Go(func() { runner.Run(ctx) })
+	// River's goroutines live until queue.Stop, which waits for them.
+	if err := queue.Start(context.WithoutCancel(e.ctx)); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("listening", "component", "server", "url", base, "engine", db.Engine(), "trusted_proxies", len(proxies), "startup_ms", time.Since(started).Milliseconds())
@@ -234,13 +242,16 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 		err = hs.Shutdown(sctx)
 		scancel()
 	}
-	cancel()
-	wg.Wait()
+	// Jobs running now get a few seconds to finish; those cut short run
+	// again on the next start.
+	qctx, qcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	qerr := queue.Stop(qctx)
+	qcancel()
 	anchorNow(context.Background(), db, cfg, "stop", log)
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
-	return err
+	return errors.Join(err, qerr)
 }
 
 // anchorNow records a checkpoint of the audit head and, for a SQLite data
@@ -293,22 +304,6 @@ func displayAddr(a net.Addr) string {
 		return strings.Replace(a.String(), "[::]", "127.0.0.1", 1)
 	}
 	return a.String()
-}
-
-// pruneLoop removes expired sessions and old throttle records hourly.
-func pruneLoop(ctx context.Context, db *store.DB, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if err := db.PruneSessions(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("prune sessions", "component", "server", "error", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // lockDataDir takes an exclusive lock on the data directory, so that a

@@ -60,13 +60,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/importer"
-	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -77,14 +75,10 @@ type Options struct {
 	// Empty means the format's own: Google Workspace for gws_users,
 	// Microsoft 365 for the others.
 	Service string
-	// Today dates the findings evaluated after Apply and the parser's
-	// checks against the future; zero means now.
+	// Today dates the parser's checks against the future; zero means now.
 	Today time.Time
 	// Source describes the file, for the preview and the audit trail.
 	Source Source
-	// Log receives the one line written when the evaluation after Apply
-	// fails (the import itself stands); nil discards it.
-	Log *slog.Logger
 }
 
 // Source is the file an import came from.
@@ -132,10 +126,8 @@ type Preview struct {
 	Warnings     []Note       `json:"warnings"`
 	WarningCount int          `json:"warning_count"`
 	Gaps         []Note       `json:"gaps"`
-	// Applied is set by Apply once the import is committed; Score is the
-	// posture score evaluated right after.
+	// Applied is set by Apply once the import is committed.
 	Applied bool `json:"applied"`
-	Score   *int `json:"score,omitempty"`
 }
 
 // Examples are up to 50 rows of each outcome.
@@ -274,28 +266,13 @@ func Plan(ctx context.Context, t store.Tenant, parsed importer.Parsed, opt Optio
 }
 
 // Apply plans the import again and writes it in one transaction: every
-// row or, on any error, none. It then evaluates the organisation's
-// findings. Applying a file that changes nothing writes nothing, not even
+// row or, on any error, none. The organisation's evaluation is enqueued in
+// that transaction, like after any inventory change, and runs after Apply
+// returns. Applying a file that changes nothing writes nothing, not even
 // the import's own audit entry.
 func Apply(ctx context.Context, t store.Tenant, actor audit.Actor, parsed importer.Parsed, opt Options) (Preview, error) {
-	pv, wrote, err := commit(ctx, t, actor, parsed, opt)
-	if err != nil || !wrote {
-		return pv, err
-	}
-	now := opt.Today
-	if now.IsZero() {
-		now = time.Now()
-	}
-	res, err := posture.Evaluate(ctx, t, audit.System, now)
-	if err != nil {
-		if opt.Log != nil {
-			opt.Log.Error("evaluate after import", "component", "intake", "org_id", t.OrgID(), "error", err)
-		}
-		return pv, nil
-	}
-	score := res.Score.Value
-	pv.Score = &score
-	return pv, nil
+	pv, _, err := commit(ctx, t, actor, parsed, opt)
+	return pv, err
 }
 
 // commit plans and writes the import, reporting whether it wrote anything.

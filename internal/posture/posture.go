@@ -6,6 +6,9 @@ package posture
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"sort"
 	"time"
@@ -75,9 +78,45 @@ type Result struct {
 	Took     time.Duration
 }
 
+// LeaseTime bounds one evaluation's hold on its organisation: if the
+// process holding it dies, another evaluation may start after this long.
+const LeaseTime = 15 * time.Minute
+
 // Evaluate runs every check on the organisation's inventory as of now and
-// stores the outcome: findings and today's score.
+// stores the outcome: findings and today's score. It holds the
+// organisation's evaluation lease meanwhile, so evaluations of one
+// organisation never overlap (on one server or several); while another
+// holds it, Evaluate returns store.ErrEvaluationBusy.
 func Evaluate(ctx context.Context, t store.Tenant, actor audit.Actor, now time.Time) (Result, error) {
+	res, _, err := EvaluateThen(ctx, t, actor, now, nil)
+	return res, err
+}
+
+// EvaluateThen is Evaluate for the job queue: done runs in the transaction
+// that releases the lease, when no inventory change arrived during the
+// evaluation; again reports that one did, and the organisation must be
+// evaluated once more.
+func EvaluateThen(ctx context.Context, t store.Tenant, actor audit.Actor, now time.Time, done func(context.Context, *sql.Tx) error) (res Result, again bool, err error) {
+	owner := make([]byte, 8)
+	rand.Read(owner)
+	lease, err := t.ClaimEvaluation(ctx, hex.EncodeToString(owner), LeaseTime)
+	if err != nil {
+		return Result{}, false, err
+	}
+	res, err = evaluate(ctx, t, actor, now)
+	if err != nil {
+		// The caller's context may be over; give the lease back regardless.
+		t.ReleaseEvaluation(context.WithoutCancel(ctx), lease)
+		return res, false, err
+	}
+	again, err = t.FinishEvaluation(ctx, lease, done)
+	if err != nil {
+		t.ReleaseEvaluation(context.WithoutCancel(ctx), lease)
+	}
+	return res, again, err
+}
+
+func evaluate(ctx context.Context, t store.Tenant, actor audit.Actor, now time.Time) (Result, error) {
 	start := time.Now()
 	today := now.In(jst).Format(time.DateOnly)
 	data, err := t.ForChecks(ctx, today)

@@ -30,6 +30,7 @@ func (t *Tx) Record(ctx context.Context, ev audit.Event) error {
 	}
 	t.headSeq, t.headHash = e.Seq, e.Hash
 	t.events++
+	t.noteEvent(ev)
 	return nil
 }
 

@@ -104,6 +104,7 @@ func addMany[T any](ctx context.Context, w *Writer, tb *table[T], recs []*T) err
 	if err := tx.head(ctx); err != nil {
 		return err
 	}
+	tx.noteEvent(audit.Event{OrgID: org, Action: tb.target + ".create"})
 	keyIdx := make([]int, len(tb.key))
 	for i, k := range tb.key {
 		for j, c := range tb.cols {
@@ -292,6 +293,9 @@ func (tb *table[T]) insertManySQL(verb string, n int) string {
 func (t *Tx) RecordMany(ctx context.Context, evs []audit.Event) error {
 	if err := t.head(ctx); err != nil {
 		return err
+	}
+	for _, ev := range evs {
+		t.noteEvent(ev)
 	}
 	per := t.db.bulkRows()
 	for start := 0; start < len(evs); start += per {

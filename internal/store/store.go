@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -40,9 +41,17 @@ type DB struct {
 	w      *sql.DB
 	r      *sql.DB
 	path   string // SQLite file, "" on PostgreSQL
+	dsn    string // SQLite data source, for the queue's pool
 	now    func() time.Time
 	// auditKey signs and checks audit checkpoints; zero until SetAuditKey.
 	auditKey audit.Key
+	// followUp asks for the evaluation of an organisation whose inventory
+	// a transaction changed (SetFollowUp).
+	followUp FollowUp
+
+	queueOnce sync.Once
+	queue     *sql.DB // SQLite: the job queue's own pool (QueuePool)
+	queueErr  error
 }
 
 // Open connects to url: a postgres:// URL, or "" for SQLite in dataDir.
@@ -89,7 +98,7 @@ func openSQLite(ctx context.Context, path string, now func() time.Time) (*DB, er
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	db := &DB{engine: SQLite, w: w, r: r, path: path, now: now}
+	db := &DB{engine: SQLite, w: w, r: r, path: path, dsn: dsn, now: now}
 	var n int
 	if err := w.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
 		db.Close()
@@ -129,6 +138,9 @@ func (db *DB) Close() error {
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
+	}
+	if db.queue != nil {
+		err = errors.Join(err, db.queue.Close())
 	}
 	return err
 }
@@ -198,6 +210,9 @@ type Tx struct {
 	// stmts are the multi-row statements of bulk writes, prepared once
 	// per transaction (and closed with it).
 	stmts map[string]*sql.Stmt
+	// touched are the organisations whose inventory this transaction
+	// changed; each gets its evaluation enqueued before commit.
+	touched []int64
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -233,6 +248,10 @@ func (db *DB) change(ctx context.Context, actor audit.Actor, fn func(*Tx) error)
 			return nil
 		}
 		return errors.New("store: change without an audit event")
+	}
+	if err := t.followUp(ctx); err != nil {
+		sqlTx.Rollback()
+		return err
 	}
 	if err := t.checkpointIfDue(ctx); err != nil {
 		sqlTx.Rollback()

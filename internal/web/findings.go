@@ -260,10 +260,3 @@ func (s *Server) checksCatalogue(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "checks", p)
 }
-
-// touch asks for a re-evaluation after an inventory change.
-func (s *Server) touch(r *http.Request) {
-	if s.Posture != nil {
-		s.Posture.Touch(stateOf(r).org.ID)
-	}
-}

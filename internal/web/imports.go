@@ -157,7 +157,7 @@ func (st *state) listURL(kind importer.Kind) string {
 // runImport reads u and plans it, or applies it.
 func (s *Server) runImport(r *http.Request, u *upload, apply bool) (intake.Preview, error) {
 	st := stateOf(r)
-	opt := intake.Options{Service: u.service, Today: s.Now(), Log: s.Logger}
+	opt := intake.Options{Service: u.service, Today: s.Now()}
 	parsed, src, err := intake.Read(r.Context(), st.tenant, u.name, u.data, u.kind, u.format, opt)
 	if err != nil {
 		return intake.Preview{}, err

@@ -395,7 +395,6 @@ func (k *kind[T]) submit(s *Server, w http.ResponseWriter, r *http.Request, v *v
 		s.formError(w, r, err, "inventory_form", &p, &p.base)
 		return
 	}
-	s.touch(r)
 	redirect(w, r, k.url(v.base, &rec), "saved")
 }
 

@@ -27,6 +27,9 @@ type base struct {
 	Field   string // the form field at fault
 	Path    string // current path, for the language switch
 	Version string
+	// Evaluating shows that the organisation's findings are being brought
+	// up to date (dashboard, findings, and the page an import lands on).
+	Evaluating bool
 }
 
 // T translates key in the page's language.
@@ -60,6 +63,10 @@ func (s *Server) page(r *http.Request, title, nav string) base {
 	b.Org, b.Role = st.org, st.role
 	if f := r.URL.Query().Get("ok"); f != "" && s.Catalogue.Has("flash."+f) {
 		b.Flash = "flash." + f
+	}
+	if st.org.ID != 0 && (nav == "dashboard" || nav == "findings" || b.Flash == "flash.imported") {
+		ev, err := s.DB.Tenant(st.org.ID).Evaluation(r.Context())
+		b.Evaluating = err == nil && ev.Busy()
 	}
 	return b
 }

@@ -107,6 +107,7 @@ func (s *Server) routeTable() []route {
 		{"GET /o/{org}/settings", orgScoped, org.ManageSettings, s.settingsForm},
 		{"POST /o/{org}/settings", orgScoped, org.ManageSettings, s.settingsSubmit},
 		{"GET /o/{org}/inventory", orgScoped, org.ViewProgramme, s.inventoryHub},
+		{"GET /o/{org}/evaluation", orgScoped, org.ViewDashboard, s.evaluationStatus},
 		{"GET /o/{org}/findings", orgScoped, org.ViewProgramme, s.findingsList},
 		{"GET /o/{org}/findings/checks", orgScoped, org.ViewProgramme, s.checksCatalogue},
 		{"POST /o/{org}/findings/evaluate", orgScoped, org.EditProgramme, s.findingsEvaluate},

@@ -19,7 +19,6 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/i18n"
-	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -44,9 +43,6 @@ type Deps struct {
 	// MaxImports bounds the imports read at once (web preview and apply,
 	// API); 0 means DefaultMaxImports. One more is refused with 429.
 	MaxImports int
-	// Posture re-evaluates an organisation after its inventory changes;
-	// nil in tests that evaluate explicitly.
-	Posture *posture.Runner
 	// BehindTLSProxy says that browsers reach mamori only over HTTPS, through
 	// a proxy that terminates TLS: every response then carries HSTS. Off,
 	// plain HTTP (localhost, a first try) is never pinned to HTTPS.

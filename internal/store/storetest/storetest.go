@@ -46,6 +46,12 @@ func Open(t testing.TB, engine store.Engine, now func() time.Time) *store.DB {
 	return db
 }
 
+// PostgresURL creates a schema of its own for the test (dropped when it
+// ends) and returns a URL whose search_path points at it, for tests that
+// open the database more than once (several app servers, a restarted
+// process).
+func PostgresURL(t testing.TB) string { return postgresSchema(t) }
+
 // Secret stands for an install's secret key in tests; AuditKey is the
 // audit checkpoint key derived from it, which every store Open returns has.
 var (
