@@ -173,7 +173,7 @@ type config struct {
 	// behindTLSProxy: browsers reach this server through a TLS-terminating
 	// proxy only (serve and demo).
 	behindTLSProxy bool
-	work     bool // serve: run the job queue's workers here
+	work           bool // serve: run the job queue's workers here
 }
 
 func (c *config) register(fs *flag.FlagSet, e *env) {
