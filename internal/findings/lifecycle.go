@@ -125,8 +125,8 @@ func plain(s string) bool {
 
 // DecodeEvidence reads stored evidence; what cannot be read is no evidence.
 func DecodeEvidence(stored string) []Ref {
-	refs := []Ref{}
-	if json.Unmarshal([]byte(stored), &refs) != nil {
+	var refs []Ref
+	if json.Unmarshal([]byte(stored), &refs) != nil || refs == nil {
 		return []Ref{}
 	}
 	return refs
