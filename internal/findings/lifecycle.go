@@ -120,7 +120,9 @@ func appendEvidence(b []byte, refs []Ref) []byte {
 
 // plain reports whether s needs no escaping in JSON (the kinds never do).
 func plain(s string) bool {
-	return !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == '"' || r == '\\' || r >= 0x7f || r == '<' || r == '>' || r == '&' })
+	return !strings.ContainsFunc(s, func(r rune) bool {
+		return r < 0x20 || r == '"' || r == '\\' || r >= 0x7f || r == '<' || r == '>' || r == '&'
+	})
 }
 
 // DecodeEvidence reads stored evidence; what cannot be read is no evidence.

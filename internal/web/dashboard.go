@@ -3,8 +3,8 @@ package web
 import (
 	"net/http"
 
-	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/findings"
+	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
