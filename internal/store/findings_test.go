@@ -75,6 +75,20 @@ func TestFindingLifecycle(t *testing.T) {
 		if len(entries) != 5 {
 			t.Fatalf("got %d finding transitions in the trail, want 5 (open, resolve, reopen, accept, expire)", len(entries))
 		}
+		// Each entry exactly as the trail has always had it.
+		target, subject := "finding:"+itoa(id), `"subject":"account:`+itoa(acc.ID)+`"`
+		want := []string{
+			`finding.expire ` + target + ` {"status":"accepted"} {"check":"accounts.unlinked","status":"open",` + subject + `}`,
+			`finding.accept ` + target + ` {"status":"open"} {"check":"accounts.unlinked","reason":"取引先との共同作業が3月末まで続くため","status":"accepted","until":"2026-05-01"}`,
+			`finding.reopen ` + target + ` {"status":"resolved"} {"check":"accounts.unlinked","status":"open",` + subject + `}`,
+			`finding.resolve ` + target + ` {"status":"open"} {"check":"accounts.unlinked","status":"resolved",` + subject + `}`,
+			`finding.open ` + target + `  {"check":"accounts.unlinked","status":"open",` + subject + `}`,
+		}
+		for i, e := range entries {
+			if got := e.Action + " " + e.Target + " " + e.Before + " " + e.After; got != want[i] {
+				t.Errorf("entry %d: got %s, want %s", i, got, want[i])
+			}
+		}
 	})
 }
 
