@@ -79,10 +79,11 @@ const (
 	KindService Kind = "service"
 )
 
-// Ref points at one inventory record.
+// Ref points at one inventory record; its JSON form is the stored
+// evidence's and the API's.
 type Ref struct {
-	Kind Kind
-	ID   int64
+	Kind Kind  `json:"kind"`
+	ID   int64 `json:"id"`
 }
 
 // Finding is one thing to fix: one check that fired for one record.

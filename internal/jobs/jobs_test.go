@@ -11,6 +11,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/demo"
+	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/jobs"
 	"github.com/mamori-sec/mamori/internal/org"
@@ -78,7 +79,7 @@ func TestConcurrentEvaluationsTransitionOnce(t *testing.T) {
 					opened[e.Target]++
 				}
 			}
-			_, open, err := ten.Findings(ctx, store.FindingQuery{Status: store.FindingOpen})
+			_, open, err := ten.Findings(ctx, store.FindingQuery{Status: findings.Open})
 			if err != nil {
 				t.Fatal(err)
 			}

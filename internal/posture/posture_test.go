@@ -15,26 +15,6 @@ import (
 	"github.com/mamori-sec/mamori/internal/store/storetest"
 )
 
-func TestScoreOf(t *testing.T) {
-	tests := []struct {
-		name string
-		open []store.FindingCount
-		want int
-	}{
-		{"nothing open", nil, 100},
-		{"one critical", []store.FindingCount{{CheckID: "a", Severity: 4, Open: 1}}, 80},
-		{"five criticals of one check", []store.FindingCount{{CheckID: "a", Severity: 4, Open: 5}}, 76},
-		{"capped at twice the weight", []store.FindingCount{{CheckID: "a", Severity: 4, Open: 500}}, 60},
-		{"mixed", []store.FindingCount{{CheckID: "a", Severity: 3, Open: 2}, {CheckID: "b", Severity: 1, Open: 1}}, 88},
-		{"never below zero", []store.FindingCount{{CheckID: "a", Severity: 4, Open: 99}, {CheckID: "b", Severity: 4, Open: 99}, {CheckID: "c", Severity: 4, Open: 99}}, 0},
-	}
-	for _, tt := range tests {
-		if got := posture.ScoreOf(tt.open).Value; got != tt.want {
-			t.Errorf("%s: got %d, want %d", tt.name, got, tt.want)
-		}
-	}
-}
-
 // TestEvaluateDemoAndResolve evaluates the demo company, then suspends a
 // departed person's accounts and expects that finding to resolve, naming
 // the change that resolved it.
@@ -63,12 +43,12 @@ func TestEvaluateDemoAndResolve(t *testing.T) {
 			if err != nil || again.Sync.Opened+again.Sync.Resolved != 0 {
 				t.Fatalf("second evaluation: got %+v %v, want no transitions", again.Sync, err)
 			}
-			open, _, err := ten.Findings(ctx, store.FindingQuery{CheckID: "people.departed_active", Status: store.FindingOpen})
+			open, _, err := ten.Findings(ctx, store.FindingQuery{CheckID: "people.departed_active", Status: findings.Open})
 			if err != nil || len(open) == 0 {
 				t.Fatalf("got %d departed-with-active-account findings (%v), want some", len(open), err)
 			}
 			target := open[0]
-			accs, _, err := ten.Accounts(ctx, store.ListQuery{Filters: map[string]string{"person_id": itoa(target.SubjectID)}, Limit: 100})
+			accs, _, err := ten.Accounts(ctx, store.ListQuery{Filters: map[string]string{"person_id": itoa(target.Subject.ID)}, Limit: 100})
 			if err != nil || len(accs) == 0 {
 				t.Fatalf("got %d accounts (%v)", len(accs), err)
 			}
@@ -84,7 +64,7 @@ func TestEvaluateDemoAndResolve(t *testing.T) {
 				t.Fatalf("after suspending: got %+v %v, want resolutions", res.Sync, err)
 			}
 			f, err := ten.Finding(ctx, target.ID)
-			if err != nil || f.Status != store.FindingResolved || f.ResolvedBy == 0 || f.ResolvedBy > last {
+			if err != nil || f.Status != findings.Resolved || f.ResolvedBy == 0 || f.ResolvedBy > last {
 				t.Fatalf("got %+v (%v), want resolved by a change up to entry %d", f, err, last)
 			}
 			rep, err := posture.BuildReport(ctx, ten, demo.Slug, "")

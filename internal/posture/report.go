@@ -19,17 +19,17 @@ type Report struct {
 
 // ReportFinding is one finding in a Report.
 type ReportFinding struct {
-	ID          int64         `json:"id"`
-	Check       string        `json:"check"`
-	Severity    string        `json:"severity"`
-	Status      string        `json:"status"`
-	Title       findings.Text `json:"title"`
-	Subject     ref           `json:"subject"`
-	Evidence    []ref         `json:"evidence"`
-	Detail      findings.Text `json:"detail"`
-	FirstSeen   time.Time     `json:"first_seen"`
-	ResolvedAt  *time.Time    `json:"resolved_at,omitempty"`
-	AcceptedTil string        `json:"accepted_until,omitempty"`
+	ID          int64          `json:"id"`
+	Check       string         `json:"check"`
+	Severity    string         `json:"severity"`
+	Status      string         `json:"status"`
+	Title       findings.Text  `json:"title"`
+	Subject     findings.Ref   `json:"subject"`
+	Evidence    []findings.Ref `json:"evidence"`
+	Detail      findings.Text  `json:"detail"`
+	FirstSeen   time.Time      `json:"first_seen"`
+	ResolvedAt  *time.Time     `json:"resolved_at,omitempty"`
+	AcceptedTil string         `json:"accepted_until,omitempty"`
 }
 
 // BuildReport lists the organisation's findings of the given status ("" for
@@ -39,7 +39,7 @@ func BuildReport(ctx context.Context, t store.Tenant, slug, status string) (Repo
 	if err != nil {
 		return Report{}, err
 	}
-	score := ScoreOf(open)
+	score := findings.ScoreOf(open)
 	rep := Report{Org: slug, Score: score.Value, Counts: map[string]int{}, Findings: []ReportFinding{}}
 	for sev, n := range score.Counts {
 		rep.Counts[sev.String()] = n
@@ -49,14 +49,13 @@ func BuildReport(ctx context.Context, t store.Tenant, slug, status string) (Repo
 		checks[c.ID] = c
 	}
 	for offset := 0; ; offset += 1000 {
-		page, total, err := t.Findings(ctx, store.FindingQuery{Status: status, Offset: offset, Limit: 1000})
+		page, total, err := t.Findings(ctx, store.FindingQuery{Status: findings.Status(status), Offset: offset, Limit: 1000})
 		if err != nil {
 			return rep, err
 		}
 		for _, f := range page {
-			rf := ReportFinding{ID: f.ID, Check: f.CheckID, Severity: findings.Severity(f.Severity).String(), Status: f.Status,
-				Title: checks[f.CheckID].Title, Subject: ref{Kind: findings.Kind(f.SubjectKind), ID: f.SubjectID},
-				Evidence: evidenceRefs(f.Evidence), Detail: findings.Text{JA: f.DetailJA, EN: f.DetailEN}, FirstSeen: f.FirstSeenAt, AcceptedTil: f.AcceptedUntil}
+			rf := ReportFinding{ID: f.ID, Check: f.CheckID, Severity: f.Severity.String(), Status: string(f.Status),
+				Title: checks[f.CheckID].Title, Subject: f.Subject, Evidence: f.Proof(), Detail: f.Detail, FirstSeen: f.FirstSeenAt, AcceptedTil: f.AcceptedUntil}
 			if !f.ResolvedAt.IsZero() {
 				at := f.ResolvedAt
 				rf.ResolvedAt = &at

@@ -2,80 +2,46 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
-	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/findings"
 )
-
-// Finding statuses. A finding is open while the data triggers it, resolved
-// when the data no longer does, and accepted when someone with authority
-// takes the risk until a date, after which it reopens.
-const (
-	FindingOpen     = "open"
-	FindingResolved = "resolved"
-	FindingAccepted = "accepted"
-)
-
-// FindingInput is one result of an evaluation, as the store keeps it.
-type FindingInput struct {
-	CheckID     string
-	SubjectKind string
-	SubjectID   int64
-	Severity    int
-	Evidence    string // JSON list of the records that prove it
-	DetailJA    string
-	DetailEN    string
-}
-
-func (f FindingInput) key() string {
-	return fmt.Sprintf("%s|%s|%d", f.CheckID, f.SubjectKind, f.SubjectID)
-}
-
-// Finding is a stored finding with its life so far.
-type Finding struct {
-	ID int64
-	FindingInput
-	Status         string
-	FirstSeenAt    time.Time
-	LastSeenAt     time.Time
-	ResolvedAt     time.Time
-	ResolvedBy     int64 // audit entry of the change that resolved it, 0 unknown
-	AcceptedBy     string
-	AcceptedReason string
-	AcceptedUntil  string // YYYY-MM-DD
-}
 
 const findingColumns = "id, check_id, subject_kind, subject_id, severity, status, evidence, detail_ja, detail_en, first_seen_at, last_seen_at, resolved_at, resolved_by, accepted_by, accepted_reason, accepted_until"
 
-func scanFinding(r rowScanner) (Finding, error) {
-	var f Finding
+// scanFinding reads a stored finding; its statuses and the rules of its
+// life are the findings capability's (findings.Reconcile, Record.Accept).
+func scanFinding(r rowScanner) (findings.Record, error) {
+	var f findings.Record
+	var kind, status string
+	var severity int
 	var first, last, resolved int64
-	err := r.Scan(&f.ID, &f.CheckID, &f.SubjectKind, &f.SubjectID, &f.Severity, &f.Status, &f.Evidence, &f.DetailJA, &f.DetailEN,
+	err := r.Scan(&f.ID, &f.CheckID, &kind, &f.Subject.ID, &severity, &status, &f.Evidence, &f.Detail.JA, &f.Detail.EN,
 		&first, &last, &resolved, &f.ResolvedBy, &f.AcceptedBy, &f.AcceptedReason, &f.AcceptedUntil)
+	f.Subject.Kind, f.Severity, f.Status = findings.Kind(kind), findings.Severity(severity), findings.Status(status)
 	f.FirstSeenAt, f.LastSeenAt, f.ResolvedAt = fromMicros(first), fromMicros(last), fromMicros(resolved)
 	return f, err
 }
 
-// SyncResult counts the transitions one evaluation caused.
+// SyncResult counts the transitions one evaluation caused, and the open
+// and accepted findings after it.
 type SyncResult struct {
 	Opened, Reopened, Resolved, Expired, Open, Accepted int
 }
 
-// SyncFindings reconciles the stored findings with an evaluation's results:
-// new results open, vanished ones resolve (naming the latest change to the
-// records involved), resolved ones that return reopen, and accepted risks
-// past their date reopen. Each transition is an audit entry. Transitions
-// are written in transactions of syncBatch, so that a first evaluation of a
-// very large tenant does not hold the single writer for minutes; an
-// interrupted sync is completed by the next evaluation.
-func (t Tenant) SyncFindings(ctx context.Context, actor audit.Actor, results []FindingInput, today string) (SyncResult, error) {
+// SyncFindings applies what findings.Reconcile decides for an evaluation's
+// results on day today: each transition is written with its audit entry (a
+// resolution naming the latest change to the records involved), and the
+// refreshed proofs without one. Transitions are written in transactions of
+// syncBatch, so that a first evaluation of a very large tenant does not hold
+// the single writer for minutes; an interrupted sync is completed by the
+// next evaluation.
+func (t Tenant) SyncFindings(ctx context.Context, actor audit.Actor, results []findings.Result, today string) (SyncResult, error) {
 	var res SyncResult
-	existing := map[string]Finding{}
+	var stored []findings.Record
 	rows, err := t.db.query(ctx, "SELECT "+findingColumns+" FROM findings WHERE org_id = ?", t.org)
 	if err != nil {
 		return res, err
@@ -86,81 +52,22 @@ func (t Tenant) SyncFindings(ctx context.Context, actor audit.Actor, results []F
 			rows.Close()
 			return res, err
 		}
-		existing[f.key()] = f
+		stored = append(stored, f)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return res, err
 	}
-	var ops []func(ctx context.Context, tx *Tx, now int64) error
-	var refresh []func(ctx context.Context, tx *sql.Tx, now int64) error
-	seen := make(map[string]bool, len(results))
-	for _, in := range results {
-		k := in.key()
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		f, ok := existing[k]
-		switch {
-		case !ok:
-			res.Opened++
-			ops = append(ops, func(ctx context.Context, tx *Tx, now int64) error {
-				id, err := tx.insert(ctx, "INSERT INTO findings (org_id, check_id, subject_kind, subject_id, severity, status, evidence, detail_ja, detail_en, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-					t.org, in.CheckID, in.SubjectKind, in.SubjectID, in.Severity, FindingOpen, in.Evidence, in.DetailJA, in.DetailEN, now, now)
-				if err != nil {
-					return fmt.Errorf("insert finding: %w", err)
-				}
-				return t.recordFinding(ctx, tx, id, "finding.open", in, "", FindingOpen)
-			})
-		case f.Status == FindingResolved, f.Status == FindingAccepted && f.AcceptedUntil != "" && f.AcceptedUntil < today:
-			action := "finding.reopen"
-			if f.Status == FindingAccepted {
-				action = "finding.expire"
-				res.Expired++
-			} else {
-				res.Reopened++
-			}
-			ops = append(ops, func(ctx context.Context, tx *Tx, now int64) error {
-				if _, err := tx.exec(ctx, "UPDATE findings SET status = ?, severity = ?, evidence = ?, detail_ja = ?, detail_en = ?, last_seen_at = ?, resolved_at = 0, resolved_by = 0, accepted_by = '', accepted_reason = '', accepted_until = '' WHERE id = ?",
-					FindingOpen, in.Severity, in.Evidence, in.DetailJA, in.DetailEN, now, f.ID); err != nil {
-					return err
-				}
-				return t.recordFinding(ctx, tx, f.ID, action, in, f.Status, FindingOpen)
-			})
-		case f.Evidence != in.Evidence || f.DetailJA != in.DetailJA || f.Severity != in.Severity:
-			// Not a transition: the proof changed, the finding did not. It
-			// is derived bookkeeping, like the posture history, so it is
-			// kept current without an audit entry.
-			refresh = append(refresh, func(ctx context.Context, tx *sql.Tx, now int64) error {
-				_, err := tx.ExecContext(ctx, t.db.rebind("UPDATE findings SET severity = ?, evidence = ?, detail_ja = ?, detail_en = ?, last_seen_at = ? WHERE org_id = ? AND id = ?"),
-					in.Severity, in.Evidence, in.DetailJA, in.DetailEN, now, t.org, f.ID)
-				return err
-			})
-		}
-	}
-	for k, f := range existing {
-		if seen[k] || f.Status == FindingResolved {
-			continue
-		}
-		res.Resolved++
-		ops = append(ops, func(ctx context.Context, tx *Tx, now int64) error {
-			by, err := t.lastChangeOf(ctx, tx, f)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.exec(ctx, "UPDATE findings SET status = ?, resolved_at = ?, resolved_by = ? WHERE id = ?", FindingResolved, now, by, f.ID); err != nil {
-				return err
-			}
-			return t.recordFinding(ctx, tx, f.ID, "finding.resolve", f.FindingInput, f.Status, FindingResolved)
-		})
-	}
-	for start := 0; start < len(ops); start += syncBatch {
-		batch := ops[start:min(start+syncBatch, len(ops))]
+	plan := findings.Reconcile(stored, results, today)
+	stored = nil
+	res.Opened, res.Reopened = plan.Count(findings.ActionOpen), plan.Count(findings.ActionReopen)
+	res.Resolved, res.Expired = plan.Count(findings.ActionResolve), plan.Count(findings.ActionExpire)
+	for start := 0; start < len(plan.Changes); start += syncBatch {
+		batch := plan.Changes[start:min(start+syncBatch, len(plan.Changes))]
 		err := t.change(ctx, actor, func(tx *Tx) error {
 			now := micros(tx.db.Now())
-			for _, op := range batch {
-				if err := op(ctx, tx, now); err != nil {
+			for _, tr := range batch {
+				if err := t.applyFinding(ctx, tx, now, tr); err != nil {
 					return err
 				}
 			}
@@ -170,14 +77,16 @@ func (t Tenant) SyncFindings(ctx context.Context, actor audit.Actor, results []F
 			return res, err
 		}
 	}
-	if len(refresh) > 0 {
+	if len(plan.Refresh) > 0 {
 		tx, err := t.db.w.BeginTx(ctx, nil)
 		if err != nil {
 			return res, err
 		}
 		now := micros(t.db.Now())
-		for _, r := range refresh {
-			if err := r(ctx, tx, now); err != nil {
+		q := t.db.rebind("UPDATE findings SET severity = ?, evidence = ?, detail_ja = ?, detail_en = ?, last_seen_at = ? WHERE org_id = ? AND id = ?")
+		for _, r := range plan.Refresh {
+			in := r.Result
+			if _, err := tx.ExecContext(ctx, q, int(in.Severity), in.Evidence, in.Detail.JA, in.Detail.EN, now, t.org, r.ID); err != nil {
 				tx.Rollback()
 				return res, err
 			}
@@ -192,21 +101,54 @@ func (t Tenant) SyncFindings(ctx context.Context, actor audit.Actor, results []F
 // syncBatch is how many finding transitions one transaction writes.
 const syncBatch = 2000
 
-func (t Tenant) recordFinding(ctx context.Context, tx *Tx, id int64, action string, in FindingInput, before, after string) error {
-	ev := audit.Event{Action: action, Target: fmt.Sprintf("finding:%d", id),
-		After: map[string]any{"status": after, "check": in.CheckID, "subject": fmt.Sprintf("%s:%d", in.SubjectKind, in.SubjectID)}}
-	if before != "" {
-		ev.Before = map[string]any{"status": before}
+// applyFinding writes one transition and its audit entry.
+func (t Tenant) applyFinding(ctx context.Context, tx *Tx, now int64, tr findings.Transition) error {
+	in := tr.Result
+	id := tr.ID
+	switch tr.Action {
+	case findings.ActionOpen:
+		var err error
+		id, err = tx.insert(ctx, "INSERT INTO findings (org_id, check_id, subject_kind, subject_id, severity, status, evidence, detail_ja, detail_en, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			t.org, in.CheckID, string(in.Subject.Kind), in.Subject.ID, int(in.Severity), string(tr.To), in.Evidence, in.Detail.JA, in.Detail.EN, now, now)
+		if err != nil {
+			return fmt.Errorf("insert finding: %w", err)
+		}
+	case findings.ActionReopen, findings.ActionExpire:
+		if _, err := tx.exec(ctx, "UPDATE findings SET status = ?, severity = ?, evidence = ?, detail_ja = ?, detail_en = ?, last_seen_at = ?, resolved_at = 0, resolved_by = 0, accepted_by = '', accepted_reason = '', accepted_until = '' WHERE org_id = ? AND id = ?",
+			string(tr.To), int(in.Severity), in.Evidence, in.Detail.JA, in.Detail.EN, now, t.org, id); err != nil {
+			return err
+		}
+	case findings.ActionResolve:
+		by, err := t.lastChangeOf(ctx, tx, in.Involved())
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "UPDATE findings SET status = ?, resolved_at = ?, resolved_by = ? WHERE org_id = ? AND id = ?", string(tr.To), now, by, t.org, id); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("finding transition %q: not applied by a sync", tr.Action)
+	}
+	ev := audit.Event{Action: string(tr.Action), Target: findingTarget(id),
+		After: map[string]any{"status": string(tr.To), "check": in.CheckID, "subject": refTarget(in.Subject)}}
+	if tr.From != "" {
+		ev.Before = map[string]any{"status": string(tr.From)}
 	}
 	return t.record(ctx, tx, ev)
 }
 
-// lastChangeOf finds the newest audit entry about the finding's subject or
-// evidence records: the change that made it go away.
-func (t Tenant) lastChangeOf(ctx context.Context, tx *Tx, f Finding) (int64, error) {
-	targets := []any{t.org, fmt.Sprintf("%s:%d", f.SubjectKind, f.SubjectID)}
-	for _, ref := range evidenceTargets(f.Evidence) {
-		targets = append(targets, ref)
+func findingTarget(id int64) string { return "finding:" + strconv.FormatInt(id, 10) }
+
+// refTarget is the audit target of an inventory record ("account:12").
+func refTarget(r findings.Ref) string { return string(r.Kind) + ":" + strconv.FormatInt(r.ID, 10) }
+
+// lastChangeOf finds the newest audit entry about the given records: the
+// change that made a finding about them go away.
+func (t Tenant) lastChangeOf(ctx context.Context, tx *Tx, refs []findings.Ref) (int64, error) {
+	targets := make([]any, 0, len(refs)+1)
+	targets = append(targets, t.org)
+	for _, r := range refs {
+		targets = append(targets, refTarget(r))
 	}
 	ph := strings.TrimSuffix(strings.Repeat("?, ", len(targets)-1), ", ")
 	var seq int64
@@ -214,28 +156,9 @@ func (t Tenant) lastChangeOf(ctx context.Context, tx *Tx, f Finding) (int64, err
 	return seq, err
 }
 
-// evidenceTargets reads audit targets ("account:12") out of the evidence
-// JSON, a list of {"kind":…,"id":…} objects.
-func evidenceTargets(evidence string) []string {
-	var refs []struct {
-		Kind string `json:"kind"`
-		ID   int64  `json:"id"`
-	}
-	if json.Unmarshal([]byte(evidence), &refs) != nil {
-		return nil
-	}
-	out := make([]string, 0, min(len(refs), 50))
-	for _, r := range refs[:min(len(refs), 50)] {
-		out = append(out, fmt.Sprintf("%s:%d", r.Kind, r.ID))
-	}
-	return out
-}
-
-func (f Finding) key() string { return f.FindingInput.key() }
-
 // FindingQuery selects findings for a list.
 type FindingQuery struct {
-	Status    string // "" for open and accepted
+	Status    findings.Status // "" for open and accepted
 	CheckID   string
 	Severity  int
 	Subject   string // "account:12"
@@ -245,14 +168,14 @@ type FindingQuery struct {
 }
 
 // Findings lists findings, most severe first.
-func (t Tenant) Findings(ctx context.Context, q FindingQuery) ([]Finding, int, error) {
+func (t Tenant) Findings(ctx context.Context, q FindingQuery) ([]findings.Record, int, error) {
 	where := "org_id = ?"
 	args := []any{t.org}
 	if q.Status == "" {
 		where += " AND status <> 'resolved'"
 	} else {
 		where += " AND status = ?"
-		args = append(args, q.Status)
+		args = append(args, string(q.Status))
 	}
 	if q.CheckID != "" {
 		where += " AND check_id = ?"
@@ -273,78 +196,74 @@ func (t Tenant) Findings(ctx context.Context, q FindingQuery) ([]Finding, int, e
 }
 
 // Finding returns one finding of this organisation.
-func (t Tenant) Finding(ctx context.Context, id int64) (Finding, error) {
+func (t Tenant) Finding(ctx context.Context, id int64) (findings.Record, error) {
 	f, err := scanFinding(t.db.queryRow(ctx, "SELECT "+findingColumns+" FROM findings WHERE org_id = ? AND id = ?", t.org, id))
 	return f, notFound(err)
 }
 
-// FindingCount is the number of open findings of one check and severity.
-type FindingCount struct {
-	CheckID  string
-	Severity int
-	Open     int
-}
-
-// OpenByCheck counts open findings per check.
-func (t Tenant) OpenByCheck(ctx context.Context) ([]FindingCount, error) {
+// OpenByCheck counts open findings per check, for findings.ScoreOf.
+func (t Tenant) OpenByCheck(ctx context.Context) ([]findings.OpenCount, error) {
 	rows, err := t.db.query(ctx, "SELECT check_id, MAX(severity), count(*) FROM findings WHERE org_id = ? AND status = 'open' GROUP BY check_id ORDER BY MAX(severity) DESC, count(*) DESC, check_id", t.org)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []FindingCount
+	var out []findings.OpenCount
 	for rows.Next() {
-		var c FindingCount
-		if err := rows.Scan(&c.CheckID, &c.Severity, &c.Open); err != nil {
+		var c findings.OpenCount
+		var severity int
+		if err := rows.Scan(&c.CheckID, &severity, &c.Open); err != nil {
 			return nil, err
 		}
+		c.Severity = findings.Severity(severity)
 		out = append(out, c)
 	}
 	return out, rows.Err()
 }
 
 // AcceptFinding records that the risk is accepted, by whom, why and until
-// when; after that date the next evaluation reopens it.
+// when, as findings.NewAcceptance and Record.Accept allow; after that date
+// the next evaluation reopens it.
 func (t Tenant) AcceptFinding(ctx context.Context, actor audit.Actor, id int64, reason, until, today string) error {
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return problem.Field("reason", "finding.reason_required")
-	}
-	if _, err := time.Parse(time.DateOnly, until); err != nil || until <= today {
-		return problem.Field("until", "finding.until_invalid")
+	a, err := findings.NewAcceptance(actor.Label, reason, until, today)
+	if err != nil {
+		return err
 	}
 	return t.change(ctx, actor, func(tx *Tx) error {
 		f, err := scanFinding(tx.queryRow(ctx, "SELECT "+findingColumns+" FROM findings WHERE org_id = ? AND id = ?", t.org, id))
 		if err != nil {
 			return notFound(err)
 		}
-		if f.Status != FindingOpen {
-			return problem.New(problem.Conflict, "finding.not_open")
-		}
-		if _, err := tx.exec(ctx, "UPDATE findings SET status = ?, accepted_by = ?, accepted_reason = ?, accepted_until = ? WHERE id = ?",
-			FindingAccepted, actor.Label, reason, until, id); err != nil {
+		after, err := f.Accept(a)
+		if err != nil {
 			return err
 		}
-		return t.record(ctx, tx, audit.Event{Action: "finding.accept", Target: fmt.Sprintf("finding:%d", id),
-			Before: map[string]any{"status": f.Status}, After: map[string]any{"status": FindingAccepted, "reason": reason, "until": until, "check": f.CheckID}})
+		if _, err := tx.exec(ctx, "UPDATE findings SET status = ?, accepted_by = ?, accepted_reason = ?, accepted_until = ? WHERE org_id = ? AND id = ?",
+			string(after.Status), after.AcceptedBy, after.AcceptedReason, after.AcceptedUntil, t.org, id); err != nil {
+			return err
+		}
+		return t.record(ctx, tx, audit.Event{Action: string(findings.ActionAccept), Target: findingTarget(id),
+			Before: map[string]any{"status": string(f.Status)}, After: map[string]any{"status": string(after.Status), "reason": after.AcceptedReason, "until": after.AcceptedUntil, "check": f.CheckID}})
 	})
 }
 
-// ReopenFinding withdraws an accepted risk.
+// ReopenFinding withdraws an accepted risk (Record.Withdraw).
 func (t Tenant) ReopenFinding(ctx context.Context, actor audit.Actor, id int64) error {
 	return t.change(ctx, actor, func(tx *Tx) error {
 		f, err := scanFinding(tx.queryRow(ctx, "SELECT "+findingColumns+" FROM findings WHERE org_id = ? AND id = ?", t.org, id))
 		if err != nil {
 			return notFound(err)
 		}
-		if f.Status != FindingAccepted {
-			return problem.New(problem.Conflict, "finding.not_accepted")
-		}
-		if _, err := tx.exec(ctx, "UPDATE findings SET status = ?, accepted_by = '', accepted_reason = '', accepted_until = '' WHERE id = ?", FindingOpen, id); err != nil {
+		after, err := f.Withdraw()
+		if err != nil {
 			return err
 		}
-		return t.record(ctx, tx, audit.Event{Action: "finding.withdraw", Target: fmt.Sprintf("finding:%d", id),
-			Before: map[string]any{"status": f.Status, "reason": f.AcceptedReason}, After: map[string]any{"status": FindingOpen}})
+		if _, err := tx.exec(ctx, "UPDATE findings SET status = ?, accepted_by = ?, accepted_reason = ?, accepted_until = ? WHERE org_id = ? AND id = ?",
+			string(after.Status), after.AcceptedBy, after.AcceptedReason, after.AcceptedUntil, t.org, id); err != nil {
+			return err
+		}
+		return t.record(ctx, tx, audit.Event{Action: string(findings.ActionWithdraw), Target: findingTarget(id),
+			Before: map[string]any{"status": string(f.Status), "reason": f.AcceptedReason}, After: map[string]any{"status": string(after.Status)}})
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -23,14 +24,14 @@ func TestFindingLifecycle(t *testing.T) {
 		if err := ten.SaveAccount(ctx, actor, &acc); err != nil {
 			t.Fatal(err)
 		}
-		in := store.FindingInput{CheckID: "accounts.unlinked", SubjectKind: "account", SubjectID: acc.ID, Severity: 2, Evidence: `[{"kind":"account","id":` + itoa(acc.ID) + `}]`}
-		res, err := ten.SyncFindings(ctx, actor, []store.FindingInput{in}, "2026-04-01")
+		in := findings.Result{CheckID: "accounts.unlinked", Subject: findings.Ref{Kind: findings.KindAccount, ID: acc.ID}, Severity: findings.Medium, Evidence: `[{"kind":"account","id":` + itoa(acc.ID) + `}]`}
+		res, err := ten.SyncFindings(ctx, actor, []findings.Result{in}, "2026-04-01")
 		if err != nil || res.Opened != 1 || res.Open != 1 {
 			t.Fatalf("first sync: got %+v %v, want one opened", res, err)
 		}
 		// The same result again changes nothing and writes nothing.
 		n0, _ := db.VerifyAudit(ctx)
-		if res, err = ten.SyncFindings(ctx, actor, []store.FindingInput{in}, "2026-04-01"); err != nil || res.Opened+res.Resolved != 0 {
+		if res, err = ten.SyncFindings(ctx, actor, []findings.Result{in}, "2026-04-01"); err != nil || res.Opened+res.Resolved != 0 {
 			t.Fatalf("second sync: got %+v %v, want no transition", res, err)
 		}
 		if n1, _ := db.VerifyAudit(ctx); n1 != n0 {
@@ -46,12 +47,12 @@ func TestFindingLifecycle(t *testing.T) {
 		if res, err = ten.SyncFindings(ctx, actor, nil, "2026-04-01"); err != nil || res.Resolved != 1 {
 			t.Fatalf("sync after fix: got %+v %v, want one resolved", res, err)
 		}
-		all, _, _ := ten.Findings(ctx, store.FindingQuery{Status: store.FindingResolved})
+		all, _, _ := ten.Findings(ctx, store.FindingQuery{Status: findings.Resolved})
 		if len(all) != 1 || all[0].ResolvedBy != fixSeq || all[0].ResolvedAt.IsZero() {
 			t.Fatalf("got %+v, want resolved by audit entry %d", all, fixSeq)
 		}
 		// It comes back, is accepted until a date, and reopens after it.
-		if res, _ = ten.SyncFindings(ctx, actor, []store.FindingInput{in}, "2026-04-02"); res.Reopened != 1 {
+		if res, _ = ten.SyncFindings(ctx, actor, []findings.Result{in}, "2026-04-02"); res.Reopened != 1 {
 			t.Fatalf("got %+v, want reopened", res)
 		}
 		id := all[0].ID
@@ -61,10 +62,10 @@ func TestFindingLifecycle(t *testing.T) {
 		if err := ten.AcceptFinding(ctx, actor, id, "取引先との共同作業が3月末まで続くため", "2026-05-01", "2026-04-02"); err != nil {
 			t.Fatal(err)
 		}
-		if res, _ = ten.SyncFindings(ctx, actor, []store.FindingInput{in}, "2026-04-30"); res.Accepted != 1 || res.Expired != 0 {
+		if res, _ = ten.SyncFindings(ctx, actor, []findings.Result{in}, "2026-04-30"); res.Accepted != 1 || res.Expired != 0 {
 			t.Fatalf("before expiry: got %+v, want still accepted", res)
 		}
-		if res, _ = ten.SyncFindings(ctx, actor, []store.FindingInput{in}, "2026-05-02"); res.Expired != 1 || res.Open != 1 {
+		if res, _ = ten.SyncFindings(ctx, actor, []findings.Result{in}, "2026-05-02"); res.Expired != 1 || res.Open != 1 {
 			t.Fatalf("after expiry: got %+v, want reopened", res)
 		}
 		if _, err := db.VerifyAudit(ctx); err != nil {
@@ -73,6 +74,20 @@ func TestFindingLifecycle(t *testing.T) {
 		entries, _ := ten.Audit(ctx, store.AuditFilter{Action: "finding."})
 		if len(entries) != 5 {
 			t.Fatalf("got %d finding transitions in the trail, want 5 (open, resolve, reopen, accept, expire)", len(entries))
+		}
+		// Each entry exactly as the trail has always had it.
+		target, subject := "finding:"+itoa(id), `"subject":"account:`+itoa(acc.ID)+`"`
+		want := []string{
+			`finding.expire ` + target + ` {"status":"accepted"} {"check":"accounts.unlinked","status":"open",` + subject + `}`,
+			`finding.accept ` + target + ` {"status":"open"} {"check":"accounts.unlinked","reason":"取引先との共同作業が3月末まで続くため","status":"accepted","until":"2026-05-01"}`,
+			`finding.reopen ` + target + ` {"status":"resolved"} {"check":"accounts.unlinked","status":"open",` + subject + `}`,
+			`finding.resolve ` + target + ` {"status":"open"} {"check":"accounts.unlinked","status":"resolved",` + subject + `}`,
+			`finding.open ` + target + `  {"check":"accounts.unlinked","status":"open",` + subject + `}`,
+		}
+		for i, e := range entries {
+			if got := e.Action + " " + e.Target + " " + e.Before + " " + e.After; got != want[i] {
+				t.Errorf("entry %d: got %s, want %s", i, got, want[i])
+			}
 		}
 	})
 }

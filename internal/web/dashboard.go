@@ -3,8 +3,8 @@ package web
 import (
 	"net/http"
 
+	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/org"
-	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
@@ -82,7 +82,7 @@ type checkItem struct {
 
 type dashboardPage struct {
 	base
-	Score     posture.Score
+	Score     findings.Score
 	Lines     []deductionView
 	Summary   store.Summary
 	Checklist []checkItem
@@ -108,7 +108,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if st.can(org.ViewProgramme) {
-		p.Score = posture.ScoreOf(d.open)
+		p.Score = findings.ScoreOf(d.open)
 		for _, x := range p.Score.Top(3) {
 			p.Lines = append(p.Lines, deductionView{Deduction: x, Check: p.checkView(x.CheckID)})
 		}

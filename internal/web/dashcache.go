@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
@@ -19,7 +20,7 @@ type dashData struct {
 	day     string
 	summary store.Summary
 	recent  []audit.Entry
-	open    []store.FindingCount
+	open    []findings.OpenCount
 }
 
 type dashCache struct {

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"github.com/mamori-sec/mamori/internal/posture"
+	"github.com/mamori-sec/mamori/internal/findings"
 )
 
 type evaluationPage struct {
@@ -24,7 +24,7 @@ func (s *Server) evaluationStatus(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		p.Score = posture.ScoreOf(open).Value
+		p.Score = findings.ScoreOf(open).Value
 	}
 	s.render(w, r, http.StatusOK, "evaluation", p)
 }

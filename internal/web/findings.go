@@ -48,12 +48,12 @@ var checkIndex = sync.OnceValue(func() map[string]findings.Check {
 })
 
 type deductionView struct {
-	posture.Deduction
+	findings.Deduction
 	Check checkView
 }
 
 type findingRow struct {
-	store.Finding
+	findings.Record
 	Check   checkView
 	Subject string // label of the subject record
 	Link    string // its page
@@ -71,7 +71,7 @@ type findingLabels struct {
 
 type findingsPage struct {
 	base
-	Score     posture.Score
+	Score     findings.Score
 	Lines     []deductionView
 	Trend     trendChart
 	Rows      []findingRow
@@ -91,7 +91,7 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := findingsPage{base: s.page(r, "findings.title", "findings"), Status: q.Get("status"), Check: q.Get("check"), CanRerun: st.can(org.EditProgramme)}
 	p.Severity, _ = strconv.Atoi(q.Get("severity"))
-	if p.Status != "" && p.Status != store.FindingOpen && p.Status != store.FindingAccepted && p.Status != store.FindingResolved {
+	if p.Status != "" && !findings.Status(p.Status).Valid() {
 		s.fail(w, r, problem.Field("status", "error.bad_form"))
 		return
 	}
@@ -104,7 +104,7 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.Score = posture.ScoreOf(d.open)
+	p.Score = findings.ScoreOf(d.open)
 	for _, d := range p.Score.Deductions {
 		p.Lines = append(p.Lines, deductionView{Deduction: d, Check: p.checkView(d.CheckID)})
 	}
@@ -114,7 +114,7 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Trend = newTrend(history)
-	fq := store.FindingQuery{Status: p.Status, CheckID: p.Check, Severity: p.Severity, Offset: max(offset, 0), Limit: 100}
+	fq := store.FindingQuery{Status: findings.Status(p.Status), CheckID: p.Check, Severity: p.Severity, Offset: max(offset, 0), Limit: 100}
 	fq.CountUpTo = countUpTo(fq.Offset, fq.Limit, "")
 	list, total, err := st.tenant.Findings(ctx, fq)
 	if err != nil {
@@ -133,15 +133,12 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "findings", p)
 }
 
-func (s *Server) findingRow(b base, f store.Finding) findingRow {
-	row := findingRow{Finding: f, Check: b.checkView(f.CheckID), Detail: f.DetailEN}
-	if b.Locale == i18n.Japanese {
-		row.Detail = f.DetailJA
-	}
-	row.Subject = b.targetLabel(f.SubjectKind + ":" + strconv.FormatInt(f.SubjectID, 10))
-	row.Link = recordLink(b, f.SubjectKind, f.SubjectID)
+func (s *Server) findingRow(b base, f findings.Record) findingRow {
+	row := findingRow{Record: f, Check: b.checkView(f.CheckID), Detail: b.text(f.Detail)}
+	row.Subject = b.targetLabel(string(f.Subject.Kind) + ":" + strconv.FormatInt(f.Subject.ID, 10))
+	row.Link = recordLink(b, string(f.Subject.Kind), f.Subject.ID)
 	row.URL = b.OrgURL("/findings/" + strconv.FormatInt(f.ID, 10))
-	row.SevClass, row.StatusLabel, row.Since = sevClass(row.Check.Severity), b.T("findings.status."+f.Status), fmtDate(f.FirstSeenAt)
+	row.SevClass, row.StatusLabel, row.Since = sevClass(row.Check.Severity), b.T("findings.status."+string(f.Status)), fmtDate(f.FirstSeenAt)
 	return row
 }
 
@@ -184,9 +181,9 @@ func (s *Server) findingShow(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "finding", p)
 }
 
-func (s *Server) fillFinding(r *http.Request, p *findingPage, f store.Finding) {
+func (s *Server) fillFinding(r *http.Request, p *findingPage, f findings.Record) {
 	p.Row = s.findingRow(p.base, f)
-	for _, e := range posture.Evidence(f.Evidence) {
+	for _, e := range f.Proof() {
 		p.Evidence = append(p.Evidence, evidenceView{Label: p.targetLabel(string(e.Kind) + ":" + strconv.FormatInt(e.ID, 10)), Link: recordLink(p.base, string(e.Kind), e.ID)})
 	}
 	history, err := stateOf(r).tenant.History(r.Context(), "finding:"+strconv.FormatInt(f.ID, 10))

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/org"
-	"github.com/mamori-sec/mamori/internal/store"
 )
 
 func TestFindingsPagesAndRiskAcceptance(t *testing.T) {
@@ -47,7 +47,7 @@ func TestFindingsPagesAndRiskAcceptance(t *testing.T) {
 			t.Fatalf("accept: got %d, want 303", r.status)
 		}
 		f, err := w.db.Tenant(w.orgA.ID).Finding(t.Context(), w.inv["finding"][0])
-		if err != nil || f.Status != store.FindingAccepted || f.AcceptedBy != w.users[org.Owner].Email || f.AcceptedUntil != until {
+		if err != nil || f.Status != findings.Accepted || f.AcceptedBy != w.users[org.Owner].Email || f.AcceptedUntil != until {
 			t.Fatalf("got %+v (%v), want accepted by the owner until %s", f, err, until)
 		}
 		if r := owner.get("/o/alpha/findings/" + id); !strings.Contains(r.body, "来月の入れ替えまで使用する") || !strings.Contains(r.body, "リスク受容") {
@@ -59,7 +59,7 @@ func TestFindingsPagesAndRiskAcceptance(t *testing.T) {
 		if r := keeper.post("/o/alpha/findings/evaluate", nil); r.status != http.StatusSeeOther {
 			t.Fatalf("evaluate: got %d, want 303", r.status)
 		}
-		if f, _ := w.db.Tenant(w.orgA.ID).Finding(t.Context(), w.inv["finding"][0]); f.Status != store.FindingOpen {
+		if f, _ := w.db.Tenant(w.orgA.ID).Finding(t.Context(), w.inv["finding"][0]); f.Status != findings.Open {
 			t.Fatalf("after the acceptance expired: got %s, want open", f.Status)
 		}
 		owner.signIn(w.users[org.Owner].Email)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/jobs"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -39,9 +40,9 @@ func (w *world) startQueue(t *testing.T) {
 
 // findingStatus is the status of the finding of check about subject
 // ("person:3"), "" when there is none.
-func (w *world) findingStatus(t *testing.T, check, subject string) string {
+func (w *world) findingStatus(t *testing.T, check, subject string) findings.Status {
 	t.Helper()
-	for _, status := range []string{store.FindingOpen, store.FindingResolved} {
+	for _, status := range []findings.Status{findings.Open, findings.Resolved} {
 		found, _, err := w.db.Tenant(w.orgA.ID).Findings(t.Context(), store.FindingQuery{Status: status, CheckID: check, Subject: subject, Limit: 1})
 		if err != nil {
 			t.Fatal(err)
@@ -55,7 +56,7 @@ func (w *world) findingStatus(t *testing.T, check, subject string) string {
 
 // waitFinding waits, up to a bound that is not a timing assertion, until
 // the background evaluation gives the finding the wanted status.
-func (w *world) waitFinding(t *testing.T, check, subject, want string) {
+func (w *world) waitFinding(t *testing.T, check, subject string, want findings.Status) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -90,29 +91,29 @@ func TestEditReevaluatesEveryKind(t *testing.T) {
 			kind, path     string
 			form           url.Values
 			check, subject string
-			before, after  string
+			before, after  findings.Status
 		}{
 			{"person", "/o/alpha/people/" + itoa(w.personA.ID),
 				url.Values{"name": {"山田花子"}, "kana": {"ヤマダハナコ"}, "employment_type": {"full_time"}, "department": {"総務部"}, "leave_date": {yesterday}},
-				"people.departed_active", "person:" + itoa(w.personA.ID), "", store.FindingOpen},
+				"people.departed_active", "person:" + itoa(w.personA.ID), "", findings.Open},
 			{"account", "/o/alpha/accounts/" + inv("account"),
 				url.Values{"service_id": {inv("service")}, "login_id": {"user@アルファ.example"}, "person_id": {itoa(w.personA.ID)},
 					"kind": {"personal"}, "privilege": {"admin"}, "mfa": {"on"}, "status": {"active"}},
-				"accounts.admin_no_mfa", "account:" + inv("account"), store.FindingOpen, store.FindingResolved},
+				"accounts.admin_no_mfa", "account:" + inv("account"), findings.Open, findings.Resolved},
 			{"device", "/o/alpha/devices/" + inv("device"),
 				url.Values{"name": {"アルファPC-01"}, "kind": {"pc"}, "person_id": {itoa(w.personA.ID)}, "ownership": {"company"},
 					"network": {"internal"}, "disk_encryption": {"yes"}},
-				"devices.encryption_unknown", "device:" + inv("device"), store.FindingOpen, store.FindingResolved},
+				"devices.encryption_unknown", "device:" + inv("device"), findings.Open, findings.Resolved},
 			{"service", "/o/alpha/services/" + inv("service"),
 				url.Values{"name": {"アルファストレージ"}, "category": {"cloud"}, "mfa": {"available"}, "internet_facing": {"1"}, "owner_department": {"総務部"}},
-				"services.no_owner_department", "service:" + inv("service"), store.FindingOpen, store.FindingResolved},
+				"services.no_owner_department", "service:" + inv("service"), findings.Open, findings.Resolved},
 			{"asset", "/o/alpha/assets/" + inv("asset"),
 				url.Values{"name": {"アルファの顧客名簿"}, "personal_info": {"1"}, "confidentiality": {"3"}, "service_ids": {inv("service")},
 					"device_ids": {inv("device")}, "paper_locations": {"アルファキャビネット"}, "retention_until": {"退職後7年"}},
-				"assets.no_retention", "asset:" + inv("asset"), store.FindingOpen, store.FindingResolved},
+				"assets.no_retention", "asset:" + inv("asset"), findings.Open, findings.Resolved},
 			{"share", "/o/alpha/shares/" + inv("share"),
 				url.Values{"service_id": {inv("service")}, "path": {"/アルファ/顧客"}, "scope": {"organisation"}, "permission": {"view"}, "asset_id": {inv("asset")}},
-				"shares.open_important", "share:" + inv("share"), store.FindingOpen, store.FindingResolved},
+				"shares.open_important", "share:" + inv("share"), findings.Open, findings.Resolved},
 		} {
 			if got := w.findingStatus(t, tc.check, tc.subject); got != tc.before {
 				t.Fatalf("%s before the edit: got %q, want %q", tc.check, got, tc.before)
@@ -146,7 +147,7 @@ func TestEvaluationNoticeUntilDone(t *testing.T) {
 			}
 		}
 		w.startQueue(t)
-		w.waitFinding(t, "services.no_owner_department", "service:"+itoa(w.inv["service"][0]), store.FindingResolved)
+		w.waitFinding(t, "services.no_owner_department", "service:"+itoa(w.inv["service"][0]), findings.Resolved)
 		c.hdr.Set("HX-Request", "true")
 		done := c.get("/o/alpha/evaluation").body
 		c.hdr.Del("HX-Request")
@@ -180,10 +181,10 @@ func TestImportReturnsBeforeEvaluation(t *testing.T) {
 		if list := c.get(r.location).body; !strings.Contains(list, "取り込みました。所見の評価を始めました。") || !strings.Contains(list, "評価を実行中です…") {
 			t.Fatal("list after the import: want the confirmation and the running-evaluation notice")
 		}
-		if got := w.findingStatus(t, "accounts.admin_no_mfa", acct); got != store.FindingOpen {
+		if got := w.findingStatus(t, "accounts.admin_no_mfa", acct); got != findings.Open {
 			t.Fatalf("before the job: got %q, want the finding still open (the import did not evaluate)", got)
 		}
 		w.startQueue(t)
-		w.waitFinding(t, "accounts.admin_no_mfa", acct, store.FindingResolved)
+		w.waitFinding(t, "accounts.admin_no_mfa", acct, findings.Resolved)
 	})
 }
