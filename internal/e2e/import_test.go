@@ -16,7 +16,10 @@ import (
 	"github.com/mamori-sec/mamori/internal/inventory"
 )
 
-const departedTitle = "退職した人のアカウントが有効なままです"
+const (
+	departedTitle = "退職した人のアカウントが有効なままです"
+	evaluating    = "評価を実行中です" // the notice while the background evaluation runs
+)
 
 // TestImportExcelFindingResolves is the keeper's path through the map and
 // the alarm, in Japanese: import the staff list and the Google Workspace
@@ -63,7 +66,9 @@ func TestImportExcelFindingResolves(t *testing.T) {
 		s.b.screenshot(t, []string{"04-applied-people", "06-applied-accounts"}[i])
 	}
 
-	p := s.b.load(t, "open the findings", http.StatusOK, chromedp.Navigate(s.srv.base+org+"/findings"))
+	// The import returns before its evaluation (a job) has run; the keeper
+	// reloads the findings page until it has.
+	p := s.waitFindings(t, org+"/findings", func(text string) bool { return strings.Contains(text, departedTitle) })
 	if !strings.Contains(p.Text, departedTitle) {
 		t.Fatalf("findings: got %q, want %q listed", p.Text, departedTitle)
 	}
@@ -79,8 +84,9 @@ func TestImportExcelFindingResolves(t *testing.T) {
 	if p.Alert != "" {
 		t.Fatalf("saving the account: got alert %q", p.Alert)
 	}
-	s.b.load(t, "open the findings", http.StatusOK, chromedp.Navigate(s.srv.base+org+"/findings"))
-	p = s.b.submit(t, `form[action="`+org+`/findings/evaluate"] button[type=submit]`, http.StatusOK)
+	// The edit enqueued the evaluation; the page shows it running, then the
+	// finding gone.
+	p = s.waitFindings(t, org+"/findings", func(text string) bool { return !strings.Contains(text, departedTitle) })
 	if strings.Contains(p.Text, departedTitle) {
 		t.Fatalf("findings after suspending: still lists %q", departedTitle)
 	}
@@ -114,4 +120,19 @@ func writeXLSX(t *testing.T, dir, name string, kind importer.Kind, records []any
 		t.Fatal(err)
 	}
 	return path
+}
+
+// waitFindings reloads path until done says the page shows what the
+// background evaluation should have produced and no evaluation is running,
+// or a generous bound passes (a bound on waiting, not a timing assertion).
+func (s *scenario) waitFindings(t *testing.T, path string, done func(text string) bool) page {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		p := s.b.load(t, "open the findings", http.StatusOK, chromedp.Navigate(s.srv.base+path))
+		if (done(p.Text) && !strings.Contains(p.Text, evaluating)) || time.Now().After(deadline) {
+			return p
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 }
