@@ -1,0 +1,137 @@
+package routine
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/mamori-sec/mamori/internal/holiday"
+)
+
+// Schedule says when a routine falls due. The day it names is moved to the
+// next working day when it is a weekend or a public holiday in Japan (a
+// chore due on 成人の日 is due the Tuesday after), so that nobody is asked
+// to do a chore on a day off.
+type Schedule struct {
+	Cadence Cadence
+	// Weekday for weekly routines.
+	Weekday time.Weekday
+	// Day of the month (1–28) for monthly, quarterly and yearly routines.
+	Day int
+	// Month for yearly routines; for quarterly ones, the month of the
+	// first quarter it falls in (1–3: January–March, then every third
+	// month after it).
+	Month time.Month
+}
+
+// DefaultSchedule is when a chore falls due unless the company says
+// otherwise: weekly ones on Monday, monthly ones on the 25th, quarterly
+// ones on the 25th of the last month of each quarter (March, June,
+// September, December), and yearly ones in the month that suits each (the
+// policy review in April, at the start of most Japanese business years;
+// the incident drill in September, the month of 防災の日).
+func DefaultSchedule(c Chore) Schedule {
+	s := Schedule{Cadence: c.Cadence, Weekday: time.Monday, Day: 25, Month: time.March}
+	if c.Cadence == Yearly {
+		s.Month = yearlyMonth[c.ID]
+		if s.Month == 0 {
+			s.Month = time.April
+		}
+	}
+	return s
+}
+
+var yearlyMonth = map[string]time.Month{
+	"yearly.policy_review":    time.April,
+	"yearly.self_diagnosis":   time.May,
+	"yearly.training_refresh": time.June,
+	"yearly.incident_drill":   time.September,
+	"yearly.supplier_review":  time.October,
+	"yearly.risk_analysis":    time.January,
+}
+
+// Validate says what is wrong with a schedule a keeper typed, as a field
+// name and a catalogue key.
+func (s Schedule) Validate() (field, key string) {
+	switch {
+	case !s.Cadence.Valid():
+		return "cadence", "routine.invalid_cadence"
+	case s.Cadence == Weekly && (s.Weekday < time.Sunday || s.Weekday > time.Saturday):
+		return "weekday", "routine.invalid_weekday"
+	case s.Cadence != Weekly && (s.Day < 1 || s.Day > 28):
+		return "day", "routine.invalid_day"
+	case s.Cadence == Quarterly && (s.Month < time.January || s.Month > time.March):
+		return "month", "routine.invalid_quarter_month"
+	case s.Cadence == Yearly && (s.Month < time.January || s.Month > time.December):
+		return "month", "routine.invalid_month"
+	}
+	return "", ""
+}
+
+// Due lists the due days of the schedule whose nominal day (before moving
+// off a day off) lies in [from, to], both calendar days in Japan, each moved
+// to a working day. It fails, rather than guess, for a year the holiday
+// table does not cover.
+func (s Schedule) Due(from, to time.Time) ([]time.Time, error) {
+	if f, k := s.Validate(); f != "" {
+		return nil, fmt.Errorf("routine: schedule %s: %s", f, k)
+	}
+	from, to = midnight(from), midnight(to)
+	var out []time.Time
+	add := func(d time.Time) error {
+		if d.Before(from) || d.After(to) {
+			return nil
+		}
+		w, err := holiday.NextBusinessDay(d)
+		if err != nil {
+			return err
+		}
+		out = append(out, w)
+		return nil
+	}
+	switch s.Cadence {
+	case Weekly:
+		d := from
+		for d.Weekday() != s.Weekday {
+			d = d.AddDate(0, 0, 1)
+		}
+		for ; !d.After(to); d = d.AddDate(0, 0, 7) {
+			if err := add(d); err != nil {
+				return nil, err
+			}
+		}
+	default:
+		step := map[Cadence]int{Monthly: 1, Quarterly: 3, Yearly: 12}[s.Cadence]
+		first := time.Month(1)
+		if s.Cadence != Monthly {
+			first = s.Month
+		}
+		for y := from.Year(); y <= to.Year(); y++ {
+			for m := int(first); m <= 12; m += step {
+				if err := add(time.Date(y, time.Month(m), s.Day, 0, 0, 0, 0, from.Location())); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// Next is the first due day on or after day.
+func (s Schedule) Next(day time.Time) (time.Time, error) {
+	day = midnight(day)
+	ds, err := s.Due(day, day.AddDate(1, 0, 7))
+	if err != nil {
+		return time.Time{}, err
+	}
+	for _, d := range ds {
+		if !d.Before(day) {
+			return d, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("routine: no due day within a year of %s", day.Format(time.DateOnly))
+}
+
+func midnight(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
