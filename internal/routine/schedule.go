@@ -135,3 +135,26 @@ func midnight(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
 }
+
+// Due is one occurrence of a routine that is waiting to be done, as the
+// keeper's week, the reminders and the advisor portfolio show it.
+type Due struct {
+	OccurrenceID int64
+	RoutineID    int64
+	Chore        Chore
+	Service      string    // the service's name for a per-service chore, else ""
+	On           time.Time // the due day, midnight in Japan
+	AssigneeID   int64     // the mamori user it is assigned to; 0 for the organisation's keepers
+}
+
+// Overdue reports whether the occurrence is past its due day on today.
+func (d Due) Overdue(today time.Time) bool { return midnight(today).After(d.On) }
+
+// DaysOverdue is how many days past its due day the occurrence is on
+// today (0 when not overdue).
+func (d Due) DaysOverdue(today time.Time) int {
+	if !d.Overdue(today) {
+		return 0
+	}
+	return int(midnight(today).Sub(d.On).Hours()+12) / 24
+}
