@@ -159,7 +159,7 @@ func (d *Day) UnmarshalText(b []byte) error {
 }
 
 // Value stores d as its YYYY-MM-DD text; no day is "", as the date
-// columns' NOT NULL DEFAULT '' have it.
+// columns (NOT NULL, empty by default) have it.
 func (d Day) Value() (driver.Value, error) { return d.String(), nil }
 
 // Scan reads a date column: text, bytes or NULL (no day). A time (a
