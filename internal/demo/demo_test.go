@@ -2,13 +2,13 @@ package demo
 
 import (
 	"context"
-	"github.com/mamori-sec/mamori/internal/calendar"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store"

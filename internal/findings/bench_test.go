@@ -2,7 +2,6 @@ package findings
 
 import (
 	"bufio"
-	"github.com/mamori-sec/mamori/internal/calendar"
 	"os"
 	"runtime"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/synth"
 )
 

@@ -1,9 +1,9 @@
 package findings
 
 import (
-	"github.com/mamori-sec/mamori/internal/calendar"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 )
 

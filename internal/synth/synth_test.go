@@ -1,11 +1,11 @@
 package synth
 
 import (
-	"github.com/mamori-sec/mamori/internal/calendar"
 	"reflect"
 	"testing"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 )
 
