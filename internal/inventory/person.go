@@ -65,7 +65,7 @@ func (p Person) Validate() error {
 		if f.date == "" {
 			continue
 		}
-		if _, err := calendar.ParseISO(f.date); err != nil {
+		if _, err := time.Parse(time.DateOnly, f.date); err != nil {
 			return problem.Field(f.field, "person.date_invalid")
 		}
 	}

@@ -2,8 +2,8 @@ package inventory
 
 import (
 	"strings"
+	"time"
 
-	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/problem"
 )
 
@@ -20,7 +20,7 @@ func checkDate(field, d string) error {
 	if d == "" {
 		return nil
 	}
-	if _, err := calendar.ParseISO(d); err != nil {
+	if _, err := time.Parse(time.DateOnly, d); err != nil {
 		return problem.Field(field, "inventory.date_invalid", d)
 	}
 	return nil
