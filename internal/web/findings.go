@@ -210,7 +210,7 @@ func (s *Server) findingAccept(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	today := calendar.Of(s.Now()).String()
-	if err := st.tenant.AcceptFinding(r.Context(), st.actor(r), id, r.PostFormValue("reason"), r.PostFormValue("until"), today); err != nil {
+	if err := st.tenant.AcceptFinding(r.Context(), st.actor(r), id, r.PostFormValue("reason"), normaliseDay(r.PostFormValue("until")), today); err != nil {
 		p := findingPage{base: s.page(r, "finding.title", "findings"), Today: today, CanAccept: true}
 		s.fillFinding(r, &p, f)
 		s.formError(w, r, err, "finding", &p, &p.base)
