@@ -16,6 +16,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/problem"
@@ -140,8 +141,8 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 // monthEnd is the last day of the month that ended months months before
 // now's month began: 1 is the end of last month.
 func monthEnd(now time.Time, months int) string {
-	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
-	return first.AddDate(0, 1-months, -1).Format(time.DateOnly)
+	y, m, _ := calendar.Of(now).Date()
+	return calendar.Date(y, m, 1).AddDate(0, 1-months, -1).String()
 }
 
 // newUser creates a user with a fresh random password.

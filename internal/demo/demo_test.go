@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -15,7 +16,7 @@ import (
 )
 
 var (
-	today      = time.Date(2026, 11, 20, 9, 0, 0, 0, time.FixedZone("JST", 9*60*60))
+	today      = time.Date(2026, 11, 20, 9, 0, 0, 0, calendar.Japan)
 	kanaOnly   = regexp.MustCompile(`^[\x{30A1}-\x{30FA}ー]+( [\x{30A1}-\x{30FA}ー]+)*$`)
 	passwordRe = regexp.MustCompile(`^[a-z0-9]{4}(-[a-z0-9]{4}){3}$`)
 	depts      = map[string]bool{"経営": true, "総務部": true, "経理部": true, "営業部": true, "製造部": true, "品質管理部": true, "開発部": true}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -300,7 +301,7 @@ func (d *dates) on(spec string) string {
 	if spec == "" {
 		return ""
 	}
-	if _, err := time.Parse(time.DateOnly, spec); err == nil {
+	if _, err := calendar.ParseISO(spec); err == nil {
 		return spec
 	}
 	n, err := strconv.Atoi(spec[:len(spec)-1])
@@ -310,11 +311,11 @@ func (d *dates) on(spec string) string {
 	}
 	switch spec[len(spec)-1] {
 	case 'd':
-		return d.now.AddDate(0, 0, n).Format(time.DateOnly)
+		return calendar.Of(d.now).AddDays(n).String()
 	case 'm':
-		return d.now.AddDate(0, n, 0).Format(time.DateOnly)
+		return calendar.Of(d.now).AddDate(0, n, 0).String()
 	case 'y':
-		return d.now.AddDate(n, 0, 0).Format(time.DateOnly)
+		return calendar.Of(d.now).AddDate(n, 0, 0).String()
 	}
 	d.fail(spec)
 	return ""

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/synth"
 )
 
@@ -33,7 +34,7 @@ func synthSnapshot(sz synth.Size, today time.Time) *Snapshot {
 // findings per evaluation, the heap the snapshot itself occupies, and the
 // process's peak resident memory (generation included).
 func BenchmarkEvaluateLarge(b *testing.B) {
-	today := time.Date(2025, 6, 30, 9, 0, 0, 0, time.FixedZone("JST", 9*60*60))
+	today := time.Date(2025, 6, 30, 9, 0, 0, 0, calendar.Japan)
 	s := synthSnapshot(synth.Large, today)
 	runtime.GC() // start from the snapshot alone, not the generator's garbage
 	var ms runtime.MemStats

@@ -3,11 +3,12 @@ package findings
 import (
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 )
 
 var (
-	jst   = time.FixedZone("JST", 9*60*60)
+	jst   = calendar.Japan
 	today = time.Date(2025, 6, 30, 10, 0, 0, 0, jst)
 )
 

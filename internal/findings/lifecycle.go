@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/problem"
 )
 
@@ -254,7 +255,7 @@ func NewAcceptance(by, reason, until, today string) (Acceptance, error) {
 	if reason == "" {
 		return Acceptance{}, problem.Field("reason", "finding.reason_required")
 	}
-	if _, err := time.Parse(time.DateOnly, until); err != nil || until <= today {
+	if _, err := calendar.ParseISO(until); err != nil || until <= today {
 		return Acceptance{}, problem.Field("until", "finding.until_invalid")
 	}
 	return Acceptance{By: by, Reason: reason, Until: until}, nil

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 )
 
@@ -32,7 +33,8 @@ type Snapshot struct {
 	ix index
 }
 
-// day is a calendar day counted from 1970-01-01; noDay stands for an empty
+// day is a calendar.Day, kept as a plain number so the checks count days
+// with - and compare with <; noDay stands for an empty
 // or unreadable date, which every check treats as unknown.
 type day int32
 
@@ -481,81 +483,22 @@ func (c *csr) of(k int32) []int32 {
 // Dates.
 
 // dayOf is the calendar day of t in Japan.
-func dayOf(t time.Time) day {
-	y, m, d := t.In(time.FixedZone("JST", 9*60*60)).Date()
-	return day(daysFromCivil(y, int(m), d))
-}
+func dayOf(t time.Time) day { return day(calendar.Of(t)) }
 
 // parseDay reads "YYYY-MM-DD" without allocating; anything else is noDay.
 func parseDay(s string) day {
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+	d, err := calendar.ParseISO(s)
+	if err != nil {
 		return noDay
 	}
-	y, m, d := digits(s[0:4]), digits(s[5:7]), digits(s[8:10])
-	if y < 1 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
-		return noDay
-	}
-	return day(daysFromCivil(y, m, d))
-}
-
-func digits(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return -1
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
-// daysFromCivil counts days from 1970-01-01 (Howard Hinnant's algorithm).
-func daysFromCivil(y, m, d int) int {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era--
-	}
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-func (d day) civil() (y, m, dd int) {
-	t := time.Unix(int64(d)*86400, 0).UTC()
-	y, mm, dd := t.Date()
-	return y, int(mm), dd
+	return day(d)
 }
 
 // ja writes the day as 2025年4月1日.
-func (d day) ja() string {
-	y, m, dd := d.civil()
-	return fmt.Sprintf("%d年%d月%d日", y, m, dd)
-}
+func (d day) ja() string { return calendar.Day(d).Japanese() }
 
 // en writes the day as 2025-04-01.
-func (d day) en() string {
-	y, m, dd := d.civil()
-	return fmt.Sprintf("%04d-%02d-%02d", y, m, dd)
-}
+func (d day) en() string { return calendar.Day(d).String() }
 
 // since is a Detail such as "最終更新から214日（2024年11月28日）" / "214 days
 // since the last update (2024-11-28)".

@@ -14,22 +14,56 @@ import (
 // Locale is a language mamori speaks.
 type Locale string
 
-// The languages: Japanese first, English complete.
+// The languages the product is written in: Japanese first, English
+// complete.
 const (
 	Japanese Locale = "ja"
 	English  Locale = "en"
 )
 
-// Locales lists the languages in display order.
-var Locales = []Locale{Japanese, English}
+// Locales lists the languages mamori speaks, in display order: Japanese,
+// English, then any other language with a folder of messages under
+// catalogue/, so that adding a language is adding its folder.
+var Locales = localesIn(files)
 
-// Parse returns the locale named by s, or "" if mamori does not speak it.
-func Parse(s string) Locale {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "ja", "ja-jp", "jpn":
-		return Japanese
-	case "en", "en-us", "en-gb", "eng":
-		return English
+// localesIn lists the folders of catalogue/ as locales, Japanese and
+// English first.
+func localesIn(fsys fs.FS) []Locale {
+	entries, err := fs.ReadDir(fsys, "catalogue")
+	if err != nil {
+		return []Locale{Japanese, English}
+	}
+	out := []Locale{Japanese, English}
+	for _, e := range entries {
+		if l := Locale(e.Name()); e.IsDir() && l != Japanese && l != English {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Parse returns the locale named by s (ja, ja-JP, en_US, jpn …), or "" if
+// mamori does not speak it.
+func Parse(s string) Locale { return parseIn(Locales, s) }
+
+func parseIn(locales []Locale, s string) Locale {
+	base := strings.ToLower(strings.TrimSpace(s))
+	if i := strings.IndexAny(base, "-_.@"); i >= 0 {
+		base = base[:i]
+	}
+	switch base { // ISO 639-2 codes
+	case "jpn":
+		base = "ja"
+	case "eng":
+		base = "en"
+	}
+	if base == "" {
+		return ""
+	}
+	for _, l := range locales {
+		if string(l) == base {
+			return l
+		}
 	}
 	return ""
 }
@@ -47,9 +81,11 @@ type Catalogue struct {
 }
 
 // Load reads the embedded catalogues.
-func Load() (*Catalogue, error) {
+func Load() (*Catalogue, error) { return load(files, Locales) }
+
+func load(files fs.FS, locales []Locale) (*Catalogue, error) {
 	c := &Catalogue{msgs: map[Locale]map[string]string{}}
-	for _, l := range Locales {
+	for _, l := range locales {
 		dir := "catalogue/" + string(l)
 		entries, err := fs.ReadDir(files, dir)
 		if err != nil {
@@ -57,7 +93,7 @@ func Load() (*Catalogue, error) {
 		}
 		all := map[string]string{}
 		for _, e := range entries {
-			b, err := files.ReadFile(dir + "/" + e.Name())
+			b, err := fs.ReadFile(files, dir+"/"+e.Name())
 			if err != nil {
 				return nil, err
 			}
@@ -130,8 +166,10 @@ func Negotiate(userSetting, cookie, acceptLanguage string) Locale {
 }
 
 // FromAcceptLanguage reads an Accept-Language header: the highest-weighted
-// language that is Japanese gives Japanese, anything else English.
-func FromAcceptLanguage(h string) Locale {
+// language gives that language when mamori speaks it, English otherwise.
+func FromAcceptLanguage(h string) Locale { return fromAcceptLanguageIn(Locales, h) }
+
+func fromAcceptLanguageIn(locales []Locale, h string) Locale {
 	best, bestQ := English, -1.0
 	for _, part := range strings.Split(h, ",") {
 		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
@@ -144,12 +182,11 @@ func FromAcceptLanguage(h string) Locale {
 				q = 0
 			}
 		}
-		lang, _, _ := strings.Cut(strings.ToLower(tag), "-")
 		if q > bestQ {
 			bestQ = q
 			best = English
-			if lang == "ja" {
-				best = Japanese
+			if l := parseIn(locales, tag); l != "" {
+				best = l
 			}
 		}
 	}
@@ -159,12 +196,12 @@ func FromAcceptLanguage(h string) Locale {
 // FromEnv picks the command line's language from LC_ALL, LC_MESSAGES, LANG.
 func FromEnv(getenv func(string) string) Locale {
 	for _, k := range []string{"MAMORI_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
-		v := strings.ToLower(getenv(k))
+		v := getenv(k)
 		if v == "" {
 			continue
 		}
-		if strings.HasPrefix(v, "ja") {
-			return Japanese
+		if l := Parse(v); l != "" {
+			return l
 		}
 		return English
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/safecsv"
 )
@@ -149,10 +150,11 @@ func formatValue(c Column, v any, lang string) string {
 }
 
 func formatDate(s string, en bool) string {
-	if en || len(s) != 10 {
+	d, err := calendar.ParseISO(s)
+	if en || err != nil {
 		return s
 	}
-	return strings.ReplaceAll(s, "-", "/")
+	return d.Slashed()
 }
 
 func yesNo(b, en bool) string {

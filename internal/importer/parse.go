@@ -3,9 +3,9 @@ package importer
 import (
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 )
 
@@ -106,7 +106,7 @@ func open(f File, l *layout, warnUnknown bool, opt Options) (*sheet, error) {
 	}
 	s := &sheet{f: f, l: l, cols: cols, seen: map[string]int{}, defaults: map[string]int{}, defVal: map[string][2]string{}}
 	if !opt.Today.IsZero() {
-		s.today = opt.Today.In(jst).Format(time.DateOnly)
+		s.today = calendar.Of(opt.Today).String()
 	}
 	if warnUnknown {
 		for _, i := range unknown {

@@ -5,6 +5,7 @@ package inventory
 import (
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/problem"
 )
 
@@ -42,9 +43,10 @@ type Person struct {
 	UpdatedAt      time.Time
 }
 
-// Active reports whether the person is still with the company on day.
-func (p Person) Active(day time.Time) bool {
-	return p.LeaveDate == "" || p.LeaveDate > day.Format(time.DateOnly)
+// Active reports whether the person is still with the company at now (on
+// that day in Japan).
+func (p Person) Active(now time.Time) bool {
+	return p.LeaveDate == "" || p.LeaveDate > calendar.Of(now).String()
 }
 
 // Validate names the first field that is wrong.

@@ -12,12 +12,10 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/store"
 )
-
-// jst is the calendar findings and scores are dated in.
-var jst = time.FixedZone("JST", 9*60*60)
 
 // Result is what one evaluation did.
 type Result struct {
@@ -67,7 +65,7 @@ func EvaluateThen(ctx context.Context, t store.Tenant, actor audit.Actor, now ti
 
 func evaluate(ctx context.Context, t store.Tenant, actor audit.Actor, now time.Time) (Result, error) {
 	start := time.Now()
-	today := now.In(jst).Format(time.DateOnly)
+	today := calendar.Of(now).String()
 	data, err := t.ForChecks(ctx, today)
 	if err != nil {
 		return Result{}, err

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 )
 
@@ -38,10 +39,9 @@ type Data = inventory.Data
 // Generate makes a company of size sz as it stands on today (a calendar
 // day in Japan).
 func Generate(seed int64, sz Size, today time.Time) Data {
-	y, m, d := today.In(time.FixedZone("JST", 9*60*60)).Date()
 	g := &gen{
 		r:     rand.New(rand.NewPCG(uint64(seed), 0x6d616d6f7269)),
-		today: time.Date(y, m, d, 0, 0, 0, 0, time.UTC),
+		today: calendar.Of(today),
 	}
 	var out Data
 	out.People = g.people(sz.People)
@@ -55,7 +55,7 @@ func Generate(seed int64, sz Size, today time.Time) Data {
 
 type gen struct {
 	r     *rand.Rand
-	today time.Time
+	today calendar.Day
 	dates map[int]string // day offset from today → "YYYY-MM-DD", shared by all records
 }
 
@@ -68,7 +68,7 @@ func (g *gen) date(off int) string {
 	if s, ok := g.dates[off]; ok {
 		return s
 	}
-	s := g.today.AddDate(0, 0, off).Format(time.DateOnly)
+	s := g.today.AddDays(off).String()
 	g.dates[off] = s
 	return s
 }
@@ -212,11 +212,11 @@ func (g *gen) services() []inventory.Service {
 
 // daysAgo is how many days ago a date made by gen lies.
 func (g *gen) daysAgo(d string) int {
-	t, err := time.Parse(time.DateOnly, d)
+	t, err := calendar.ParseISO(d)
 	if err != nil {
 		return 0
 	}
-	return int(g.today.Sub(t).Hours() / 24)
+	return int(g.today - t)
 }
 
 func (g *gen) accounts(n int, people []inventory.Person, services []inventory.Service) []inventory.Account {

@@ -5,10 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 )
 
-var today = time.Date(2025, 6, 30, 9, 0, 0, 0, time.FixedZone("JST", 9*60*60))
+var today = time.Date(2025, 6, 30, 9, 0, 0, 0, calendar.Japan)
 
 func TestGenerateDeterministic(t *testing.T) {
 	a := Generate(1, Small, today)

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -16,7 +17,7 @@ var assetKind = &kind[inventory.Asset]{
 	id:   func(a *inventory.Asset) *int64 { return &a.ID },
 	name: func(a *inventory.Asset) string { return a.Name },
 	blank: func(v *view) inventory.Asset {
-		return inventory.Asset{RegisteredOn: v.now.In(jst).Format("2006-01-02")}
+		return inventory.Asset{RegisteredOn: calendar.Of(v.now).String()}
 	},
 	fields:  assetFields,
 	parse:   parseAsset,

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/safecsv"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -35,11 +36,11 @@ func auditFilter(r *http.Request) (store.AuditFilter, error) {
 		if v == "" {
 			continue
 		}
-		t, err := time.ParseInLocation(time.DateOnly, v, jst)
+		day, err := calendar.Parse(v)
 		if err != nil {
 			return f, problem.Field(d.field, "audit.date_invalid")
 		}
-		*d.dst = t.AddDate(0, 0, d.add)
+		*d.dst = day.AddDays(d.add).Time()
 	}
 	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
 	return f, nil

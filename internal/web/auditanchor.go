@@ -7,6 +7,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
@@ -49,7 +50,7 @@ func (s *Server) auditAnchor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="mamori-audit-anchor-`+a.At.In(jst).Format("20060102-150405")+`.txt"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="mamori-audit-anchor-`+a.At.In(calendar.Japan).Format("20060102-150405")+`.txt"`)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write([]byte(a.AnchorLine() + "\n"))
 }

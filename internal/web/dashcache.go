@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -46,7 +47,7 @@ func (c *dashCache) get(ctx context.Context, db *store.DB, t store.Tenant, now t
 	if err != nil {
 		return dashData{}, err
 	}
-	day := now.In(jst).Format(time.DateOnly)
+	day := calendar.Of(now).String()
 	c.mu.Lock()
 	d, ok := c.entries[t.OrgID()]
 	if ok && d.version == v && d.day == day {

@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/org"
@@ -108,7 +108,7 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 	for _, d := range p.Score.Deductions {
 		p.Lines = append(p.Lines, deductionView{Deduction: d, Check: p.checkView(d.CheckID)})
 	}
-	history, err := st.tenant.PostureHistory(ctx, s.Now().AddDate(0, 0, -90).In(jst).Format(time.DateOnly))
+	history, err := st.tenant.PostureHistory(ctx, calendar.Of(s.Now()).AddDays(-90).String())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -176,7 +176,7 @@ func (s *Server) findingShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := findingPage{base: s.page(r, "finding.title", "findings"), Today: s.Now().In(jst).Format(time.DateOnly), CanAccept: st.can(org.AcceptRisk)}
+	p := findingPage{base: s.page(r, "finding.title", "findings"), Today: calendar.Of(s.Now()).String(), CanAccept: st.can(org.AcceptRisk)}
 	s.fillFinding(r, &p, f)
 	s.render(w, r, http.StatusOK, "finding", p)
 }
@@ -209,8 +209,8 @@ func (s *Server) findingAccept(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	today := s.Now().In(jst).Format(time.DateOnly)
-	if err := st.tenant.AcceptFinding(r.Context(), st.actor(r), id, r.PostFormValue("reason"), r.PostFormValue("until"), today); err != nil {
+	today := calendar.Of(s.Now()).String()
+	if err := st.tenant.AcceptFinding(r.Context(), st.actor(r), id, r.PostFormValue("reason"), normaliseDay(r.PostFormValue("until")), today); err != nil {
 		p := findingPage{base: s.page(r, "finding.title", "findings"), Today: today, CanAccept: true}
 		s.fillFinding(r, &p, f)
 		s.formError(w, r, err, "finding", &p, &p.base)

@@ -1,6 +1,11 @@
 package web
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/mamori-sec/mamori/internal/calendar"
+	"github.com/mamori-sec/mamori/internal/importer"
+)
 
 func TestNormaliseDay(t *testing.T) {
 	tests := map[string]string{
@@ -20,10 +25,33 @@ func TestNormaliseDay(t *testing.T) {
 		"":                 "",
 		"来月":               "来月",
 		"2026-04-01T00:00": "2026-04-01T00:00",
+		// Days outside their era are refused, as the importer refuses them
+		// (the form's own parser took them before).
+		"平成31年5月1日":  "平成31年5月1日",
+		"平成32年1月1日":  "平成32年1月1日",
+		"令和元年4月30日":  "令和元年4月30日",
+		"昭和64年1月8日":  "昭和64年1月8日",
+		"令和100年1月1日": "令和100年1月1日",
+		"令和八年四月一日":   "2026-04-01",
 	}
 	for in, want := range tests {
 		if got := normaliseDay(in); got != want {
 			t.Errorf("normaliseDay(%q): got %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestFormAndImportReadDaysAlike: the form and the importer read a day
+// by the same rules, so a day the form refuses is refused by an import
+// and the other way round.
+func TestFormAndImportReadDaysAlike(t *testing.T) {
+	for _, in := range []string{"2026-04-01", "2026/4/1", "令和8年4月1日", "R8.4.1", "H31.4.30", "S64.1.7", "平成元年1月8日",
+		"平成31年5月1日", "令和元年4月30日", "昭和64年1月8日", "平成元年1月7日", "平成32年1月1日", "令和八年四月一日", "Ｒ８．４．１"} {
+		form := normaliseDay(in)
+		imported, err := importer.ParseDate(in)
+		_, ferr := calendar.ParseISO(form)
+		if (ferr == nil) != (err == nil) || err == nil && form != imported {
+			t.Errorf("%q: the form reads %q, the import %q (%v)", in, form, imported, err)
 		}
 	}
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -517,39 +517,17 @@ func (f *form) lines(name string) []string {
 	return out
 }
 
-// date reads a day as 2026-04-01, also accepting 2026/4/1, 2026年4月1日
-// and the Japanese eras (令和8年4月1日, R8.4.1); what it cannot read is
-// passed on as typed, for validation to name.
+// date reads a day as people write it (calendar.Parse: 2026-04-01,
+// 2026/4/1, 2026年4月1日, 令和8年4月1日, R8.4.1 …) and stores it as
+// YYYY-MM-DD; what it cannot read is passed on as typed, for validation to
+// name.
 func (f *form) date(name string) string { return normaliseDay(f.str(name)) }
 
-var (
-	dayPattern = regexp.MustCompile(`^(令和|平成|昭和|[RHSrhs])?\s*(\d{1,4}|元)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$`)
-	eraStart   = map[string]int{"令和": 2018, "r": 2018, "平成": 1988, "h": 1988, "昭和": 1925, "s": 1925}
-)
-
 func normaliseDay(s string) string {
-	m := dayPattern.FindStringSubmatch(foldDigits(s))
-	if m == nil {
-		return s
+	if d, err := calendar.Parse(s); err == nil {
+		return d.String()
 	}
-	year := 1
-	if m[2] != "元" {
-		year, _ = strconv.Atoi(m[2])
-	}
-	if m[1] != "" {
-		year += eraStart[strings.ToLower(m[1])]
-	} else if m[2] == "元" {
-		return s
-	} else if len(m[2]) != 4 {
-		return s
-	}
-	month, _ := strconv.Atoi(m[3])
-	day, _ := strconv.Atoi(m[4])
-	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-	if t.Year() != year || int(t.Month()) != month || t.Day() != day {
-		return s
-	}
-	return t.Format(time.DateOnly)
+	return s
 }
 
 // foldDigits turns full-width digits and signs into ASCII.

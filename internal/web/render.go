@@ -45,6 +45,10 @@ func (b base) HasOrg() bool { return b.Org.ID != 0 }
 // OrgURL prefixes p with the organisation's path.
 func (b base) OrgURL(p string) string { return "/o/" + b.Org.Slug + p }
 
+// LanguageName is l's name in l itself (日本語, English), for the
+// language menu.
+func (b base) LanguageName(l i18n.Locale) string { return b.cat.T(l, "language.name") }
+
 // OtherLocale is the language the switch offers.
 func (b base) OtherLocale() i18n.Locale {
 	if b.Locale == i18n.Japanese {

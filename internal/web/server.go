@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -148,9 +149,6 @@ func (s *Server) loadTemplates() error {
 	return nil
 }
 
-// jst is the time zone dates are shown in: the users are in Japan.
-var jst = time.FixedZone("JST", 9*60*60)
-
 // sevClass is the CSS class of a severity badge.
 func sevClass(sev any) string { return fmt.Sprintf("sev-%v", sev) }
 
@@ -158,12 +156,12 @@ func fmtDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(jst).Format("2006/01/02")
+	return calendar.Of(t).Slashed()
 }
 
 func fmtDateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(jst).Format("2006/01/02 15:04")
+	return t.In(calendar.Japan).Format("2006/01/02 15:04")
 }

@@ -28,7 +28,9 @@ var serviceKind = &kind[inventory.Service]{
 // newService is a blank service, or the catalogue entry named by ?from=.
 func newService(v *view) inventory.Service {
 	if e, ok := inventory.CatalogueByKey(v.query.Get("from")); ok {
-		return e.Service()
+		s := e.Service()
+		s.Name = e.Label(v.T)
+		return s
 	}
 	return inventory.Service{Category: inventory.Cloud, MFA: inventory.MFAAvailable, InternetFacing: true}
 }
@@ -43,7 +45,7 @@ func serviceFields(v *view, s *inventory.Service) []fieldset {
 		v.area("data_held", s.DataHeld).hint(v.T("inv.service.data_held_hint")),
 	}
 	if e, ok := inventory.CatalogueByKey(s.CatalogueKey); ok {
-		main = append(main, v.computed("catalogue", "inv.service.catalogue", e.Description(string(v.Locale)), ""))
+		main = append(main, v.computed("catalogue", "inv.service.catalogue", v.T(e.DescriptionKey()), ""))
 	}
 	return []fieldset{{Legend: v.T("inv.basics"), Fields: main}, {Legend: v.T("inv.service.security"), Fields: []field{
 		enum(v, "mfa", "inv.service.mfa.", serviceMFAs, s.MFA),
@@ -98,7 +100,7 @@ func catalogueGroups(v *view) []group {
 		g := group{Label: v.T("inv.service.category." + string(c))}
 		for _, e := range inventory.Catalogue() {
 			if e.Category == c {
-				g.Options = append(g.Options, option{Value: e.Key, Label: e.Name, Selected: e.Key == from})
+				g.Options = append(g.Options, option{Value: e.Key, Label: e.Label(v.T), Selected: e.Key == from})
 			}
 		}
 		out = append(out, g)
