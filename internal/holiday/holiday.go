@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/mamori-sec/mamori/internal/calendar"
 )
 
 // Holiday is one public holiday.
@@ -96,14 +98,13 @@ var byDate = func() map[string]string {
 	return m
 }()
 
-// Of returns the holiday on the calendar day of t (read in t's location;
-// pass a time in Japan time), and whether there is one.
-func Of(t time.Time) (Holiday, bool, error) {
-	y := t.Year()
+// Of returns the holiday on day, and whether there is one.
+func Of(day calendar.Day) (Holiday, bool, error) {
+	y, _, _ := day.Date()
 	if y < First || y > Last {
 		return Holiday{}, false, ErrNotCovered{y}
 	}
-	d := t.Format(time.DateOnly)
+	d := day.String()
 	k, ok := byDate[d]
 	return Holiday{Date: d, Key: k}, ok, nil
 }
@@ -124,26 +125,25 @@ func In(year int) ([]Holiday, error) {
 	return out, nil
 }
 
-// BusinessDay reports whether the calendar day of t is a working day: not a
-// Saturday, Sunday or public holiday.
-func BusinessDay(t time.Time) (bool, error) {
-	if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
+// BusinessDay reports whether day is a working day: not a Saturday, Sunday
+// or public holiday.
+func BusinessDay(day calendar.Day) (bool, error) {
+	if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
 		return false, nil
 	}
-	_, hol, err := Of(t)
+	_, hol, err := Of(day)
 	return !hol, err
 }
 
-// NextBusinessDay returns t itself when its day is a working day, otherwise
-// the same clock time on the next working day (Golden Week can skip a
-// week).
-func NextBusinessDay(t time.Time) (time.Time, error) {
+// NextBusinessDay returns day itself when it is a working day, otherwise
+// the next working day (Golden Week can skip a week).
+func NextBusinessDay(day calendar.Day) (calendar.Day, error) {
 	for range 15 {
-		ok, err := BusinessDay(t)
+		ok, err := BusinessDay(day)
 		if err != nil || ok {
-			return t, err
+			return day, err
 		}
-		t = t.AddDate(0, 0, 1)
+		day = day.AddDays(1)
 	}
-	return t, fmt.Errorf("holiday: no working day within 15 days of %s", t.Format(time.DateOnly))
+	return day, fmt.Errorf("holiday: no working day within 15 days of %s", day)
 }

@@ -6,16 +6,16 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/mamori-sec/mamori/internal/calendar"
 )
 
-var jst = time.FixedZone("JST", 9*60*60)
-
-func day(s string) time.Time {
-	t, err := time.ParseInLocation(time.DateOnly, s, jst)
+func day(s string) calendar.Day {
+	d, err := calendar.ParseISO(s)
 	if err != nil {
 		panic(err)
 	}
-	return t.Add(10 * time.Hour)
+	return d
 }
 
 // byRules derives a year's holidays from the Act on National Holidays as it
@@ -151,8 +151,8 @@ func TestBusinessDays(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Format(time.DateOnly) != c.want {
-			t.Errorf("after %s: got %s, want %s", c.from, got.Format(time.DateOnly), c.want)
+		if got.String() != c.want {
+			t.Errorf("after %s: got %s, want %s", c.from, got, c.want)
 		}
 	}
 }

@@ -6,18 +6,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
+
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/inventory"
 )
 
-var jst = time.FixedZone("JST", 9*60*60)
-
-func day(s string) time.Time {
-	t, err := time.ParseInLocation(time.DateOnly, s, jst)
+func day(s string) calendar.Day {
+	d, err := calendar.ParseISO(s)
 	if err != nil {
 		panic(err)
 	}
-	return t
+	return d
 }
 
 func ids(items []Item) []string {
@@ -75,10 +75,10 @@ func TestPlanFollowsTheInventory(t *testing.T) {
 	}
 }
 
-func dates(ts []time.Time) []string {
+func dates(ds []calendar.Day) []string {
 	var out []string
-	for _, t := range ts {
-		out = append(out, t.Format(time.DateOnly))
+	for _, d := range ds {
+		out = append(out, d.String())
 	}
 	return out
 }
@@ -147,8 +147,8 @@ func TestNext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "2027-04-26"; got.Format(time.DateOnly) != want { // 25 April 2027 is a Sunday
-		t.Errorf("got %s, want %s", got.Format(time.DateOnly), want)
+	if want := "2027-04-26"; got.String() != want { // 25 April 2027 is a Sunday
+		t.Errorf("got %s, want %s", got, want)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/holiday"
 )
 
@@ -68,17 +69,15 @@ func (s Schedule) Validate() (field, key string) {
 }
 
 // Due lists the due days of the schedule whose nominal day (before moving
-// off a day off) lies in [from, to], both calendar days in Japan, each moved
-// to a working day. It fails, rather than guess, for a year the holiday
-// table does not cover.
-func (s Schedule) Due(from, to time.Time) ([]time.Time, error) {
+// off a day off) lies in [from, to], each moved to a working day. It fails,
+// rather than guess, for a year the holiday table does not cover.
+func (s Schedule) Due(from, to calendar.Day) ([]calendar.Day, error) {
 	if f, k := s.Validate(); f != "" {
 		return nil, fmt.Errorf("routine: schedule %s: %s", f, k)
 	}
-	from, to = midnight(from), midnight(to)
-	var out []time.Time
-	add := func(d time.Time) error {
-		if d.Before(from) || d.After(to) {
+	var out []calendar.Day
+	add := func(d calendar.Day) error {
+		if d < from || d > to {
 			return nil
 		}
 		w, err := holiday.NextBusinessDay(d)
@@ -92,9 +91,9 @@ func (s Schedule) Due(from, to time.Time) ([]time.Time, error) {
 	case Weekly:
 		d := from
 		for d.Weekday() != s.Weekday {
-			d = d.AddDate(0, 0, 1)
+			d = d.AddDays(1)
 		}
-		for ; !d.After(to); d = d.AddDate(0, 0, 7) {
+		for ; d <= to; d = d.AddDays(7) {
 			if err := add(d); err != nil {
 				return nil, err
 			}
@@ -105,9 +104,11 @@ func (s Schedule) Due(from, to time.Time) ([]time.Time, error) {
 		if s.Cadence != Monthly {
 			first = s.Month
 		}
-		for y := from.Year(); y <= to.Year(); y++ {
+		fy, _, _ := from.Date()
+		ty, _, _ := to.Date()
+		for y := fy; y <= ty; y++ {
 			for m := int(first); m <= 12; m += step {
-				if err := add(time.Date(y, time.Month(m), s.Day, 0, 0, 0, 0, from.Location())); err != nil {
+				if err := add(calendar.Date(y, time.Month(m), s.Day)); err != nil {
 					return nil, err
 				}
 			}
@@ -117,23 +118,17 @@ func (s Schedule) Due(from, to time.Time) ([]time.Time, error) {
 }
 
 // Next is the first due day on or after day.
-func (s Schedule) Next(day time.Time) (time.Time, error) {
-	day = midnight(day)
+func (s Schedule) Next(day calendar.Day) (calendar.Day, error) {
 	ds, err := s.Due(day, day.AddDate(1, 0, 7))
 	if err != nil {
-		return time.Time{}, err
+		return 0, err
 	}
 	for _, d := range ds {
-		if !d.Before(day) {
+		if d >= day {
 			return d, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("routine: no due day within a year of %s", day.Format(time.DateOnly))
-}
-
-func midnight(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+	return 0, fmt.Errorf("routine: no due day within a year of %s", day)
 }
 
 // Due is one occurrence of a routine that is waiting to be done, as the
@@ -142,19 +137,14 @@ type Due struct {
 	OccurrenceID int64
 	RoutineID    int64
 	Chore        Chore
-	Service      string    // the service's name for a per-service chore, else ""
-	On           time.Time // the due day, midnight in Japan
-	AssigneeID   int64     // the mamori user it is assigned to; 0 for the organisation's keepers
+	Service      string // the service's name for a per-service chore, else ""
+	On           calendar.Day
+	AssigneeID   int64 // the mamori user it is assigned to; 0 for the organisation's keepers
 }
 
 // Overdue reports whether the occurrence is past its due day on today.
-func (d Due) Overdue(today time.Time) bool { return midnight(today).After(d.On) }
+func (d Due) Overdue(today calendar.Day) bool { return today > d.On }
 
 // DaysOverdue is how many days past its due day the occurrence is on
 // today (0 when not overdue).
-func (d Due) DaysOverdue(today time.Time) int {
-	if !d.Overdue(today) {
-		return 0
-	}
-	return int(midnight(today).Sub(d.On).Hours()+12) / 24
-}
+func (d Due) DaysOverdue(today calendar.Day) int { return max(0, int(today-d.On)) }
