@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
@@ -217,7 +218,8 @@ func TestParseEntraUnknownMFAValue(t *testing.T) {
 	}
 	f := mustRead(t, "x.csv", []byte("userPrincipalName,isMfaRegistered,isAdmin\nyamada@example.co.jp,true,perhaps\n"))
 	_, err := Parse(f, "", "", Options{})
-	if re, ok := err.(*RowError); !ok || re.Key != "import.row_invalid_bool" || re.Column != "isAdmin" || re.Line != 2 {
+	var re *RowError
+	if !errors.As(err, &re) || re.Key != "import.row_invalid_bool" || re.Column != "isAdmin" || re.Line != 2 {
 		t.Errorf("unreadable admin flag: got %v, want a row error", err)
 	}
 }
