@@ -90,7 +90,10 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, stdin
 		return err
 	}
 	e := &env{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, cat: cat, locale: i18n.FromEnv(getenv)}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) > 1 && args[0] == "help" && !strings.HasPrefix(args[1], "-") {
+		// `mamori help import` is `mamori import --help`.
+		args = append(args[1:len(args):len(args)], "--help")
+	} else if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		return e.help(args)
 	}
 	cmds := commands()
