@@ -201,6 +201,11 @@ func parseGWS(f File, kind Kind, opt Options) (Parsed, error) {
 		email := r.loginID("email")
 		name := displayName(r.text("first_name"), r.text("last_name"))
 		if kind == People {
+			if isRoleAddress(email) {
+				r.warn("email", "import.warn_role_not_person", email)
+				p.Skipped++
+				continue
+			}
 			if name == "" {
 				name = email
 			}
@@ -219,7 +224,9 @@ func parseGWS(f File, kind Kind, opt Options) (Parsed, error) {
 		}
 		a := AccountRow{ServiceName: service, PersonEmail: email, DisplayName: name}
 		a.LoginID = email
-		a.Kind = inventory.Personal
+		if a.Kind = r.roleKind("email", email); a.Kind == inventory.Shared {
+			a.PersonEmail = ""
+		}
 		a.Privilege = inventory.Edit
 		if s.has("is_admin") && r.flag("is_admin") {
 			a.Privilege = inventory.Admin
@@ -305,6 +312,11 @@ func parseM365(f File, kind Kind, opt Options) (Parsed, error) {
 				p.Skipped++
 				continue
 			}
+			if isRoleAddress(email) {
+				r.warn("upn", "import.warn_role_not_person", email)
+				p.Skipped++
+				continue
+			}
 			if name == "" {
 				name = email
 			}
@@ -318,9 +330,12 @@ func parseM365(f File, kind Kind, opt Options) (Parsed, error) {
 		a := AccountRow{ServiceName: service, DisplayName: name, Department: r.text("department"), Licenses: r.text("licenses")}
 		a.LoginID = upn
 		a.Kind = inventory.Personal
-		if guest {
+		switch {
+		case guest:
 			a.Kind = inventory.Guest
-		} else {
+		case isRoleAddress(upn):
+			a.Kind = r.roleKind("upn", upn)
+		default:
 			a.PersonEmail = email
 		}
 		a.Privilege = inventory.Edit

@@ -106,7 +106,7 @@ func open(f File, l *layout, warnUnknown bool, opt Options) (*sheet, error) {
 		ja = ja || !isASCII(h)
 	}
 	for _, k := range l.required {
-		if _, ok := cols[k]; !ok {
+		if _, ok := cols[k]; !ok && !l.hasParts(cols, k) {
 			name := l.display[k][1]
 			if ja {
 				name = l.display[k][0]
@@ -451,8 +451,8 @@ func parseMamori(f File, kind Kind, opt Options) (Parsed, error) {
 
 func readPerson(r *row) PersonRow {
 	var p PersonRow
-	p.Name = r.required("name")
-	p.Kana = nfkc(r.text("kana"))
+	p.Name = r.joined("name", true)
+	p.Kana = nfkc(r.joined("kana", false))
 	p.Email = r.email("email")
 	p.Department = r.text("department")
 	p.EmploymentType = inventory.EmploymentType(r.choice("employment_type", employmentChoices, "", true))
@@ -495,6 +495,9 @@ func readAccount(r *row) AccountRow {
 	a.LoginID = r.required("login_id")
 	a.PersonEmail = r.email("person_email")
 	a.Kind = inventory.AccountKind(r.choice("kind", accountKindChoices, string(inventory.Personal), false))
+	if r.cell("kind") == "" && a.Kind == inventory.Personal {
+		a.Kind = r.roleKind("login_id", a.LoginID)
+	}
 	if r.cell("privilege") == "" {
 		r.defaulted("privilege", privilegeChoices, string(inventory.Edit))
 	}

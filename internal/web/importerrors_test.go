@@ -139,3 +139,36 @@ func TestAPIImportListsEveryError(t *testing.T) {
 		}
 	})
 }
+
+// TestImportPreviewSharedAndSplitNames: the preview says a role's address
+// is read as a shared account, and a roster with 氏/名 and セイ/メイ is
+// imported with the names joined.
+func TestImportPreviewSharedAndSplitNames(t *testing.T) {
+	w := newWorld(t, "sqlite")
+	c := w.client("ja")
+	c.signIn(w.users[org.Keeper].Email)
+	r := c.upload("/o/alpha/import/preview", "accounts.csv", []byte("サービス,ログインID\r\nSlack,soumu@alpha.example\r\n"), nil)
+	if r.status != http.StatusOK || !strings.Contains(r.body, "soumu@alpha.example）は部署や役割の名前のため、共用アカウントとして読み込みます") {
+		t.Fatalf("got %d, want the preview to say soumu@ is read as shared\n%s", r.status, r.body)
+	}
+	roster := []byte("社員番号,氏,名,セイ,メイ,メールアドレス,雇用区分\r\n101,高橋,次郎,ﾀｶﾊｼ,ｼﾞﾛｳ,takahashi@alpha.example,正社員\r\n")
+	r = c.upload("/o/alpha/import/preview", "roster.csv", roster, map[string]string{"kind": "people"})
+	m := applyID.FindStringSubmatch(r.body)
+	if r.status != http.StatusOK || m == nil || !strings.Contains(r.body, "高橋 次郎") {
+		t.Fatalf("roster preview: got %d\n%s", r.status, r.body)
+	}
+	if r := c.post("/o/alpha/import/apply", map[string][]string{"id": {m[1]}}); r.status != http.StatusSeeOther {
+		t.Fatalf("apply: got %d", r.status)
+	}
+	people, _, err := w.db.Tenant(w.orgA.ID).People(context.Background(), store.PeopleQuery{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, p := range people {
+		found = found || (p.Name == "高橋 次郎" && p.Kana == "タカハシ ジロウ" && p.Email == "takahashi@alpha.example")
+	}
+	if !found {
+		t.Errorf("got %+v, want 高橋 次郎 (タカハシ ジロウ) imported", people)
+	}
+}
