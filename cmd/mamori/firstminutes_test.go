@@ -140,7 +140,7 @@ func TestDemoSignInBlock(t *testing.T) {
 		`Address: http://127\.0\.0\.1:\d+/signin`,
 		`Owner: k\.sato@sakura-seiki\.example  password: \S+`,
 		`Keeper: \S+@sakura-seiki\.example  password: \S+`,
-		`Second factor: not needed`,
+		`Multi-factor authentication \(MFA\): not needed`,
 		`One-time link .*valid 30 minutes`,
 		`\n  http://127\.0\.0\.1:\d+/signin/link/\S+`,
 	} {
