@@ -22,7 +22,10 @@ import (
 )
 
 // withStore parses the shared flags plus extra ones and opens a migrated
-// store for an administrative command.
+// store for an administrative command. A database with no schema yet (a
+// fresh data directory) is set up first, so that `org add` or `import`
+// works as the first command; one with an older schema still asks for
+// `mamori migrate`, an upgrade the owner decides on (after a backup).
 func withStore(e *env, name string, args []string, extra func(fs *flag.FlagSet), fn func(cfg config, db *store.DB) error) error {
 	var cfg config
 	fs := e.flags(name)
@@ -38,6 +41,9 @@ func withStore(e *env, name string, args []string, extra func(fs *flag.FlagSet),
 		return err
 	}
 	defer db.Close()
+	if err := setUpFresh(e, cfg, db); err != nil {
+		return err
+	}
 	if err := db.CheckSchema(e.ctx); err != nil {
 		return err
 	}
@@ -54,6 +60,27 @@ func withStore(e *env, name string, args []string, extra func(fs *flag.FlagSet),
 		return err
 	}
 	return fn(cfg, db)
+}
+
+// setUpFresh migrates a database that has no schema at all and says so
+// on stderr, where it does not mix with the command's output.
+func setUpFresh(e *env, cfg config, db *store.DB) error {
+	v, err := db.SchemaVersion(e.ctx)
+	if err != nil || v != 0 {
+		return err
+	}
+	if _, err := db.Migrate(e.ctx); err != nil {
+		return err
+	}
+	if _, err := jobs.Migrate(e.ctx, db); err != nil {
+		return err
+	}
+	where := cfg.dataDir
+	if cfg.dbURL != "" {
+		where = string(db.Engine())
+	}
+	fmt.Fprintln(e.stderr, e.cat.T(e.locale, "cli.set_up_fresh", where, db.LatestSchema()))
+	return nil
 }
 
 // loadAuditKey derives the audit checkpoint key from the secret key file.

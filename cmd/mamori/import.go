@@ -20,7 +20,7 @@ import (
 func cmdImport(e *env, args []string) error {
 	var slug, kind, format, service string
 	var apply, asJSON bool
-	flagArgs, files := splitArgs(args, "apply", "json")
+	flagArgs, files := splitArgs(args, "apply", "json", "h", "help")
 	return withStore(e, "import", flagArgs, func(fs *flag.FlagSet) {
 		t := func(k string) string { return e.cat.T(e.locale, k) }
 		fs.StringVar(&slug, "org", "", t("cli.flag.org_id"))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/importer"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/web"
 )
@@ -45,27 +46,28 @@ type command struct {
 	name  string // "user add"
 	usage string // catalogue key of the one-line description
 	run   func(e *env, args []string) error
+	args  string // catalogue key of the arguments after the options, if any
 }
 
 func commands() []command {
 	return []command{
-		{"serve", "cli.serve.usage", cmdServe},
-		{"demo", "cli.demo.usage", cmdDemo},
-		{"migrate", "cli.migrate.usage", cmdMigrate},
-		{"user add", "cli.user_add.usage", cmdUserAdd},
-		{"user passwd", "cli.user_passwd.usage", cmdUserPasswd},
-		{"user disable", "cli.user_disable.usage", cmdUserDisable},
-		{"org add", "cli.org_add.usage", cmdOrgAdd},
-		{"org list", "cli.org_list.usage", cmdOrgList},
-		{"backup", "cli.backup.usage", cmdBackup},
-		{"restore", "cli.restore.usage", cmdRestore},
-		{"findings", "cli.findings.usage", cmdFindings},
-		{"import", "cli.import.usage", cmdImport},
-		{"export", "cli.export.usage", cmdExport},
-		{"audit verify", "cli.audit_verify.usage", cmdAuditVerify},
-		{"audit anchor", "cli.audit_anchor.usage", cmdAuditAnchor},
-		{"version", "cli.version.usage", cmdVersion},
-		{"help", "cli.help.usage", nil},
+		{"serve", "cli.serve.usage", cmdServe, ""},
+		{"demo", "cli.demo.usage", cmdDemo, ""},
+		{"migrate", "cli.migrate.usage", cmdMigrate, ""},
+		{"user add", "cli.user_add.usage", cmdUserAdd, ""},
+		{"user passwd", "cli.user_passwd.usage", cmdUserPasswd, ""},
+		{"user disable", "cli.user_disable.usage", cmdUserDisable, ""},
+		{"org add", "cli.org_add.usage", cmdOrgAdd, ""},
+		{"org list", "cli.org_list.usage", cmdOrgList, ""},
+		{"backup", "cli.backup.usage", cmdBackup, ""},
+		{"restore", "cli.restore.usage", cmdRestore, "cli.restore.args"},
+		{"findings", "cli.findings.usage", cmdFindings, ""},
+		{"import", "cli.import.usage", cmdImport, "cli.import.args"},
+		{"export", "cli.export.usage", cmdExport, ""},
+		{"audit verify", "cli.audit_verify.usage", cmdAuditVerify, ""},
+		{"audit anchor", "cli.audit_anchor.usage", cmdAuditAnchor, ""},
+		{"version", "cli.version.usage", cmdVersion, ""},
+		{"help", "cli.help.usage", nil, ""},
 	}
 }
 
@@ -88,14 +90,20 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, stdin
 		return err
 	}
 	e := &env{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, cat: cat, locale: i18n.FromEnv(getenv)}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) > 1 && args[0] == "help" && !strings.HasPrefix(args[1], "-") {
+		// `mamori help import` is `mamori import --help`.
+		args = append(args[1:len(args):len(args)], "--help")
+	} else if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		return e.help(args)
 	}
 	cmds := commands()
 	for _, c := range cmds {
 		words := strings.Fields(c.name)
 		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name && c.run != nil {
-			return c.run(e, args[len(words):])
+			if err := c.run(e, args[len(words):]); !errors.Is(err, errHelpShown) {
+				return err
+			}
+			return nil
 		}
 	}
 	// A group name alone ("user", "org", "audit") lists its subcommands.
@@ -130,6 +138,40 @@ func (e *env) help(args []string) error {
 	return nil
 }
 
+// errHelpShown is what parse returns after printing a command's help for
+// --help or -h: the command stops there and mamori exits 0.
+var errHelpShown = errors.New("help shown")
+
+// commandHelp prints what a command does and its options, with their
+// defaults, as the flag set knows them.
+func (e *env) commandHelp(fs *flag.FlagSet) {
+	t := func(k string, a ...any) string { return e.cat.T(e.locale, k, a...) }
+	for _, c := range commands() {
+		if c.name != fs.Name() {
+			continue
+		}
+		args := ""
+		if c.args != "" {
+			args = " " + t(c.args)
+		}
+		fmt.Fprintln(e.stdout, t("cli.help.command_line", c.name, args))
+		fmt.Fprintln(e.stdout)
+		fmt.Fprintln(e.stdout, t(c.usage))
+	}
+	fmt.Fprintln(e.stdout)
+	fmt.Fprintln(e.stdout, t("cli.help.command_options"))
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "--" + f.Name
+		if f.DefValue != "" && f.DefValue != "false" {
+			fmt.Fprintf(e.stdout, "  %-18s %s %s\n", name, f.Usage, t("cli.help.default", f.DefValue))
+			return
+		}
+		fmt.Fprintf(e.stdout, "  %-18s %s\n", name, f.Usage)
+	})
+	fmt.Fprintln(e.stdout)
+	fmt.Fprintln(e.stdout, t("cli.help.env"))
+}
+
 // flags returns a flag set that reports errors to run instead of exiting.
 func (e *env) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -143,7 +185,8 @@ func (e *env) parse(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		return usageError{e.cat.T(e.locale, "cli.see_help")}
+		e.commandHelp(fs)
+		return errHelpShown
 	case err != nil:
 		msg := err.Error()
 		if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
@@ -258,10 +301,30 @@ func describe(cat *i18n.Catalogue, l i18n.Locale, err error) string {
 	case errors.As(err, &bl):
 		return cat.T(l, "cli.audit_broken", bl.Seq, brokenReason(cat, l, bl))
 	}
+	if all, ok := importer.AllRowErrors(err); ok {
+		return describeRows(cat, l, all)
+	}
 	if e, ok := problem.As(err); ok && e.Code != problem.Internal {
 		return cat.T(l, e.Key, e.Args...)
 	}
 	return cat.T(l, "cli.failed", err.Error())
+}
+
+// describeRows lists every bad cell of a refused import, one per line
+// under the count, and how many more there are.
+func describeRows(cat *i18n.Catalogue, l i18n.Locale, all *importer.RowErrors) string {
+	t := func(key string, args ...any) string { return cat.T(l, key, args...) }
+	p := all.Problem()
+	lines := []string{t(p.Key, p.Args...)}
+	if all.Total > 1 {
+		for _, d := range all.Describe(t) {
+			lines = append(lines, "  "+d.Text(t))
+		}
+	}
+	if more := all.MoreText(t); more != "" {
+		lines = append(lines, "  "+more)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // brokenReason says why the chain is not trustworthy at bl.Seq. The reason

@@ -51,13 +51,20 @@ func cmdDemo(e *env, args []string) error {
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
-	return serve(e, cfg, func(e *env, cfg config, db *store.DB) (int64, error) {
-		owner, err := seedDemo(e, cfg, db)
+	return serve(e, cfg, func(e *env, cfg config, db *store.DB) (signIn, error) {
+		si, err := seedDemo(e, cfg, db)
 		if err != nil || !*large {
-			return owner, err
+			return si, err
 		}
-		return owner, seedLarge(e, db, owner)
+		return si, seedLarge(e, db, si.user)
 	})
+}
+
+// signIn is what a serving command prints, once it listens, for signing
+// in: a one-time link for user (none when 0) inside the block print writes.
+type signIn struct {
+	user  int64
+	print func(base, link string)
 }
 
 // seedLarge adds, once, a synthetic organisation at the size the
@@ -83,35 +90,79 @@ func seedLarge(e *env, db *store.DB, owner int64) error {
 const synthSlug = "synth-large"
 
 // seedDemo creates the demo company in an empty database, or reuses the one
-// an earlier demo run made, and returns the user the sign-in link is for.
-func seedDemo(e *env, cfg config, db *store.DB) (int64, error) {
+// an earlier demo run made, and returns how to sign in: the owner gets the
+// one-time link, and the block names every address and password.
+func seedDemo(e *env, cfg config, db *store.DB) (signIn, error) {
+	t := func(k string, a ...any) string { return e.cat.T(e.locale, k, a...) }
 	n, err := db.CountUsers(e.ctx)
 	if err != nil {
-		return 0, err
+		return signIn{}, err
 	}
+	credFile := filepath.Join(cfg.dataDir, "demo-credentials.txt")
+	var creds []string // "role  address  password" lines, as kept in credFile
 	if n == 0 {
 		res, err := demo.Seed(e.ctx, db, db.Now())
 		if err != nil {
-			return 0, err
+			return signIn{}, err
 		}
 		e.say("cli.demo.created", demo.Name)
-		lines := []string{}
 		for _, c := range []struct {
 			key  string
 			cred demo.Credential
 		}{{"role.owner", res.Owner}, {"role.keeper", res.Keeper}, {"role.advisor", res.Advisor}} {
-			line := fmt.Sprintf("  %-10s %s  %s", e.cat.T(e.locale, c.key), c.cred.Email, c.cred.Password)
-			fmt.Fprintln(e.stdout, line)
-			lines = append(lines, line)
+			creds = append(creds, t("cli.demo.block_user", t(c.key), c.cred.Email, c.cred.Password))
 		}
-		credFile := filepath.Join(cfg.dataDir, "demo-credentials.txt")
-		if err := os.WriteFile(credFile, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err == nil {
-			e.say("cli.demo.credentials_saved", credFile)
+		if err := os.WriteFile(credFile, []byte(strings.Join(creds, "\n")+"\n"), 0o600); err != nil {
+			credFile = ""
 		}
 	} else {
 		e.say("cli.demo.reused", cfg.dataDir)
+		if b, err := os.ReadFile(credFile); err == nil {
+			creds = strings.Split(strings.TrimSpace(string(b)), "\n")
+		} else {
+			credFile = ""
+		}
 	}
-	return demoOwner(e.ctx, db)
+	owner, err := demoOwner(e.ctx, db)
+	if err != nil {
+		return signIn{}, err
+	}
+	var totp []string
+	orgs, err := db.Orgs(e.ctx)
+	if err != nil {
+		return signIn{}, err
+	}
+	for _, o := range orgs {
+		if o.RequireTOTP {
+			totp = append(totp, o.Name)
+		}
+	}
+	print := func(base, link string) {
+		out := e.stdout
+		rule := strings.Repeat("=", 64)
+		fmt.Fprintln(out)
+		fmt.Fprintln(out, rule)
+		fmt.Fprintln(out, t("cli.demo.block_title", demo.Name))
+		fmt.Fprintln(out, t("cli.demo.block_address", base+"/signin"))
+		for _, c := range creds {
+			fmt.Fprintln(out, "  "+strings.TrimSpace(c))
+		}
+		if credFile != "" {
+			fmt.Fprintln(out, t("cli.demo.block_saved", credFile))
+		}
+		if len(totp) == 0 {
+			fmt.Fprintln(out, t("cli.demo.block_second_factor_none"))
+		} else {
+			fmt.Fprintln(out, t("cli.demo.block_second_factor_some", strings.Join(totp, t("intake.list_sep"))))
+		}
+		if link != "" {
+			fmt.Fprintln(out, t("cli.demo.block_link", int(auth.SignInLinkTTL.Minutes())))
+			fmt.Fprintln(out, "  "+link)
+		}
+		fmt.Fprintln(out, rule)
+		fmt.Fprintln(out)
+	}
+	return signIn{user: owner, print: print}, nil
 }
 
 // demoOwner finds the owner of the demo company, for the sign-in link.
@@ -147,8 +198,8 @@ func newLogger(e *env, level string) *slog.Logger {
 
 // serve runs the web server until the context ends. prepare, when given,
 // runs after migration (the demo seeds its company there) and returns the
-// user to print a one-time sign-in link for.
-func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, error)) error {
+// user to print a one-time sign-in link for and the block to print it in.
+func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (signIn, error)) error {
 	started := time.Now()
 	log := newLogger(e, cfg.logLevel)
 	proxies, err := web.ParseTrustedProxies(cfg.trustedProxy)
@@ -200,13 +251,14 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	defer ln.Close()
 	base := "http://" + displayAddr(ln.Addr())
 
-	var signInUser int64
+	var si signIn
 	if prepare != nil {
-		if signInUser, err = prepare(e, cfg, db); err != nil {
+		if si, err = prepare(e, cfg, db); err != nil {
 			return err
 		}
 	}
-	if err := printLinks(e, db, base, signInUser); err != nil {
+	link, err := printLinks(e, db, base, si.user)
+	if err != nil {
 		return err
 	}
 	anchorNow(e.ctx, db, cfg, "start", log)
@@ -233,6 +285,9 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("listening", "component", "server", "url", base, "engine", db.Engine(), "trusted_proxies", len(proxies), "startup_ms", time.Since(started).Milliseconds())
 	e.say("cli.serve.listening", base)
+	if si.print != nil {
+		si.print(base, link)
+	}
 
 	select {
 	case err = <-errc:
@@ -275,27 +330,27 @@ func anchorNow(ctx context.Context, db *store.DB, cfg config, reason string, log
 }
 
 // printLinks prints the first-run setup link when nobody can sign in yet,
-// and the one-time sign-in link the demo offers.
-func printLinks(e *env, db *store.DB, base string, signInUser int64) error {
+// and returns the one-time sign-in link for signInUser, when not 0.
+func printLinks(e *env, db *store.DB, base string, signInUser int64) (link string, err error) {
 	n, err := db.CountUsers(e.ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if n == 0 {
 		tok, hash := auth.NewToken()
 		if err := db.CreateOneTimeToken(e.ctx, audit.System, store.TokenSetup, hash, 0, 24*time.Hour); err != nil {
-			return err
+			return "", err
 		}
 		e.say("cli.serve.setup_link", base+"/setup?token="+tok)
 	}
 	if signInUser != 0 {
 		tok, hash := auth.NewToken()
 		if err := db.CreateOneTimeToken(e.ctx, audit.CLI(), store.TokenSignIn, hash, signInUser, auth.SignInLinkTTL); err != nil {
-			return err
+			return "", err
 		}
-		e.say("cli.demo.signin_link", base+"/signin/link/"+tok)
+		link = base + "/signin/link/" + tok
 	}
-	return nil
+	return link, nil
 }
 
 func displayAddr(a net.Addr) string {

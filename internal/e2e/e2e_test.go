@@ -42,14 +42,14 @@ var languages = []language{
 	{
 		code: "ja", lang: "ja_JP.UTF-8", acceptLanguage: "ja,en-US;q=0.7,en;q=0.3", running: "mamori を起動しました：",
 		orgName: "株式会社テスト商事", slug: "test-shoji", name: "山田 花子", email: "hanako@example.jp",
-		setupTitle: "初期設定", dashboard: "ダッシュボード", setupDone: "初期設定が完了しました", totpOn: "2段階認証を有効にしました",
-		signInTitle: "サインイン", signedOut: "サインアウトしました", otpTitle: "2段階認証", otpWrong: "確認コードが正しくないか",
+		setupTitle: "初期設定", dashboard: "ダッシュボード", setupDone: "初期設定が完了しました", totpOn: "多要素認証を有効にしました",
+		signInTitle: "サインイン", signedOut: "サインアウトしました", otpTitle: "多要素認証", otpWrong: "確認コードが正しくないか",
 	},
 	{
 		code: "en", lang: "en_GB.UTF-8", acceptLanguage: "en-GB,en;q=0.9", running: "mamori is running: ",
 		orgName: "Test Trading Ltd.", slug: "test-trading", name: "Alex Morgan", email: "alex@example.com",
-		setupTitle: "First-run setup", dashboard: "Dashboard", setupDone: "Setup is complete", totpOn: "Two-step verification is on",
-		signInTitle: "Sign in", signedOut: "You have signed out", otpTitle: "Two-step verification", otpWrong: "The code is not correct",
+		setupTitle: "First-run setup", dashboard: "Dashboard", setupDone: "Setup is complete", totpOn: "Multi-factor authentication is on",
+		signInTitle: "Sign in", signedOut: "You have signed out", otpTitle: "Multi-factor authentication", otpWrong: "The code is not correct",
 	},
 }
 

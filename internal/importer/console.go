@@ -201,6 +201,11 @@ func parseGWS(f File, kind Kind, opt Options) (Parsed, error) {
 		email := r.loginID("email")
 		name := displayName(r.text("first_name"), r.text("last_name"))
 		if kind == People {
+			if isRoleAddress(email) {
+				r.warn("email", "import.warn_role_not_person", email)
+				p.Skipped++
+				continue
+			}
 			if name == "" {
 				name = email
 			}
@@ -212,14 +217,16 @@ func parseGWS(f File, kind Kind, opt Options) (Parsed, error) {
 			per := PersonRow{Person: inventory.Person{Name: name, Email: email, Department: r.text("department"), EmploymentType: emp}, ManagerEmail: mgr}
 			r.duplicate("email", lowerKey(email), email)
 			if r.err != nil {
-				return Parsed{}, r.err
+				continue // the sheet keeps the error; the other rows are still checked
 			}
 			p.People = append(p.People, Row[PersonRow]{Line: r.line, Record: per, Warnings: r.warnings})
 			continue
 		}
 		a := AccountRow{ServiceName: service, PersonEmail: email, DisplayName: name}
 		a.LoginID = email
-		a.Kind = inventory.Personal
+		if a.Kind = r.roleKind("email", email); a.Kind == inventory.Shared {
+			a.PersonEmail = ""
+		}
 		a.Privilege = inventory.Edit
 		if s.has("is_admin") && r.flag("is_admin") {
 			a.Privilege = inventory.Admin
@@ -243,7 +250,7 @@ func parseGWS(f File, kind Kind, opt Options) (Parsed, error) {
 		a.RecoveryEmail = r.email("recovery_email")
 		r.duplicate("email", lowerKey(email), email)
 		if r.err != nil {
-			return Parsed{}, r.err
+			continue // the sheet keeps the error; the other rows are still checked
 		}
 		p.Accounts = append(p.Accounts, Row[AccountRow]{Line: r.line, Record: a, Warnings: r.warnings})
 	}
@@ -258,6 +265,9 @@ func parseGWS(f File, kind Kind, opt Options) (Parsed, error) {
 	}
 	if kind == People && !s.has("employee_type") {
 		s.warnings = append(s.warnings, employmentDefaulted(len(p.People)))
+	}
+	if err := s.err(); err != nil {
+		return Parsed{}, err
 	}
 	p.Warnings = s.finish()
 	return p, nil
@@ -302,12 +312,17 @@ func parseM365(f File, kind Kind, opt Options) (Parsed, error) {
 				p.Skipped++
 				continue
 			}
+			if isRoleAddress(email) {
+				r.warn("upn", "import.warn_role_not_person", email)
+				p.Skipped++
+				continue
+			}
 			if name == "" {
 				name = email
 			}
 			per := PersonRow{Person: inventory.Person{Name: name, Email: email, Department: r.text("department"), EmploymentType: inventory.FullTime}}
 			if r.err != nil {
-				return Parsed{}, r.err
+				continue // the sheet keeps the error; the other rows are still checked
 			}
 			p.People = append(p.People, Row[PersonRow]{Line: r.line, Record: per, Warnings: r.warnings})
 			continue
@@ -315,9 +330,12 @@ func parseM365(f File, kind Kind, opt Options) (Parsed, error) {
 		a := AccountRow{ServiceName: service, DisplayName: name, Department: r.text("department"), Licenses: r.text("licenses")}
 		a.LoginID = upn
 		a.Kind = inventory.Personal
-		if guest {
+		switch {
+		case guest:
 			a.Kind = inventory.Guest
-		} else {
+		case isRoleAddress(upn):
+			a.Kind = r.roleKind("upn", upn)
+		default:
 			a.PersonEmail = email
 		}
 		a.Privilege = inventory.Edit
@@ -331,7 +349,7 @@ func parseM365(f File, kind Kind, opt Options) (Parsed, error) {
 		}
 		a.CreatedOn = r.consoleDate("when_created")
 		if r.err != nil {
-			return Parsed{}, r.err
+			continue // the sheet keeps the error; the other rows are still checked
 		}
 		p.Accounts = append(p.Accounts, Row[AccountRow]{Line: r.line, Record: a, Warnings: r.warnings})
 	}
@@ -340,6 +358,9 @@ func parseM365(f File, kind Kind, opt Options) (Parsed, error) {
 		p.Gaps = []string{"import.gap_m365_mfa", "import.gap_m365_admin", "import.gap_m365_last_login"}
 	} else {
 		s.warnings = append(s.warnings, employmentDefaulted(len(p.People)))
+	}
+	if err := s.err(); err != nil {
+		return Parsed{}, err
 	}
 	p.Warnings = s.finish()
 	return p, nil
@@ -401,13 +422,16 @@ func parseEntra(f File, opt Options) (Parsed, error) {
 		a.Status = inventory.Active
 		r.duplicate("upn", lowerKey(upn), upn)
 		if r.err != nil {
-			return Parsed{}, r.err
+			continue // the sheet keeps the error; the other rows are still checked
 		}
 		p.Accounts = append(p.Accounts, Row[AccountRow]{Line: r.line, Record: a, Warnings: r.warnings})
 	}
 	p.Coverage = Coverage{Kind: s.has("user_type"), Privilege: s.has("is_admin"), MFA: true}
 	if !p.Coverage.Privilege {
 		p.Gaps = append(p.Gaps, "import.gap_m365_admin")
+	}
+	if err := s.err(); err != nil {
+		return Parsed{}, err
 	}
 	p.Warnings = s.finish()
 	return p, nil
@@ -478,7 +502,7 @@ func parseSharePoint(f File, opt Options) (Parsed, error) {
 		}
 		perm, known := sharePermission(permText, linkType)
 		if r.err != nil {
-			return Parsed{}, r.err
+			continue // the sheet keeps the error; the other rows are still checked
 		}
 		var a *shareAcc
 		switch {
@@ -528,6 +552,9 @@ func parseSharePoint(f File, opt Options) (Parsed, error) {
 			sh.Scope = inventory.WholeOrg
 		}
 		p.Shares = append(p.Shares, Row[ShareRow]{Line: a.line, Record: sh, Warnings: a.warnings})
+	}
+	if err := s.err(); err != nil {
+		return Parsed{}, err
 	}
 	p.Warnings = s.finish()
 	return p, nil

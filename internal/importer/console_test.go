@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
@@ -33,9 +34,17 @@ func TestParseGWSUsers(t *testing.T) {
 			}
 			for _, a := range p.Accounts {
 				// The file cannot say who is an admin: ordinary, and flagged.
-				if a.Record.Privilege != inventory.Edit || a.Record.Kind != inventory.Personal {
-					t.Errorf("%s: privilege %s kind %s, want edit personal", a.Record.LoginID, a.Record.Privilege, a.Record.Kind)
+				// info@ names a role, not a person: a shared account.
+				want := inventory.Personal
+				if a.Record.LoginID == "info@example.co.jp" {
+					want = inventory.Shared
 				}
+				if a.Record.Privilege != inventory.Edit || a.Record.Kind != want {
+					t.Errorf("%s: privilege %s kind %s, want edit %s", a.Record.LoginID, a.Record.Privilege, a.Record.Kind, want)
+				}
+			}
+			if a := p.Accounts[4]; a.Record.PersonEmail != "" || len(a.Warnings) != 1 || a.Warnings[0].Key != "import.warn_role_account" {
+				t.Errorf("info@ = %+v, want a shared account with no person, and said so", a)
 			}
 			if want := (Coverage{MFA: true, Status: true, LastLogin: true}); p.Coverage != want {
 				t.Errorf("coverage = %+v, want %+v", p.Coverage, want)
@@ -54,10 +63,11 @@ func TestParseGWSUsers(t *testing.T) {
 
 func TestParseGWSPeople(t *testing.T) {
 	p := parseFile(t, "gws_users.csv", readTestdata(t, "gws_users.csv"), People, GWSUsers, Options{})
-	if len(p.People) != 5 {
-		t.Fatalf("got %d people", len(p.People))
+	// info@ is a role's mailbox, not a person.
+	if len(p.People) != 4 || p.Skipped != 1 {
+		t.Fatalf("got %d people, %d skipped; want 4 and info@ skipped", len(p.People), p.Skipped)
 	}
-	want := []inventory.EmploymentType{inventory.Executive, inventory.FullTime, inventory.PartTime, inventory.Contractor, inventory.FullTime}
+	want := []inventory.EmploymentType{inventory.Executive, inventory.FullTime, inventory.PartTime, inventory.Contractor}
 	for i, w := range want {
 		if got := p.People[i].Record.EmploymentType; got != w {
 			t.Errorf("%s: %s, want %s", p.People[i].Record.Name, got, w)
@@ -66,8 +76,8 @@ func TestParseGWSPeople(t *testing.T) {
 	if r := p.People[1].Record; r.Name != "佐藤 花子" || r.Email != "sato@example.co.jp" || r.Department != "営業部" || r.ManagerEmail != "yamada@example.co.jp" {
 		t.Errorf("sato = %+v", r)
 	}
-	if len(p.Warnings) != 1 || p.Warnings[0].Key != "import.warn_defaulted" || p.Warnings[0].Args[0] != 1 {
-		t.Errorf("warnings = %+v, want one blank employee type", p.Warnings)
+	if len(p.Warnings) != 1 || p.Warnings[0].Key != "import.warn_role_not_person" {
+		t.Errorf("warnings = %+v, want info@ left out", p.Warnings)
 	}
 }
 
@@ -217,7 +227,8 @@ func TestParseEntraUnknownMFAValue(t *testing.T) {
 	}
 	f := mustRead(t, "x.csv", []byte("userPrincipalName,isMfaRegistered,isAdmin\nyamada@example.co.jp,true,perhaps\n"))
 	_, err := Parse(f, "", "", Options{})
-	if re, ok := err.(*RowError); !ok || re.Key != "import.row_invalid_bool" || re.Column != "isAdmin" || re.Line != 2 {
+	var re *RowError
+	if !errors.As(err, &re) || re.Key != "import.row_invalid_bool" || re.Column != "isAdmin" || re.Line != 2 {
 		t.Errorf("unreadable admin flag: got %v, want a row error", err)
 	}
 }

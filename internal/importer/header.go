@@ -19,6 +19,9 @@ type layout struct {
 	signals []string
 	// display names the required columns in messages.
 	display map[string][2]string
+	// parts are the columns a file may split in two (氏 and 名), by the
+	// column they make up: see nameParts.
+	parts map[string][2]string
 }
 
 func newLayout(format Format, kind Kind, fields []field, signals ...string) *layout {
@@ -53,6 +56,7 @@ var mamoriLayouts = func() map[Kind]*layout {
 		}
 		m[k] = newLayout(Mamori, k, fields)
 	}
+	m[People].splitNames()
 	return m
 }()
 

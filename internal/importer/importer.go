@@ -5,8 +5,8 @@
 // columns back out, as CSV, as Excel and as fill-in templates, so that an
 // export can be edited and imported again.
 //
-// Reading is all or nothing: Parse returns every row of a file or the first
-// error, which names the row and the column as the person sees them in
+// Reading is all or nothing: Parse returns every row of a file or its
+// errors, each naming the row and the column as the person sees them in
 // Excel. A half-imported ledger never exists. References between records
 // (the service of an account, the person behind an address) travel as names
 // and addresses; the store resolves them.
@@ -111,6 +111,7 @@ type RowError struct {
 	Field  string // record field, e.g. "confidentiality"
 	Key    string // i18n key
 	Args   []any  // arguments after line and column, the value first
+	Value  string // the cell as written, shortened; "" when blank or not known
 }
 
 func (e *RowError) Error() string {

@@ -14,8 +14,8 @@ const maxCellRunes = 2000
 
 // Parse turns the rows of f into records of kind. An empty format is
 // detected from the header, and so is an empty kind. Parse returns every
-// row or the first error: a *RowError naming the row, the column and the
-// value, or a *problem.Error about the whole file (a required column
+// row or an error: *RowErrors listing every bad cell with its row, column
+// and value, or a *problem.Error about the whole file (a required column
 // missing, a kind the format cannot fill).
 func Parse(f File, kind Kind, format Format, opt Options) (Parsed, error) {
 	if len(f.Header) == 0 {
@@ -74,8 +74,8 @@ func Parse(f File, kind Kind, format Format, opt Options) (Parsed, error) {
 	return p, nil
 }
 
-// sheet walks the rows of a file for one layout, remembering the first
-// error, the warnings and the values seen for duplicate checks.
+// sheet walks the rows of a file for one layout, remembering every bad
+// cell, the warnings and the values seen for duplicate checks.
 type sheet struct {
 	f        File
 	l        *layout
@@ -85,6 +85,16 @@ type sheet struct {
 	defaults map[string]int       // column key → rows given the default, for one summary warning
 	defVal   map[string][2]string // the default as written in Japanese and English
 	today    string               // YYYY-MM-DD in Japan, "" when not told
+	errs     []*RowError          // the first MaxRowErrors bad cells
+	bad      int                  // every bad cell
+}
+
+// err is the refusal of the file for its bad cells, or nil.
+func (s *sheet) err() error {
+	if s.bad == 0 {
+		return nil
+	}
+	return &RowErrors{Errors: s.errs, Total: s.bad}
 }
 
 // open matches the header against the layout and checks the required
@@ -96,7 +106,7 @@ func open(f File, l *layout, warnUnknown bool, opt Options) (*sheet, error) {
 		ja = ja || !isASCII(h)
 	}
 	for _, k := range l.required {
-		if _, ok := cols[k]; !ok {
+		if _, ok := cols[k]; !ok && !l.hasParts(cols, k) {
 			name := l.display[k][1]
 			if ja {
 				name = l.display[k][0]
@@ -152,12 +162,13 @@ func (s *sheet) column(key string) string {
 	return ""
 }
 
-// row reads the cells of one row; the first error sticks.
+// row reads the cells of one row; each cell reports its first error.
 type row struct {
 	s        *sheet
 	line     int
 	cells    []string
-	err      *RowError
+	err      *RowError // the row's first
+	failed   []string  // the columns with an error
 	warnings []Warning
 }
 
@@ -169,9 +180,19 @@ func (r *row) cell(key string) string {
 	return r.cells[i]
 }
 
+// fail records a bad cell, once per column: a cell too long is not also
+// reported blank.
 func (r *row) fail(key, msg string, args ...any) {
+	if slices.Contains(r.failed, key) {
+		return
+	}
+	r.failed = append(r.failed, key)
+	e := &RowError{Line: r.line, Column: r.s.column(key), Field: key, Key: msg, Args: args, Value: shorten(r.cell(key))}
 	if r.err == nil {
-		r.err = &RowError{Line: r.line, Column: r.s.column(key), Field: key, Key: msg, Args: args}
+		r.err = e
+	}
+	if r.s.bad++; len(r.s.errs) < MaxRowErrors {
+		r.s.errs = append(r.s.errs, e)
 	}
 }
 
@@ -414,12 +435,15 @@ func parseMamori(f File, kind Kind, opt Options) (Parsed, error) {
 			p.Shares = append(p.Shares, Row[ShareRow]{Line: r.line, Record: rec, Warnings: r.warnings})
 		}
 		if r.err != nil {
-			return Parsed{}, r.err
+			continue // the sheet keeps the error; the other rows are still checked
 		}
 	}
 	if kind == Accounts {
 		p.Coverage = Coverage{Kind: s.has("kind"), Privilege: s.has("privilege"), MFA: s.has("mfa"), Status: s.has("status"),
 			CreatedOn: s.has("created_on"), LastLogin: s.has("last_login"), EndsOn: s.has("ends_on")}
+	}
+	if err := s.err(); err != nil {
+		return Parsed{}, err
 	}
 	p.Warnings = s.finish()
 	return p, nil
@@ -427,8 +451,8 @@ func parseMamori(f File, kind Kind, opt Options) (Parsed, error) {
 
 func readPerson(r *row) PersonRow {
 	var p PersonRow
-	p.Name = r.required("name")
-	p.Kana = nfkc(r.text("kana"))
+	p.Name = r.joined("name", true)
+	p.Kana = nfkc(r.joined("kana", false))
 	p.Email = r.email("email")
 	p.Department = r.text("department")
 	p.EmploymentType = inventory.EmploymentType(r.choice("employment_type", employmentChoices, "", true))
@@ -471,6 +495,9 @@ func readAccount(r *row) AccountRow {
 	a.LoginID = r.required("login_id")
 	a.PersonEmail = r.email("person_email")
 	a.Kind = inventory.AccountKind(r.choice("kind", accountKindChoices, string(inventory.Personal), false))
+	if r.cell("kind") == "" && a.Kind == inventory.Personal {
+		a.Kind = r.roleKind("login_id", a.LoginID)
+	}
 	if r.cell("privilege") == "" {
 		r.defaulted("privilege", privilegeChoices, string(inventory.Edit))
 	}

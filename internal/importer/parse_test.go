@@ -392,6 +392,13 @@ func TestRowErrorMessages(t *testing.T) {
 	sample["import.xlsx_ratio"] = []any{"a.xlsx", "xl/worksheets/sheet1.xml", 100}
 	sample["import.xlsx_parts"] = []any{"a.xlsx", 1000, 32}
 	sample["import.xlsx_understated"] = []any{"a.xlsx", "xl/worksheets/sheet1.xml"}
+	sample["import.row_errors"] = []any{3}
+	sample["import.more_errors"] = []any{50, 100}
+	sample["import.fix_choice"] = []any{3, "列", "値", "甲、乙", "a, b"}
+	sample["import.fix_leave_before_join"] = []any{3, "列", "値", "2020/04/01"}
+	sample["import.warn_role_not_person"] = []any{3, "", "info@example.co.jp"}
+	sample["import.fix_duplicate"] = []any{3, "列", "値", 2}
+	sample["import.fix_too_long"] = []any{3, "列", 2000}
 	sample["import.warn_defaulted"] = []any{0, "権限", 4, "編集", "Edit"}
 	sample["import.warn_employment_defaulted"] = []any{0, "", 4, "正社員", "Full-time"}
 	for k, msgs := range cat {

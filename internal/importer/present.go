@@ -20,5 +20,10 @@ func Present(f File, kind Kind, format Format) map[string]bool {
 	for k := range cols {
 		out[k] = true
 	}
+	for k := range l.parts {
+		if l.hasParts(cols, k) {
+			out[k] = true
+		}
+	}
 	return out
 }

@@ -49,6 +49,38 @@ func (p Person) Active(now time.Time) bool {
 	return p.LeaveDate == "" || p.LeaveDate > calendar.Of(now).String()
 }
 
+// LeavingSoonDays is how far ahead a leave date brings the "leaving soon"
+// notice, so that the leaver work (hand-overs, accounts, devices) starts
+// before the day rather than as a finding after it.
+const LeavingSoonDays = 14
+
+// LeavingIn returns the days from today (a YYYY-MM-DD day in Japan) to the
+// person's leave date, and whether that is within LeavingSoonDays. On the
+// leave date itself the person has left: the departed finding takes over
+// and soon is false.
+func (p Person) LeavingIn(today string) (days int, soon bool) {
+	if p.LeaveDate == "" || p.LeaveDate <= today {
+		return 0, false
+	}
+	from, err1 := time.Parse(time.DateOnly, today)
+	to, err2 := time.Parse(time.DateOnly, p.LeaveDate)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	days = int(to.Sub(from).Hours() / 24)
+	return days, days <= LeavingSoonDays
+}
+
+// LeavingWindow is the range of leave dates (after today, up to until)
+// that are "leaving soon" on today.
+func LeavingWindow(today string) (after, until string) {
+	d, err := time.Parse(time.DateOnly, today)
+	if err != nil {
+		return today, today
+	}
+	return today, d.AddDate(0, 0, LeavingSoonDays).Format(time.DateOnly)
+}
+
 // Validate names the first field that is wrong.
 func (p Person) Validate() error {
 	if p.Name == "" {

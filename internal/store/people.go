@@ -87,6 +87,27 @@ func (t Tenant) PeopleByID(ctx context.Context, ids []int64) ([]inventory.Person
 	return out, rows.Err()
 }
 
+// LeavingBetween returns up to limit people whose leave date is after
+// after and on or before until (YYYY-MM-DD), soonest first: the "leaving
+// soon" notice, read through the index on (org_id, leave_date).
+func (t Tenant) LeavingBetween(ctx context.Context, after, until string, limit int) ([]inventory.Person, error) {
+	rows, err := t.db.query(ctx, "SELECT "+personColumns+" FROM people WHERE org_id = ? AND leave_date > ? AND leave_date <= ? ORDER BY leave_date, kana, id LIMIT ?",
+		t.org, after, until, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []inventory.Person
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 // Departments lists the departments in use, by name. It steps through the
 // index on (org_id, department) from one name to the next, a few lookups
 // however many people there are, where DISTINCT would read every person.

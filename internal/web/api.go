@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
 	"mime"
 	"net/http"
 	"reflect"
@@ -41,6 +40,10 @@ type apiError struct {
 	Row     int          `json:"row,omitempty"`
 	Column  string       `json:"column,omitempty"`
 	Field   string       `json:"field,omitempty"`
+	// Errors lists every bad cell of a refused import (the first
+	// importer.MaxRowErrors); More counts those not listed.
+	Errors []importer.Described `json:"errors,omitempty"`
+	More   int                  `json:"more,omitempty"`
 }
 
 // apiFail is fail for the API: the same codes and statuses, the message in
@@ -60,9 +63,12 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 		body.Code = problem.Internal
 		s.Logger.Error("request failed", "component", "api", "path", r.URL.Path, "error", err)
 	}
-	var re *importer.RowError
-	if errors.As(err, &re) {
-		body.Row, body.Column = re.Line, re.Column
+	if all, ok := importer.AllRowErrors(err); ok {
+		if all.Total == 1 {
+			body.Row, body.Column = all.Errors[0].Line, all.Errors[0].Column
+		}
+		body.Errors = all.Describe(func(key string, args ...any) string { return s.Catalogue.T(apiLocale(r), key, args...) })
+		body.More = all.More()
 	}
 	writeJSON(w, statusOf[body.Code], map[string]apiError{"error": body})
 }

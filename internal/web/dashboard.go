@@ -2,8 +2,11 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -88,6 +91,37 @@ type dashboardPage struct {
 	Checklist []checkItem
 	AuditRows []auditRow
 	Modules   []string
+	Leaving   []leavingView
+}
+
+// leavingView is a person whose leave date is near: a notice, not a
+// finding, so that the leaver work starts before the day.
+type leavingView struct {
+	ID   int64
+	Name string
+	Date string // as shown, 2026/04/01
+	Days int
+}
+
+// LeavingDays is how far ahead the notice looks.
+func (dashboardPage) LeavingDays() int { return inventory.LeavingSoonDays }
+
+// leavingSoon lists up to limit people of the organisation who leave
+// within inventory.LeavingSoonDays of now, soonest first.
+func (s *Server) leavingSoon(r *http.Request, limit int) ([]leavingView, error) {
+	today := calendar.Of(s.Now()).String()
+	after, until := inventory.LeavingWindow(today)
+	people, err := stateOf(r).tenant.LeavingBetween(r.Context(), after, until, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]leavingView, 0, len(people))
+	for _, p := range people {
+		if days, soon := p.LeavingIn(today); soon {
+			out = append(out, leavingView{ID: p.ID, Name: p.Name, Date: strings.ReplaceAll(p.LeaveDate, "-", "/"), Days: days})
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -108,6 +142,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if st.can(org.ViewProgramme) {
+		if p.Leaving, err = s.leavingSoon(r, 20); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		p.Score = findings.ScoreOf(d.open)
 		for _, x := range p.Score.Top(3) {
 			p.Lines = append(p.Lines, deductionView{Deduction: x, Check: p.checkView(x.CheckID)})

@@ -47,6 +47,11 @@ type importPage struct {
 	Format  string
 	Service string
 	Max     int64 // MB
+	// A refused file: its name and its bad cells, for a corrected upload
+	// with the kind, format and service still chosen.
+	FileName   string
+	Errors     []importer.Described
+	MoreErrors string
 }
 
 func (s *Server) newImportPage(r *http.Request) importPage {
@@ -91,7 +96,7 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	u, err := readUpload(w, r)
-	p.Kind, p.Format, p.Service = string(u.kind), string(u.format), u.service
+	p.Kind, p.Format, p.Service, p.FileName = string(u.kind), string(u.format), u.service, u.name
 	if err != nil {
 		s.importError(w, r, err, &p)
 		return
@@ -139,7 +144,7 @@ func (s *Server) importApply(w http.ResponseWriter, r *http.Request) {
 	pv, err := s.runImport(r, &u, true)
 	if err != nil {
 		p := s.newImportPage(r)
-		p.Kind, p.Format, p.Service = string(u.kind), string(u.format), u.service
+		p.Kind, p.Format, p.Service, p.FileName = string(u.kind), string(u.format), u.service, u.name
 		s.importError(w, r, err, &p)
 		return
 	}
@@ -176,8 +181,10 @@ func (s *Server) runImport(r *http.Request, u *upload, apply bool) (intake.Previ
 	return pv, nil
 }
 
-// importError shows the form again with what is wrong with the file: the
-// row and column for a bad cell, the limit for a file too large.
+// importError shows the form again with what is wrong with the file:
+// every bad cell with its row, column, value and fix, the limit for a file
+// too large. The kind, format and service stay chosen, so a corrected
+// file is one choice away.
 func (s *Server) importError(w http.ResponseWriter, r *http.Request, err error, p *importPage) {
 	e, ok := problem.As(err)
 	if !ok || (e.Code != problem.Invalid && e.Code != problem.TooLarge && e.Code != problem.TooMany) {
@@ -185,6 +192,10 @@ func (s *Server) importError(w http.ResponseWriter, r *http.Request, err error, 
 		return
 	}
 	p.Error, p.Field = p.T(e.Key, e.Args...), e.Field
+	if all, ok := importer.AllRowErrors(err); ok {
+		p.Field = "file"
+		p.Errors, p.MoreErrors = all.Describe(p.T), all.MoreText(p.T)
+	}
 	s.render(w, r, statusOf[e.Code], "import", p)
 }
 

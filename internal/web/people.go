@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -71,6 +72,10 @@ type personPage struct {
 	base
 	Person    inventory.Person
 	AuditRows []auditRow
+	// LeavingIn is the days to a leave date within
+	// inventory.LeavingSoonDays; Leaving is false otherwise.
+	LeavingIn int
+	Leaving   bool
 }
 
 func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
@@ -81,6 +86,7 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := personPage{base: s.page(r, "person.title", "people"), Person: person}
+	p.LeavingIn, p.Leaving = person.LeavingIn(calendar.Of(s.Now()).String())
 	history, err := st.tenant.History(r.Context(), "person:"+strconv.FormatInt(person.ID, 10))
 	if err != nil {
 		s.fail(w, r, err)
