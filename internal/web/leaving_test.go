@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -22,7 +23,9 @@ func TestLeavingSoonNotice(t *testing.T) {
 	eachEngine(t, func(t *testing.T, w *world) {
 		ctx := context.Background()
 		ten := w.db.Tenant(w.orgA.ID)
-		day := func(offset int) string { return w.clock.Now().In(jstZone).AddDate(0, 0, offset).Format(time.DateOnly) }
+		day := func(offset int) string {
+			return w.clock.Now().In(calendar.Japan).AddDate(0, 0, offset).Format(time.DateOnly)
+		}
 		people := []inventory.Person{
 			{Name: "近日 退職", Kana: "キンジツ", EmploymentType: inventory.FullTime, Email: "soon@alpha.example", LeaveDate: day(10)},
 			{Name: "来月 退職", Kana: "ライゲツ", EmploymentType: inventory.FullTime, Email: "later@alpha.example", LeaveDate: day(15)},
@@ -83,5 +86,3 @@ func TestLeavingSoonNotice(t *testing.T) {
 		}
 	})
 }
-
-var jstZone = time.FixedZone("JST", 9*60*60)
