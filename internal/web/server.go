@@ -56,6 +56,7 @@ type Server struct {
 	static    map[string]staticFile // by hashed name
 	staticURL map[string]string     // logical name → hashed URL
 	routes    []route
+	links     *linkRoutes // the GET routes, to judge the links a page offers
 	dash      *dashCache
 	signingIn *pairLocks // sign-in checks in progress, one per pair
 	denied    *deniedLog // which refused requests reach the audit trail
@@ -92,6 +93,7 @@ func NewServer(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.routes = s.routeTable()
+	s.links = newLinkRoutes(s.routes)
 	return s, nil
 }
 
