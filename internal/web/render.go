@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/i18n"
@@ -34,6 +35,18 @@ type base struct {
 
 // T translates key in the page's language.
 func (b base) T(key string, args ...any) string { return b.cat.T(b.Locale, key, args...) }
+
+// Date writes the day of t, in Japan, the way the reader's language does:
+// 2026年12月6日 or 6 Dec 2026. Every date on a page goes through Date,
+// DateTime or Day.
+func (b base) Date(t time.Time) string { return i18n.FormatDate(b.Locale, t.In(jst)) }
+
+// DateTime writes the day and time of t, in Japan.
+func (b base) DateTime(t time.Time) string { return i18n.FormatDateTime(b.Locale, t.In(jst)) }
+
+// Day writes a calendar day kept as text (2026-12-06) like Date; other
+// text (「退職後7年」) as it is.
+func (b base) Day(day string) string { return i18n.FormatDay(b.Locale, day) }
 
 // Can reports whether the viewer's role holds a permission (named as in
 // package org), to show only the links they may follow.

@@ -126,8 +126,6 @@ func (s *Server) loadTemplates() error {
 			}
 			return u, nil
 		},
-		"date":     func(t time.Time) string { return fmtDate(t) },
-		"datetime": func(t time.Time) string { return fmtDateTime(t) },
 		"add":      func(a, b int) int { return a + b },
 		"sevclass": sevClass,
 	}
@@ -155,17 +153,3 @@ var jst = time.FixedZone("JST", 9*60*60)
 
 // sevClass is the CSS class of a severity badge.
 func sevClass(sev any) string { return fmt.Sprintf("sev-%v", sev) }
-
-func fmtDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(jst).Format("2006/01/02")
-}
-
-func fmtDateTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(jst).Format("2006/01/02 15:04")
-}
