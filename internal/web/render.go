@@ -28,6 +28,7 @@ type base struct {
 	Field   string // the form field at fault
 	Path    string // current path, for the language switch
 	Version string
+	Printed string // today, as the printed page's header says it
 	// Evaluating shows that the organisation's findings are being brought
 	// up to date (dashboard, findings, and the page an import lands on).
 	Evaluating bool
@@ -74,6 +75,7 @@ func (s *Server) page(r *http.Request, title, nav string) base {
 		b.User = st.user
 	}
 	b.Org, b.Role = st.org, st.role
+	b.Printed = b.Date(s.Now())
 	if f := r.URL.Query().Get("ok"); f != "" && s.Catalogue.Has("flash."+f) {
 		b.Flash = "flash." + f
 	}

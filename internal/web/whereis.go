@@ -74,14 +74,13 @@ type wherePage struct {
 	Truncated           bool
 	AssetsWithoutPlaces int
 	Exposed             int // crossings marked exposed
-	Printed             string
 }
 
 // whereIs answers 「顧客名簿はどこにあるか」: information assets against the
 // services, devices and paper locations that hold them.
 func (s *Server) whereIs(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "inv.where.title", showMode)
-	p := wherePage{Search: strings.TrimSpace(v.query.Get("q")), Order: orderKana, Printed: v.Date(v.now)}
+	p := wherePage{Search: strings.TrimSpace(v.query.Get("q")), Order: orderKana}
 	if v.query.Get("order") == orderImportance {
 		p.Order = orderImportance
 	}
