@@ -60,18 +60,18 @@ func TestInventoryFormsCreateAndEdit(t *testing.T) {
 		c.mustShow("/o/alpha/services/new", "よく使われるサービスから選ぶ", "freee会計", "この内容で作成")
 		svc := c.create("services", url.Values{"name": {"kintone"}, "category": {"cloud"}, "mfa": {"available"}, "sso": {"1"},
 			"internet_facing": {"1"}, "data_country": {"jp"}, "owner_department": {"営業部"}, "cloud_check_done": {"2026/4/1"}})
-		c.mustShow("/o/alpha/services/"+id(svc), "kintone", "クラウド", "任意", "JP", "2026-04-01", "営業部",
+		c.mustShow("/o/alpha/services/"+id(svc), "kintone", "クラウド", "任意", "JP", "2026年4月1日", "営業部",
 			"サイボウズの業務アプリ作成サービス", "アカウント 0 件", "/o/alpha/accounts?service_id="+id(svc), "サービスを登録")
 
 		acct := c.create("accounts", url.Values{"service_id": {id(svc)}, "login_id": {"yamada@alpha.example"}, "person_id": {person},
 			"kind": {"shared"}, "privilege": {"admin"}, "mfa": {"off"}, "status": {"active"}, "last_login": {"２０２６年４月１日"}})
-		c.mustShow("/o/alpha/accounts/"+id(acct), "yamada@alpha.example", "共用", "管理者", "無効", "2026-04-01",
+		c.mustShow("/o/alpha/accounts/"+id(acct), "yamada@alpha.example", "共用", "管理者", "無効", "2026年4月1日",
 			`href="/o/alpha/services/`+id(svc)+`">kintone</a>`, `href="/o/alpha/people/`+person+`">山田花子（総務部）</a>`)
 		c.mustShow("/o/alpha/services/"+id(svc), "アカウント 1 件")
 
 		dev := c.create("devices", url.Values{"name": {"営業ノートPC-07"}, "kind": {"pc"}, "person_id": {person}, "ownership": {"byod"},
 			"network": {"home"}, "disk_encryption": {"no"}, "screen_lock": {"yes"}, "last_updated": {"令和8年4月1日"}})
-		c.mustShow("/o/alpha/devices/"+id(dev), "営業ノートPC-07", "パソコン", "私物（BYOD）", "自宅", "2026-04-01", "山田花子")
+		c.mustShow("/o/alpha/devices/"+id(dev), "営業ノートPC-07", "パソコン", "私物（BYOD）", "自宅", "2026年4月1日", "山田花子")
 
 		asset := c.create("assets", url.Values{"name": {"顧客名簿"}, "business_area": {"営業"}, "personal_info": {"1"}, "confidentiality": {"3"},
 			"integrity": {"2"}, "availability": {"2"}, "service_ids": {id(svc)}, "device_ids": {id(dev)}, "paper_locations": {"総務部キャビネットA\r\n\r\n金庫\r\n"}})

@@ -1,13 +1,17 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/org"
 )
 
@@ -108,4 +112,48 @@ func TestLinksFollowRole(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestDatesFollowLanguage: a date on a page is written the reader's way —
+// 2026年4月1日 in Japanese, 1 Apr 2026 in English — whether it is a moment
+// (the audit trail, a finding) or a calendar day kept as text (a person's
+// joining date), and never as 2026/04/01 or 2026-04-01.
+func TestDatesFollowLanguage(t *testing.T) {
+	w := newWorld(t, "sqlite")
+	ctx, tn := context.Background(), w.db.Tenant(w.orgA.ID)
+	p := w.personA
+	p.JoinDate = "2024-04-01"
+	if err := tn.UpdatePerson(ctx, audit.Actor{Label: "test"}, p); err != nil {
+		t.Fatal(err)
+	}
+	now := w.clock.Now().In(time.FixedZone("JST", 9*60*60))
+	today := map[string]string{
+		"ja": fmt.Sprintf("%d年%d月%d日", now.Year(), now.Month(), now.Day()),
+		"en": now.Format("2 Jan 2006"),
+	}
+	joined := map[string]string{"ja": "2024年4月1日", "en": "1 Apr 2024"}
+	machine := regexp.MustCompile(`>\s*\d{4}[/-]\d{2}[/-]\d{2}`)
+	for _, lang := range []string{"ja", "en"} {
+		c := w.client(lang)
+		c.signIn(w.users[org.Owner].Email)
+		for _, page := range []struct{ path, want string }{
+			{"/o/alpha/audit", today[lang]},
+			{"/o/alpha/", today[lang]},
+			{"/o/alpha/findings", today[lang]},
+			{"/o/alpha/findings/" + id(w.inv["finding"][0]), today[lang]},
+			{"/o/alpha/people/" + id(p.ID), joined[lang]},
+			{"/o/alpha/people", joined[lang]},
+		} {
+			r := c.get(page.path)
+			if r.status != http.StatusOK {
+				t.Fatalf("GET %s in %s: got %d, want 200", page.path, lang, r.status)
+			}
+			if !strings.Contains(r.body, page.want) {
+				t.Errorf("GET %s in %s: want the date written %q", page.path, lang, page.want)
+			}
+			if m := machine.FindString(r.body); m != "" {
+				t.Errorf("GET %s in %s: got a date written %q, want the reader's way", page.path, lang, m)
+			}
+		}
+	}
 }
