@@ -129,6 +129,11 @@ const (
 	WholeOrg       ShareScope = "organisation"    // everyone in the company
 )
 
+// BeyondCompany reports whether a share with this scope reaches anyone or
+// people outside the company. A scope mamori does not know may reach
+// anyone.
+func (s ShareScope) BeyondCompany() bool { return s != WholeOrg }
+
 // SharePermission is what the reached people may do.
 type SharePermission string
 

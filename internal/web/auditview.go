@@ -54,7 +54,8 @@ func (b base) actionLabel(action string) string {
 }
 
 // valueLabel translates an enumerated value of a record's field (e.g. a
-// service's category "cloud") when the catalogue has a label for it.
+// service's category "cloud") when the catalogue has a label for it, and
+// writes a day (2026-04-01) as the reader's language does.
 func (b base) valueLabel(kind, field, value string) string {
 	if value == "" {
 		return value
@@ -65,7 +66,7 @@ func (b base) valueLabel(kind, field, value string) string {
 	if k := "inv.tri." + value; (value == "yes" || value == "no") && b.cat.Has(k) {
 		return b.T(k)
 	}
-	return value
+	return b.Day(value) // a calendar day the reader's way; other text as it is
 }
 
 func (b base) targetLabel(target string) string {

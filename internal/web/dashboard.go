@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
@@ -78,9 +77,27 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 }
 
 type checkItem struct {
-	Key  string // catalogue key
-	Done bool
-	Link string
+	Key      string // catalogue key
+	Done     bool
+	Link     string // "" when the reader may not open the page
+	AskOwner bool   // the reader's role cannot take this step
+}
+
+// moduleLine is one line of the dashboard's "what mamori does": only what
+// works today, linked when the reader may open it.
+type moduleLine struct {
+	Label, Summary string // catalogue keys
+	Link           string
+}
+
+// dashboardModules lists what mamori does today, in the dashboard's order.
+var dashboardModules = []struct{ label, summary, path string }{
+	{"nav.inventory", "module.inventory.summary", "/inventory"},
+	{"intake.title", "module.import.summary", "/import"},
+	{"inv.where.title", "module.where.summary", "/inventory/where"},
+	{"nav.findings", "module.findings.summary", "/findings"},
+	{"nav.people", "module.people.summary", "/people"},
+	{"nav.audit", "module.audit.summary", "/audit"},
 }
 
 type dashboardPage struct {
@@ -90,7 +107,7 @@ type dashboardPage struct {
 	Summary   store.Summary
 	Checklist []checkItem
 	AuditRows []auditRow
-	Modules   []string
+	Modules   []moduleLine
 	Leaving   []leavingView
 }
 
@@ -99,7 +116,7 @@ type dashboardPage struct {
 type leavingView struct {
 	ID   int64
 	Name string
-	Date string // as shown, 2026/04/01
+	Date string // YYYY-MM-DD; the page writes it in the reader's language
 	Days int
 }
 
@@ -118,7 +135,7 @@ func (s *Server) leavingSoon(r *http.Request, limit int) ([]leavingView, error) 
 	out := make([]leavingView, 0, len(people))
 	for _, p := range people {
 		if days, soon := p.LeavingIn(today); soon {
-			out = append(out, leavingView{ID: p.ID, Name: p.Name, Date: strings.ReplaceAll(p.LeaveDate, "-", "/"), Days: days})
+			out = append(out, leavingView{ID: p.ID, Name: p.Name, Date: p.LeaveDate, Days: days})
 		}
 	}
 	return out, nil
@@ -131,14 +148,27 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary,
-		Modules: []string{"inventory", "findings", "assessments", "routines", "incidents"}}
+	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary}
+	for _, m := range dashboardModules {
+		line := moduleLine{Label: m.label, Summary: m.summary}
+		if link := p.OrgURL(m.path); s.links.mayOpen(st.role, link) {
+			line.Link = link
+		}
+		p.Modules = append(p.Modules, line)
+	}
 	if st.can(org.EditProgramme) || st.can(org.ManageSettings) {
 		p.Checklist = []checkItem{
 			{Key: "check.own_totp", Done: st.user.HasTOTP(), Link: "/account/totp"},
 			{Key: "check.people", Done: d.summary.People > 0, Link: p.OrgURL("/people")},
 			{Key: "check.members_totp", Done: d.summary.MembersNoTOTP == 0, Link: p.OrgURL("/members")},
 			{Key: "check.require_totp", Done: st.org.RequireTOTP, Link: p.OrgURL("/settings")},
+		}
+		// A step the reader's role may not take is named, without a link
+		// to a page that would refuse them, with whom to ask.
+		for i := range p.Checklist {
+			if !s.links.mayOpen(st.role, p.Checklist[i].Link) {
+				p.Checklist[i].Link, p.Checklist[i].AskOwner = "", true
+			}
 		}
 	}
 	if st.can(org.ViewProgramme) {
@@ -155,16 +185,4 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		p.AuditRows = p.auditRows(d.recent)
 	}
 	s.render(w, r, http.StatusOK, "dashboard", p)
-}
-
-type modulePage struct {
-	base
-	Module string
-}
-
-// module renders the page of a module still to come, saying what it will do.
-func (s *Server) module(name string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		s.render(w, r, http.StatusOK, "module", modulePage{base: s.page(r, "nav."+name, name), Module: name})
-	}
 }

@@ -12,3 +12,13 @@ func (s *Server) HoldImportSlots() (release func()) {
 		}
 	}
 }
+
+// DashboardModuleKeys are the catalogue keys the dashboard's "what mamori
+// does" builds at run time.
+func DashboardModuleKeys() []string {
+	var keys []string
+	for _, m := range dashboardModules {
+		keys = append(keys, m.label, m.summary)
+	}
+	return keys
+}

@@ -113,7 +113,7 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.Trend = newTrend(history)
+	p.Trend = newTrend(history, p.Day)
 	fq := store.FindingQuery{Status: findings.Status(p.Status), CheckID: p.Check, Severity: p.Severity, Offset: max(offset, 0), Limit: 100}
 	fq.CountUpTo = countUpTo(fq.Offset, fq.Limit, "")
 	list, total, err := st.tenant.Findings(ctx, fq)
@@ -138,7 +138,7 @@ func (s *Server) findingRow(b base, f findings.Record) findingRow {
 	row.Subject = b.targetLabel(string(f.Subject.Kind) + ":" + strconv.FormatInt(f.Subject.ID, 10))
 	row.Link = recordLink(b, string(f.Subject.Kind), f.Subject.ID)
 	row.URL = b.OrgURL("/findings/" + strconv.FormatInt(f.ID, 10))
-	row.SevClass, row.StatusLabel, row.Since = sevClass(row.Check.Severity), b.T("findings.status."+string(f.Status)), fmtDate(f.FirstSeenAt)
+	row.SevClass, row.StatusLabel, row.Since = sevClass(row.Check.Severity), b.T("findings.status."+string(f.Status)), b.Date(f.FirstSeenAt)
 	return row
 }
 

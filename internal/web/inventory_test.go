@@ -60,18 +60,18 @@ func TestInventoryFormsCreateAndEdit(t *testing.T) {
 		c.mustShow("/o/alpha/services/new", "よく使われるサービスから選ぶ", "freee会計", "この内容で作成")
 		svc := c.create("services", url.Values{"name": {"kintone"}, "category": {"cloud"}, "mfa": {"available"}, "sso": {"1"},
 			"internet_facing": {"1"}, "data_country": {"jp"}, "owner_department": {"営業部"}, "cloud_check_done": {"2026/4/1"}})
-		c.mustShow("/o/alpha/services/"+id(svc), "kintone", "クラウド", "任意", "JP", "2026-04-01", "営業部",
+		c.mustShow("/o/alpha/services/"+id(svc), "kintone", "クラウド", "任意", "JP", "2026年4月1日", "営業部",
 			"サイボウズの業務アプリ作成サービス", "アカウント 0 件", "/o/alpha/accounts?service_id="+id(svc), "サービスを登録")
 
 		acct := c.create("accounts", url.Values{"service_id": {id(svc)}, "login_id": {"yamada@alpha.example"}, "person_id": {person},
 			"kind": {"shared"}, "privilege": {"admin"}, "mfa": {"off"}, "status": {"active"}, "last_login": {"２０２６年４月１日"}})
-		c.mustShow("/o/alpha/accounts/"+id(acct), "yamada@alpha.example", "共用", "管理者", "無効", "2026-04-01",
+		c.mustShow("/o/alpha/accounts/"+id(acct), "yamada@alpha.example", "共用", "管理者", "無効", "2026年4月1日",
 			`href="/o/alpha/services/`+id(svc)+`">kintone</a>`, `href="/o/alpha/people/`+person+`">山田花子（総務部）</a>`)
 		c.mustShow("/o/alpha/services/"+id(svc), "アカウント 1 件")
 
 		dev := c.create("devices", url.Values{"name": {"営業ノートPC-07"}, "kind": {"pc"}, "person_id": {person}, "ownership": {"byod"},
 			"network": {"home"}, "disk_encryption": {"no"}, "screen_lock": {"yes"}, "last_updated": {"令和8年4月1日"}})
-		c.mustShow("/o/alpha/devices/"+id(dev), "営業ノートPC-07", "パソコン", "私物（BYOD）", "自宅", "2026-04-01", "山田花子")
+		c.mustShow("/o/alpha/devices/"+id(dev), "営業ノートPC-07", "パソコン", "私物（BYOD）", "自宅", "2026年4月1日", "山田花子")
 
 		asset := c.create("assets", url.Values{"name": {"顧客名簿"}, "business_area": {"営業"}, "personal_info": {"1"}, "confidentiality": {"3"},
 			"integrity": {"2"}, "availability": {"2"}, "service_ids": {id(svc)}, "device_ids": {id(dev)}, "paper_locations": {"総務部キャビネットA\r\n\r\n金庫\r\n"}})
@@ -244,13 +244,16 @@ func TestWhereIsWhat(t *testing.T) {
 		c.signIn(w.users[org.Auditor].Email)
 		page := c.mustShow("/o/alpha/inventory/where", "どこに何があるか", "情報資産 2 件", "アルファの顧客名簿", "重要度 3（高）", "個人情報",
 			"見積書", "重要度 2（中）", "保存場所が登録されていません。", "保存場所が未登録の情報資産が 1 件あります。",
-			`<a href="/o/alpha/services/`+id(w.inv["service"][0])+`">サービス：アルファストレージ</a>`, "<li>紙：アルファキャビネット</li>")
+			// The storage holds the list through a share open to anyone with the
+			// link: the place leads to that share and says so.
+			`<a href="/o/alpha/shares/`+id(w.inv["share"][0])+`">サービス：アルファストレージ（「リンクを知っている全員」に共有されています）</a>`,
+			`<a href="/o/alpha/devices/`+id(w.inv["device"][0])+`">機器：アルファPC-01</a>`, "<li>紙：アルファキャビネット</li>")
 		for _, leak := range []string{"極秘部", "秘密太郎"} {
 			if strings.Contains(page, leak) {
 				t.Fatalf("where page shows organisation B's %q", leak)
 			}
 		}
-		places := regexp.MustCompile(`<th scope="col" class="place (\w+)"><span title="[^"]*">(?:<a href="[^"]*">)?([^<]*)<`).FindAllStringSubmatch(page, -1)
+		places := regexp.MustCompile(`<th scope="col" class="place (\w+)" title="[^"]*"><span class="name">(?:<a href="[^"]*">)?([^<]*)<`).FindAllStringSubmatch(page, -1)
 		var cols []string
 		for _, p := range places {
 			cols = append(cols, p[1]+":"+p[2])
@@ -262,13 +265,20 @@ func TestWhereIsWhat(t *testing.T) {
 		marks := func(asset string) string {
 			row := regexp.MustCompile(`(?s)<th scope="row" class="asset"><a href="[^"]*">` + asset + `</a>.*?</tr>`).FindString(page)
 			var out []string
-			for _, m := range regexp.MustCompile(`<td class="mark">(.*?)</td>`).FindAllStringSubmatch(row, -1) {
-				out = append(out, map[bool]string{true: "●", false: "·"}[strings.Contains(m[1], "●")])
+			for _, m := range regexp.MustCompile(`<td class="mark[^"]*">(.*?)</td>`).FindAllStringSubmatch(row, -1) {
+				switch {
+				case strings.Contains(m[1], "▲"):
+					out = append(out, "▲")
+				case strings.Contains(m[1], "●"):
+					out = append(out, "●")
+				default:
+					out = append(out, "·")
+				}
 			}
 			return strings.Join(out, "")
 		}
-		if got := marks("アルファの顧客名簿"); got != "·●●●" {
-			t.Errorf("customer list row: got %q, want ·●●● (not in Zoom; in the storage, the PC and the cabinet)", got)
+		if got := marks("アルファの顧客名簿"); got != "·▲●●" {
+			t.Errorf("customer list row: got %q, want ·▲●● (not in Zoom; in the storage, shared with anyone; the PC and the cabinet)", got)
 		}
 		if got := marks("見積書"); got != "····" {
 			t.Errorf("quotation row: got %q, want no marks", got)

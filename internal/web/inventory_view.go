@@ -279,6 +279,7 @@ type field struct {
 	Hint     string
 	Required bool
 	Class    string // of a computed value: a badge class
+	Display  string // of a date: the day as the reader's language writes it
 }
 
 // fieldset groups the fields of a form and of a detail page.
@@ -309,6 +310,9 @@ func (f field) Shown() []shown {
 	}
 	if f.Value == "" {
 		return nil
+	}
+	if f.Display != "" {
+		return []shown{{Text: f.Display}}
 	}
 	return []shown{{Text: f.Value, Class: f.Class}}
 }
@@ -355,7 +359,7 @@ func (v *view) area(name, value string) field {
 
 func (v *view) date(name, value string) field {
 	f := v.text(name, value)
-	f.Type = "date"
+	f.Type, f.Display = "date", v.Day(value)
 	return f
 }
 

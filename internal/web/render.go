@@ -6,8 +6,10 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/problem"
@@ -27,6 +29,7 @@ type base struct {
 	Field   string // the form field at fault
 	Path    string // current path, for the language switch
 	Version string
+	Printed string // today, as the printed page's header says it
 	// Evaluating shows that the organisation's findings are being brought
 	// up to date (dashboard, findings, and the page an import lands on).
 	Evaluating bool
@@ -34,6 +37,20 @@ type base struct {
 
 // T translates key in the page's language.
 func (b base) T(key string, args ...any) string { return b.cat.T(b.Locale, key, args...) }
+
+// Date writes the day of t, in Japan, the way the reader's language does:
+// 2026年12月6日 or 6 Dec 2026. Every date on a page goes through Date,
+// DateTime or Day.
+func (b base) Date(t time.Time) string { return i18n.FormatDate(b.Locale, t.In(calendar.Japan)) }
+
+// DateTime writes the day and time of t, in Japan.
+func (b base) DateTime(t time.Time) string {
+	return i18n.FormatDateTime(b.Locale, t.In(calendar.Japan))
+}
+
+// Day writes a calendar day kept as text (2026-12-06) like Date; other
+// text (「退職後7年」) as it is.
+func (b base) Day(day string) string { return i18n.FormatDay(b.Locale, day) }
 
 // Can reports whether the viewer's role holds a permission (named as in
 // package org), to show only the links they may follow.
@@ -65,6 +82,7 @@ func (s *Server) page(r *http.Request, title, nav string) base {
 		b.User = st.user
 	}
 	b.Org, b.Role = st.org, st.role
+	b.Printed = b.Date(s.Now())
 	if f := r.URL.Query().Get("ok"); f != "" && s.Catalogue.Has("flash."+f) {
 		b.Flash = "flash." + f
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/mamori-sec/mamori/internal/importer"
@@ -127,9 +128,6 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/orgs/{org}/findings", orgScoped, org.ViewProgramme, s.apiFindings},
 		{"GET /api/v1/orgs/{org}/{kind}", orgScoped, org.ViewProgramme, s.apiInventory},
 		{"POST /api/v1/orgs/{org}/import", orgScoped, org.EditProgramme, s.apiImport},
-		{"GET /o/{org}/assessments", orgScoped, org.ViewProgramme, s.module("assessments")},
-		{"GET /o/{org}/routines", orgScoped, org.ViewProgramme, s.module("routines")},
-		{"GET /o/{org}/incidents", orgScoped, org.ViewDashboard, s.module("incidents")},
 	}
 }
 
@@ -166,6 +164,42 @@ func (s *Server) Handler() http.Handler {
 	h = s.withClient(h)
 	h = s.recoverPanics(h)
 	return h
+}
+
+// linkRoutes matches a page's own links against the route table, so that a
+// page offers a reader only the links their role may follow.
+type linkRoutes struct {
+	mux   *http.ServeMux
+	perms map[string]route // by pattern
+}
+
+func newLinkRoutes(routes []route) *linkRoutes {
+	l := &linkRoutes{mux: http.NewServeMux(), perms: map[string]route{}}
+	for _, rt := range routes {
+		if strings.HasPrefix(rt.pattern, "GET ") {
+			l.mux.Handle(rt.pattern, http.NotFoundHandler())
+			l.perms[rt.pattern] = rt
+		}
+	}
+	return l
+}
+
+// mayOpen reports whether a reader holding role may open link, a path on
+// this site (its query is ignored): false for a path no GET route serves,
+// and for an organisation route whose permission the role lacks. Links to
+// another organisation are not judged here: the reader's role there is
+// another role.
+func (l *linkRoutes) mayOpen(role org.Role, link string) bool {
+	u, err := url.Parse(link)
+	if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/") {
+		return false
+	}
+	_, pattern := l.mux.Handler(&http.Request{Method: http.MethodGet, URL: &url.URL{Path: u.Path}, Host: "mamori"})
+	rt, ok := l.perms[pattern]
+	if !ok {
+		return false
+	}
+	return rt.access != orgScoped || role.Can(rt.perm)
 }
 
 // Routes lists the route patterns with their access, for tests.

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/auth"
-	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -57,6 +56,7 @@ type Server struct {
 	static    map[string]staticFile // by hashed name
 	staticURL map[string]string     // logical name → hashed URL
 	routes    []route
+	links     *linkRoutes // the GET routes, to judge the links a page offers
 	dash      *dashCache
 	signingIn *pairLocks // sign-in checks in progress, one per pair
 	denied    *deniedLog // which refused requests reach the audit trail
@@ -93,6 +93,7 @@ func NewServer(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.routes = s.routeTable()
+	s.links = newLinkRoutes(s.routes)
 	return s, nil
 }
 
@@ -125,8 +126,6 @@ func (s *Server) loadTemplates() error {
 			}
 			return u, nil
 		},
-		"date":     func(t time.Time) string { return fmtDate(t) },
-		"datetime": func(t time.Time) string { return fmtDateTime(t) },
 		"add":      func(a, b int) int { return a + b },
 		"sevclass": sevClass,
 	}
@@ -151,17 +150,3 @@ func (s *Server) loadTemplates() error {
 
 // sevClass is the CSS class of a severity badge.
 func sevClass(sev any) string { return fmt.Sprintf("sev-%v", sev) }
-
-func fmtDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return calendar.Of(t).Slashed()
-}
-
-func fmtDateTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(calendar.Japan).Format("2006/01/02 15:04")
-}

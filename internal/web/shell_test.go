@@ -287,9 +287,7 @@ func TestTemplateKeysExist(t *testing.T) {
 	for _, r := range org.Roles {
 		dynamic = append(dynamic, "role."+string(r), "role."+string(r)+".desc")
 	}
-	for _, m := range []string{"inventory", "findings", "assessments", "routines", "incidents"} {
-		dynamic = append(dynamic, "nav."+m, "module."+m+".summary", "module."+m+".detail")
-	}
+	dynamic = append(dynamic, web.DashboardModuleKeys()...)
 	for _, k := range dynamic {
 		if !cat.Has(k) {
 			t.Errorf("dynamic key %q missing", k)

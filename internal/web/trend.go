@@ -25,7 +25,8 @@ type trendDot struct {
 	Label string
 }
 
-func newTrend(history []store.PosturePoint) trendChart {
+// newTrend draws history, writing its days with day (base.Day).
+func newTrend(history []store.PosturePoint, day func(string) string) trendChart {
 	c := trendChart{Width: 600, Height: 160, Empty: len(history) == 0}
 	if c.Empty {
 		return c
@@ -40,11 +41,11 @@ func newTrend(history []store.PosturePoint) trendChart {
 		}
 		y := pad + (100-p.Score)*(c.Height-2*pad)/100
 		pts = append(pts, fmt.Sprintf("%d,%d", x, y))
-		c.Dots = append(c.Dots, trendDot{X: x, Y: y, Label: fmt.Sprintf("%s: %d", p.Day, p.Score)})
-		words = append(words, fmt.Sprintf("%s %d", p.Day, p.Score))
+		c.Dots = append(c.Dots, trendDot{X: x, Y: y, Label: fmt.Sprintf("%s: %d", day(p.Day), p.Score)})
+		words = append(words, fmt.Sprintf("%s %d", day(p.Day), p.Score))
 	}
 	c.Points = strings.Join(pts, " ")
-	c.First, c.Last = history[0].Day, history[n-1].Day
+	c.First, c.Last = day(history[0].Day), day(history[n-1].Day)
 	c.Summary = strings.Join(words, ", ")
 	return c
 }

@@ -1,11 +1,17 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
-	"sort"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -13,12 +19,30 @@ import (
 // maxWhereAssets bounds the rows of the matrix; a search narrows it.
 const maxWhereAssets = 500
 
+// The orders of the matrix: names in 五十音 (the Japanese collation, which
+// also orders English names alphabetically), or the most important first.
+const (
+	orderKana       = "kana"
+	orderImportance = "importance"
+)
+
 // place is one column of the matrix: a service, a device or a paper
 // location.
 type place struct {
-	Kind  string // service, device, paper
-	Label string
-	Link  string
+	Kind     string // service, device, paper
+	Label    string
+	Link     string
+	Personal bool   // a personal (BYOD) device: what is kept there leaves with its owner
+	key      string // s<id> for a service, d<id> for a device, p<label> for paper
+	rank     int    // the highest importance of the assets kept there
+}
+
+// whereCell is one crossing of an asset and a place.
+type whereCell struct {
+	On      bool
+	Link    string // the share that holds the asset there, else the place
+	Exposed bool   // shared beyond the company there, or on a personal device
+	Title   string // the mark in words: asset, place and, when exposed, why
 }
 
 type whereRow struct {
@@ -26,13 +50,23 @@ type whereRow struct {
 	Link       string
 	Importance field
 	Personal   bool
-	Cells      []bool // one per place
+	Cells      []whereCell // one per place
 	Places     []shown
+	rank       int // importance, for the order by importance
+}
+
+// whereOrder is one choice of the matrix's order.
+type whereOrder struct {
+	Label   string // catalogue key
+	URL     string
+	Current bool
 }
 
 type wherePage struct {
 	base
 	Search              string
+	Order               string // orderKana or orderImportance
+	Orders              []whereOrder
 	Places              []place
 	Services, Devices   int // how many of Places are services, devices
 	Paper               int
@@ -40,13 +74,24 @@ type wherePage struct {
 	Total               int
 	Truncated           bool
 	AssetsWithoutPlaces int
+	Exposed             int // crossings marked exposed
 }
 
 // whereIs answers 「顧客名簿はどこにあるか」: information assets against the
 // services, devices and paper locations that hold them.
 func (s *Server) whereIs(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "inv.where.title", showMode)
-	p := wherePage{Search: strings.TrimSpace(v.query.Get("q"))}
+	p := wherePage{Search: strings.TrimSpace(v.query.Get("q")), Order: orderKana}
+	if v.query.Get("order") == orderImportance {
+		p.Order = orderImportance
+	}
+	for _, o := range []string{orderKana, orderImportance} {
+		q := url.Values{"order": {o}}
+		if p.Search != "" {
+			q.Set("q", p.Search)
+		}
+		p.Orders = append(p.Orders, whereOrder{Label: "inv.where.order." + o, URL: v.OrgURL("/inventory/where?" + q.Encode()), Current: o == p.Order})
+	}
 	list, total, err := v.t.Assets(v.ctx, store.ListQuery{Search: p.Search, Sort: "name", Limit: maxWhereAssets})
 	if err != nil {
 		s.fail(w, r, err)
@@ -54,16 +99,28 @@ func (s *Server) whereIs(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Total, p.Truncated = total, total > len(list)
 	// The list leaves out where each asset lives: read for all of them in
-	// one query, and the devices they name in another.
+	// one query, the devices they name in another, and the shares that
+	// hold them, summed up, in a third.
 	assets := list
 	ptrs := make([]*inventory.Asset, len(assets))
-	var deviceIDs []int64
+	var deviceIDs, assetIDs []int64
 	for i := range assets {
 		ptrs[i] = &assets[i]
+		assetIDs = append(assetIDs, assets[i].ID)
 	}
 	if err := v.t.LoadPlaces(v.ctx, ptrs); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	held, err := v.t.SharesOfAssets(v.ctx, assetIDs, v.now.In(calendar.Japan).Format("2006-01-02"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	shares := map[[2]int64][]store.AssetShare{} // by asset and service
+	for _, sh := range held {
+		k := [2]int64{sh.AssetID, sh.ServiceID}
+		shares[k] = append(shares[k], sh)
 	}
 	for _, a := range assets {
 		deviceIDs = append(deviceIDs, a.DeviceIDs...)
@@ -71,69 +128,111 @@ func (s *Server) whereIs(w http.ResponseWriter, r *http.Request) {
 	v.devices.preload(v, deviceIDs)
 	// Columns by key: s<id> for a service, d<id> for a device, p<label>
 	// for a paper location.
-	col := map[string]int{}
-	add := func(key string, pl place) {
-		col[key] = len(p.Places)
-		p.Places = append(p.Places, pl)
-	}
+	var services, devices, papers []place
 	for _, sv := range v.services.every(v) {
-		add("s"+strconv.FormatInt(sv.ID, 10), place{Kind: "service", Label: sv.Name, Link: v.OrgURL("/services/" + strconv.FormatInt(sv.ID, 10))})
+		services = append(services, place{Kind: "service", Label: sv.Name, Link: v.OrgURL("/services/" + strconv.FormatInt(sv.ID, 10)),
+			key: "s" + strconv.FormatInt(sv.ID, 10)})
 	}
-	var devices []inventory.Device
-	var labels []string
 	seen := map[string]bool{}
 	for _, a := range assets {
 		for _, id := range a.DeviceIDs {
 			if d, ok := v.devices.get(v, id); ok && !seen["d"+strconv.FormatInt(id, 10)] {
 				seen["d"+strconv.FormatInt(id, 10)] = true
-				devices = append(devices, d)
+				devices = append(devices, place{Kind: "device", Label: d.Name, Link: v.OrgURL("/devices/" + strconv.FormatInt(d.ID, 10)),
+					Personal: d.Ownership == inventory.BYOD, key: "d" + strconv.FormatInt(id, 10)})
 			}
 		}
 		for _, l := range a.PaperLocations {
 			if !seen["p"+l] {
 				seen["p"+l] = true
-				labels = append(labels, l)
+				papers = append(papers, place{Kind: "paper", Label: l, key: "p" + l})
 			}
 		}
 	}
-	sort.Slice(devices, func(i, j int) bool { return devices[i].Name < devices[j].Name })
-	for _, d := range devices {
-		add("d"+strconv.FormatInt(d.ID, 10), place{Kind: "device", Label: d.Name, Link: v.OrgURL("/devices/" + strconv.FormatInt(d.ID, 10))})
-	}
-	sort.Strings(labels)
-	for _, l := range labels {
-		add("p"+l, place{Kind: "paper", Label: l})
-	}
-	p.Services, p.Devices, p.Paper = len(v.services.listed), len(devices), len(labels)
-	for _, a := range assets {
-		row := whereRow{Name: a.Name, Link: v.OrgURL("/assets/" + strconv.FormatInt(a.ID, 10)), Importance: v.importance(&a),
-			Personal: a.PersonalInfo || a.SensitiveInfo || a.MyNumber, Cells: make([]bool, len(p.Places))}
-		var keys []string
+	// Each row's places by key, and each column's rank.
+	rowKeys := make([][]string, len(assets))
+	rank := map[string]int{}
+	for i, a := range assets {
+		var ks []string
 		for _, id := range a.ServiceIDs {
-			keys = append(keys, "s"+strconv.FormatInt(id, 10))
+			ks = append(ks, "s"+strconv.FormatInt(id, 10))
+		}
+		for k := range shares {
+			if k[0] == a.ID && !slices.Contains(a.ServiceIDs, k[1]) {
+				ks = append(ks, "s"+strconv.FormatInt(k[1], 10)) // kept there through a share
+			}
 		}
 		for _, id := range a.DeviceIDs {
-			keys = append(keys, "d"+strconv.FormatInt(id, 10))
+			ks = append(ks, "d"+strconv.FormatInt(id, 10))
 		}
 		for _, l := range a.PaperLocations {
-			keys = append(keys, "p"+l)
+			ks = append(ks, "p"+l)
 		}
-		for _, k := range keys {
-			if i, ok := col[k]; ok {
-				row.Cells[i] = true
+		rowKeys[i] = ks
+		for _, k := range ks {
+			rank[k] = max(rank[k], a.Importance())
+		}
+	}
+	for _, list := range [][]place{services, devices, papers} {
+		for i := range list {
+			list[i].rank = rank[list[i].key]
+		}
+		orderPlaces(list, p.Order)
+	}
+	p.Places = slices.Concat(services, devices, papers)
+	p.Services, p.Devices, p.Paper = len(services), len(devices), len(papers)
+	col := map[string]int{}
+	for i, pl := range p.Places {
+		col[pl.key] = i
+	}
+	for i, a := range assets {
+		row := whereRow{Name: a.Name, Link: v.OrgURL("/assets/" + strconv.FormatInt(a.ID, 10)), Importance: v.importance(&a),
+			Personal: a.PersonalInfo || a.SensitiveInfo || a.MyNumber, Cells: make([]whereCell, len(p.Places)), rank: a.Importance()}
+		for _, k := range rowKeys[i] {
+			if c, ok := col[k]; ok {
+				row.Cells[c].On = true
 			}
 		}
-		for i, on := range row.Cells {
-			if on {
-				pl := p.Places[i]
-				row.Places = append(row.Places, shown{Text: v.T("inv.where.place", v.T("inv.where.one."+pl.Kind), pl.Label), Link: pl.Link})
+		for c := range row.Cells {
+			if !row.Cells[c].On {
+				continue
 			}
+			pl := p.Places[c]
+			cell := &row.Cells[c]
+			cell.Link, cell.Exposed = pl.Link, pl.Personal
+			why := ""
+			if pl.Personal {
+				why = v.T("inv.where.why_byod")
+			}
+			if pl.Kind == "service" {
+				id, _ := strconv.ParseInt(pl.key[1:], 10, 64)
+				if link, scope, ok := shareLink(v, shares[[2]int64{a.ID, id}]); ok {
+					cell.Link = link
+					if scope.BeyondCompany() {
+						cell.Exposed = true
+						why = v.T("inv.where.why_share", v.T("inv.share.scope."+string(scope)))
+					}
+				}
+			}
+			placeText := v.T("inv.where.place", v.T("inv.where.one."+pl.Kind), pl.Label)
+			cell.Title = v.T("inv.where.cell", a.Name, placeText)
+			if cell.Exposed {
+				cell.Title = v.T("inv.where.cell_exposed", a.Name, placeText, why)
+				p.Exposed++
+				placeText = v.T("inv.where.exposed_place", placeText, why)
+			}
+			sh := shown{Text: placeText, Link: cell.Link}
+			if cell.Exposed && sh.Link == "" {
+				sh.Class = "exposed"
+			}
+			row.Places = append(row.Places, sh)
 		}
 		if len(row.Places) == 0 {
 			p.AssetsWithoutPlaces++
 		}
 		p.Rows = append(p.Rows, row)
 	}
+	orderRows(p.Rows, p.Order)
 	if v.err != nil {
 		s.fail(w, r, v.err)
 		return
@@ -145,4 +244,56 @@ func (s *Server) whereIs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "inventory_where", p)
+}
+
+// shareLink picks where the mark of an asset kept in a service leads when
+// shares hold it there: the one share, or the list of them; and the widest
+// reach among them. ok is false when no share holds it there.
+func shareLink(v *view, list []store.AssetShare) (link string, widest inventory.ShareScope, ok bool) {
+	if len(list) == 0 {
+		return "", "", false
+	}
+	// shareScopes lists the scopes widest first.
+	n, first := 0, list[0]
+	for _, sh := range list {
+		n += sh.Count
+		if slices.Index(shareScopes, sh.Scope) < slices.Index(shareScopes, first.Scope) {
+			first = sh
+		}
+	}
+	widest = first.Scope
+	if n == 1 {
+		return v.OrgURL("/shares/" + strconv.FormatInt(first.FirstID, 10)), widest, true
+	}
+	q := url.Values{"asset_id": {strconv.FormatInt(first.AssetID, 10)}, "service_id": {strconv.FormatInt(first.ServiceID, 10)}}
+	return v.OrgURL("/shares?" + q.Encode()), widest, true
+}
+
+// japanese orders names as a Japanese reader expects: kana in 五十音
+// order whatever the script (あ, ア and ｱ together), then kanji, Latin
+// letters alphabetically. A collator is not safe for concurrent use: one
+// per call.
+func japanese() *collate.Collator { return collate.New(language.Japanese) }
+
+// orderPlaces orders the columns of one kind: by name, or the places
+// holding the most important assets first.
+func orderPlaces(list []place, order string) {
+	c := japanese()
+	slices.SortStableFunc(list, func(a, b place) int {
+		if order == orderImportance && a.rank != b.rank {
+			return cmp.Compare(b.rank, a.rank)
+		}
+		return c.CompareString(a.Label, b.Label)
+	})
+}
+
+// orderRows orders the assets: by name, or the most important first.
+func orderRows(rows []whereRow, order string) {
+	c := japanese()
+	slices.SortStableFunc(rows, func(a, b whereRow) int {
+		if order == orderImportance && a.rank != b.rank {
+			return cmp.Compare(b.rank, a.rank)
+		}
+		return c.CompareString(a.Name, b.Name)
+	})
 }
