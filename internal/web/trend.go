@@ -18,6 +18,16 @@ type trendChart struct {
 	Last    string
 	Empty   bool
 	Summary string // the same data in words, for screen readers
+	// Changed marks the first day scored by area when earlier days were
+	// scored the old way: those are kept as they were, on their scale.
+	Changed *trendMark
+}
+
+// trendMark is a dated vertical line on the chart.
+type trendMark struct {
+	X     int
+	Day   string
+	Label string
 }
 
 type trendDot struct {
@@ -25,7 +35,9 @@ type trendDot struct {
 	Label string
 }
 
-func newTrend(history []store.PosturePoint) trendChart {
+// newTrend draws history; changed says, in the page's language, that the
+// way of scoring changed on the day it marks.
+func newTrend(history []store.PosturePoint, changed string) trendChart {
 	c := trendChart{Width: 600, Height: 160, Empty: len(history) == 0}
 	if c.Empty {
 		return c
@@ -42,6 +54,10 @@ func newTrend(history []store.PosturePoint) trendChart {
 		pts = append(pts, fmt.Sprintf("%d,%d", x, y))
 		c.Dots = append(c.Dots, trendDot{X: x, Y: y, Label: fmt.Sprintf("%s: %d", p.Day, p.Score)})
 		words = append(words, fmt.Sprintf("%s %d", p.Day, p.Score))
+		if i > 0 && c.Changed == nil && p.Method == store.ScoreByArea && history[i-1].Method != store.ScoreByArea {
+			c.Changed = &trendMark{X: x, Day: p.Day, Label: changed}
+			words = append(words, changed)
+		}
 	}
 	c.Points = strings.Join(pts, " ")
 	c.First, c.Last = history[0].Day, history[n-1].Day
