@@ -113,7 +113,8 @@ type AreaScore struct {
 // area and averaged over the assessed areas only, by weight: an area with
 // no data lowers Confidence, never passes.
 type Score struct {
-	// Assessed is false when no area has data: there is no score then.
+	// Assessed is false while the areas with data carry less than
+	// MinConfidence of the weight: there is no score then.
 	Assessed bool
 	Exact    float64 // 0–100 over the assessed areas
 	Value    int     // Exact rounded down, as history and the API keep it
@@ -125,6 +126,11 @@ type Score struct {
 	Deductions    []Deduction // every check with open findings, largest gain first
 	Counts        map[Severity]int
 }
+
+// MinConfidence is the share of the areas' weight, in percent, that must
+// have data before there is a score at all: a company that imported only
+// its staff list (10) has no score, one with its accounts (30) has one.
+const MinConfidence = 30
 
 // checkPoints is what n open findings of one check of a severity cost:
 // the weight for the first, half of it for each further one.
@@ -177,13 +183,13 @@ func ScoreOf(open []OpenCount, records Records) Score {
 		weight += float64(a.Weight)
 		sum += float64(a.Weight) * a.Result
 	}
-	if s.AreasAssessed == 0 {
+	s.Confidence = int(math.Round(weight)) // the weights add up to 100
+	if s.Confidence < MinConfidence {
 		return s
 	}
 	s.Assessed = true
 	s.Exact = sum / weight
 	s.Value = int(math.Floor(s.Exact))
-	s.Confidence = int(math.Round(weight)) // the weights add up to 100
 	for i := range s.Areas {
 		a := &s.Areas[i]
 		for j := range a.Lines {

@@ -111,26 +111,28 @@ func TestScoreOfEmptyAreaIsNotAssessed(t *testing.T) {
 func TestScoreOfNoDataHasNoScore(t *testing.T) {
 	for _, records := range []Records{nil, {}} {
 		s := ScoreOf(nil, records)
-		if s.Assessed || s.AreasAssessed != 0 || s.Confidence != 0 || s.Value == 100 {
+		if s.Assessed || s.AreasAssessed != 0 || s.Confidence != 0 || s.Value == 100 || len(s.Deductions) != 0 {
 			t.Errorf("empty inventory: got %+v, want no score", s)
 		}
 	}
 }
 
 func TestScoreOfPeopleOnlyDoesNotPass(t *testing.T) {
-	// A company that imported its staff and nothing else: everyone is
-	// without an account, and five of the six areas are not assessed.
-	s := ScoreOf([]OpenCount{{"people.no_accounts", KindPerson, Medium, 8}}, Records{KindPerson: 8})
-	if !s.Assessed || s.Value >= 100 || s.Shown() == "100.0" {
-		t.Errorf("got %s (value %d), want below 100", s.Shown(), s.Value)
+	// A company that imported its staff and nothing else: five of the six
+	// areas are not assessed, and what is left is too little to score.
+	for _, open := range [][]OpenCount{nil, {{"people.no_accounts", KindPerson, Medium, 8}}} {
+		s := ScoreOf(open, Records{KindPerson: 8})
+		if s.Assessed || s.Value == 100 || s.Shown() == "100.0" {
+			t.Errorf("people only, %d open: got %s (assessed %v), want no score", len(open), s.Shown(), s.Assessed)
+		}
+		if s.AreasAssessed != 1 || s.Confidence != 10 {
+			t.Errorf("got %d areas, confidence %d, want 1 and 10", s.AreasAssessed, s.Confidence)
+		}
 	}
-	if s.AreasAssessed != 1 || s.Confidence != 10 {
-		t.Errorf("got %d areas, confidence %d, want 1 and 10", s.AreasAssessed, s.Confidence)
-	}
-	// Even with nothing open, a people-only company has a low confidence.
-	clean := ScoreOf(nil, Records{KindPerson: 8})
-	if clean.Confidence >= 50 {
-		t.Errorf("people only, nothing open: confidence %d, want below 50", clean.Confidence)
+	// With the accounts too there is a score, over those two areas.
+	s := ScoreOf(nil, Records{KindPerson: 8, KindAccount: 8})
+	if !s.Assessed || s.Confidence != 40 {
+		t.Errorf("people and accounts: got assessed %v, confidence %d, want a score at 40", s.Assessed, s.Confidence)
 	}
 }
 

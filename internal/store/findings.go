@@ -158,10 +158,10 @@ func (t Tenant) lastChangeOf(ctx context.Context, tx *Tx, refs []findings.Ref) (
 
 // FindingQuery selects findings for a list.
 type FindingQuery struct {
-	Status    findings.Status // "" for open and accepted
-	CheckID   string
-	Severity  int
-	Subject   string // "account:12"
+	Status   findings.Status // "" for open and accepted
+	CheckID  string
+	Severity int
+	Subject  string // "account:12"
 	// Kind keeps the findings about one kind of record: one area of the
 	// score. About keeps those about any of the records listed.
 	Kind      findings.Kind

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/findings"
-	"github.com/mamori-sec/mamori/internal/org"
 )
 
 // Summary is the state of one organisation at a glance: what the dashboard
@@ -28,11 +27,6 @@ type Summary struct {
 func (s Summary) Records() findings.Records {
 	return findings.Records{findings.KindPerson: s.People + s.Left, findings.KindAccount: s.Accounts, findings.KindDevice: s.Devices,
 		findings.KindShare: s.Shares, findings.KindService: s.Services, findings.KindAsset: s.Assets}
-}
-
-// NeedsAttention reports whether the advisor should look at this company.
-func (s Summary) NeedsAttention(o org.Org) bool {
-	return s.PrivilegedNoTOTP > 0 || (o.RequireTOTP && s.MembersNoTOTP > 0) || s.People == 0
 }
 
 // Summary computes the organisation's summary in one statement.

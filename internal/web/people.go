@@ -70,6 +70,7 @@ func (s *Server) personFromPath(r *http.Request) (inventory.Person, error) {
 type personPage struct {
 	base
 	Person    inventory.Person
+	Reach     personReach
 	AuditRows []auditRow
 }
 
@@ -81,6 +82,10 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := personPage{base: s.page(r, "person.title", "people"), Person: person}
+	if p.Reach, err = s.reachOf(r.Context(), p.base, st.tenant, person, s.Now()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	history, err := st.tenant.History(r.Context(), "person:"+strconv.FormatInt(person.ID, 10))
 	if err != nil {
 		s.fail(w, r, err)
