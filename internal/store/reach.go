@@ -14,8 +14,18 @@ func (t Tenant) SharesOwnedBy(ctx context.Context, email, name string, limit int
 	if email == "" && name == "" {
 		return nil, nil
 	}
-	rows, err := t.db.query(ctx, "SELECT "+shares.selectCols()+" FROM shares WHERE org_id = ? AND (lower(owner) = lower(?) OR owner = ?) ORDER BY id LIMIT ?",
-		t.org, nonEmpty(email), nonEmpty(name), limit)
+	var match []string
+	args := []any{t.org}
+	if email != "" {
+		match = append(match, "lower(owner) = lower(?)")
+		args = append(args, email)
+	}
+	if name != "" {
+		match = append(match, "owner = ?")
+		args = append(args, name)
+	}
+	rows, err := t.db.query(ctx, "SELECT "+shares.selectCols()+" FROM shares WHERE org_id = ? AND ("+strings.Join(match, " OR ")+") ORDER BY id LIMIT ?",
+		append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}
@@ -29,12 +39,4 @@ func (t Tenant) SharesOwnedBy(ctx context.Context, email, name string, limit int
 		out = append(out, s)
 	}
 	return out, rows.Err()
-}
-
-// nonEmpty keeps an empty value from matching shares without an owner.
-func nonEmpty(s string) string {
-	if s == "" {
-		return "\x00"
-	}
-	return s
 }
