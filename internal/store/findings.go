@@ -166,6 +166,9 @@ type FindingQuery struct {
 	// score. About keeps those about any of the records listed.
 	Kind      findings.Kind
 	About     []findings.Ref
+	// Involving keeps the findings about a record or proven by it (a
+	// leaver's finding lists their accounts as evidence).
+	Involving *findings.Ref
 	Offset    int
 	Limit     int
 	CountUpTo int // above zero, bounds the count as ListQuery.CountUpTo does
@@ -216,6 +219,11 @@ func (t Tenant) findingWhere(q FindingQuery) (string, []any) {
 			ors = []string{"1 = 0"} // about nothing
 		}
 		where += " AND (" + strings.Join(ors, " OR ") + ")"
+	}
+	if r := q.Involving; r != nil {
+		proof := strings.TrimSuffix(strings.TrimPrefix(findings.EncodeEvidence([]findings.Ref{*r}), "["), "]")
+		where += " AND ((subject_kind = ? AND subject_id = ?) OR evidence LIKE ?)"
+		args = append(args, string(r.Kind), r.ID, "%"+proof+"%")
 	}
 	return where, args
 }

@@ -174,6 +174,11 @@ func TestPersonPageShowsReach(t *testing.T) {
 		if !strings.Contains(open, departed.Title.JA) {
 			t.Fatal("leaver: want the open finding about them")
 		}
+		// The leaver's account page shows the finding it proves.
+		acct := keeper.get("/o/alpha/accounts/" + strconv.FormatInt(w.inv["account"][0], 10))
+		if !strings.Contains(between(acct.body, `id="findings"`, "</section>"), departed.Title.JA) {
+			t.Fatal("leaver's account page: want the finding about its departed owner")
+		}
 		table := between(r.body, `id="reach"`, "</table>")
 		active, suspended := strings.Index(table, "user@アルファ.example"), strings.Index(table, "old@alpha.example")
 		if active < 0 || suspended < 0 || active > suspended || !strings.Contains(table, `class="danger-row"`) {

@@ -263,7 +263,7 @@ type recordPage struct {
 	Name      string
 	Sets      []fieldset
 	Related   []section
-	Findings  []findingRow // open, about this record
+	Findings  []recordFinding // open, about this record or proven by it
 	AuditRows []auditRow
 }
 

@@ -118,15 +118,23 @@ func (s *Server) reachOf(ctx context.Context, b base, t store.Tenant, p inventor
 	return r, nil
 }
 
-// recordFindings is the open findings about one record, for its page.
-func (s *Server) recordFindings(ctx context.Context, b base, t store.Tenant, kind findings.Kind, id int64) ([]findingRow, error) {
-	open, _, err := t.Findings(ctx, store.FindingQuery{Status: findings.Open, About: []findings.Ref{{Kind: kind, ID: id}}, Limit: 200})
+// recordFinding is a finding on a record's page; Other marks one about
+// another record that this one proves (a leaver's, on their account).
+type recordFinding struct {
+	findingRow
+	Other bool
+}
+
+// recordFindings is the open findings about one record or proven by it,
+// for its page.
+func (s *Server) recordFindings(ctx context.Context, b base, t store.Tenant, kind findings.Kind, id int64) ([]recordFinding, error) {
+	open, _, err := t.Findings(ctx, store.FindingQuery{Status: findings.Open, Involving: &findings.Ref{Kind: kind, ID: id}, Limit: 200})
 	if err != nil {
 		return nil, err
 	}
-	var rows []findingRow
+	var rows []recordFinding
 	for _, f := range open {
-		rows = append(rows, s.findingRow(b, f))
+		rows = append(rows, recordFinding{findingRow: s.findingRow(b, f), Other: f.Subject != findings.Ref{Kind: kind, ID: id}})
 	}
 	return rows, nil
 }
