@@ -164,8 +164,8 @@ type FindingQuery struct {
 	Subject  string // "account:12"
 	// Kind keeps the findings about one kind of record: one area of the
 	// score. About keeps those about any of the records listed.
-	Kind      findings.Kind
-	About     []findings.Ref
+	Kind  findings.Kind
+	About []findings.Ref
 	// Involving keeps the findings about a record or proven by it (a
 	// leaver's finding lists their accounts as evidence).
 	Involving *findings.Ref
