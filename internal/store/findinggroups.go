@@ -2,63 +2,70 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"github.com/mamori-sec/mamori/internal/findings"
 )
 
-// FindingGroup is one check's findings in a list grouped by check.
-type FindingGroup struct {
+// CheckCount is the number of findings of one check a query selects, at
+// their highest severity.
+type CheckCount struct {
 	CheckID  string
-	Kind     findings.Kind
-	Severity findings.Severity // the highest among them
+	Severity findings.Severity
 	Count    int
-	Records  []findings.Record // the first of them, by subject
 }
 
-// FindingGroups lists the findings q selects grouped by check, the most
-// severe and then the most numerous first, each with up to perGroup of its
-// findings (q's Offset and Limit do not apply). Two statements, whatever
-// the number of checks.
-func (t Tenant) FindingGroups(ctx context.Context, q FindingQuery, perGroup int) ([]FindingGroup, error) {
+// FindingCounts counts the findings q selects by check (q's paging does
+// not apply). With one status it reads only the index
+// (org_id, status, severity, check_id, subject_id): the open findings of a
+// large organisation are better taken from OpenByCheck's cached answer.
+func (t Tenant) FindingCounts(ctx context.Context, q FindingQuery) ([]CheckCount, error) {
 	where, args := t.findingWhere(q)
-	rows, err := t.db.query(ctx, "SELECT check_id, MIN(subject_kind), MAX(severity), count(*) FROM findings WHERE "+where+
-		" GROUP BY check_id ORDER BY MAX(severity) DESC, count(*) DESC, check_id", args...)
-	if err != nil {
-		return nil, err
-	}
-	var out []FindingGroup
-	at := map[string]int{}
-	for rows.Next() {
-		var g FindingGroup
-		var kind string
-		var severity int
-		if err := rows.Scan(&g.CheckID, &kind, &severity, &g.Count); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		g.Kind, g.Severity = findings.Kind(kind), findings.Severity(severity)
-		at[g.CheckID] = len(out)
-		out = append(out, g)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 || perGroup <= 0 {
-		return out, err
-	}
-	rows, err = t.db.query(ctx, "SELECT "+findingColumns+" FROM (SELECT "+findingColumns+
-		", ROW_NUMBER() OVER (PARTITION BY check_id ORDER BY subject_id, id) AS n FROM findings WHERE "+where+
-		") AS firsts WHERE n <= ? ORDER BY check_id, subject_id, id", append(args, perGroup)...)
+	// Grouped in the index's order (severity, then check), so that SQLite
+	// counts from the index alone; a check has one severity.
+	rows, err := t.db.query(ctx, "SELECT check_id, severity, count(*) FROM findings WHERE "+where+" GROUP BY severity, check_id", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	var out []CheckCount
+	for rows.Next() {
+		var c CheckCount
+		var severity int
+		if err := rows.Scan(&c.CheckID, &severity, &c.Count); err != nil {
+			return nil, err
+		}
+		c.Severity = findings.Severity(severity)
+		if i := slices.IndexFunc(out, func(x CheckCount) bool { return x.CheckID == c.CheckID }); i >= 0 {
+			out[i].Count += c.Count
+			out[i].Severity = max(out[i].Severity, c.Severity)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// FindingsOfCheck lists a page of the findings q selects of one check, by
+// subject, in the order of the unique index (org_id, check_id,
+// subject_kind, subject_id), so that the first page of a check with a
+// hundred thousand findings reads twenty of them.
+func (t Tenant) FindingsOfCheck(ctx context.Context, q FindingQuery, check string, offset, limit int) ([]findings.Record, error) {
+	q.CheckID = check
+	where, args := t.findingWhere(q)
+	rows, err := t.db.query(ctx, "SELECT "+findingColumns+" FROM findings WHERE "+where+" ORDER BY subject_kind, subject_id LIMIT ? OFFSET ?",
+		append(args, limit, max(offset, 0))...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []findings.Record
 	for rows.Next() {
 		f, err := scanFinding(rows)
 		if err != nil {
 			return nil, err
 		}
-		if i, ok := at[f.CheckID]; ok {
-			out[i].Records = append(out[i].Records, f)
-		}
+		out = append(out, f)
 	}
 	return out, rows.Err()
 }

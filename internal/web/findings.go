@@ -1,8 +1,11 @@
 package web
 
 import (
+	"cmp"
+	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -154,27 +157,32 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Trend = newTrend(history, p.T("findings.trend_method_change"))
-	groups, err := st.tenant.FindingGroups(ctx, fq, groupPreview)
+	counts, err := s.findingCounts(ctx, st.tenant, fq, d.open)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	p.Labels = findingLabels{Severity: p.T("findings.severity"), What: p.T("findings.what"), Record: p.T("findings.record"),
 		Status: p.T("findings.status"), Since: p.T("findings.since")}
-	for _, g := range groups {
+	for _, g := range counts {
+		kind := checkIndex()[g.CheckID].Subject
 		v := findingGroupView{Check: p.checkView(g.CheckID), SevClass: sevClass(g.Severity), Count: g.Count,
-			AreaLabel: p.T("score.area." + string(findings.AreaOf(g.Kind))), Open: p.Check != "" || len(groups) == 1}
+			AreaLabel: p.T("score.area." + string(findings.AreaOf(kind))), Open: p.Check != "" || len(counts) == 1}
 		v.Check.SeverityLabel = p.text(g.Severity.Label())
 		p.Total += g.Count
-		records := g.Records
+		limit := groupPreview
 		if p.Check != "" {
 			// One check on its own: its records a page at a time.
-			offset = max(0, min(offset, g.Count-1))
-			fq.Offset, fq.Limit = offset, groupPage
-			if records, _, err = st.tenant.Findings(ctx, fq); err != nil {
-				s.fail(w, r, err)
-				return
-			}
+			offset, limit = max(0, min(offset, g.Count-1)), groupPage
+		} else {
+			offset = 0
+		}
+		records, err := st.tenant.FindingsOfCheck(ctx, fq, g.CheckID, offset, limit)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if p.Check != "" {
 			p.From, p.To = offset+1, offset+len(records)
 			if offset > 0 {
 				p.PrevURL = p.listURL(max(0, offset-groupPage))
@@ -192,6 +200,61 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 		p.Groups = append(p.Groups, v)
 	}
 	s.render(w, r, http.StatusOK, "findings", p)
+}
+
+// findingCounts counts the findings fq selects by check, the most severe
+// and numerous first. The open ones come from the dashboard's cache (a
+// large organisation has hundreds of thousands to count); the accepted
+// and resolved ones, fewer, from one index-only count.
+func (s *Server) findingCounts(ctx context.Context, t store.Tenant, fq store.FindingQuery, open []findings.OpenCount) ([]store.CheckCount, error) {
+	var out []store.CheckCount
+	byCheck := map[string]int{}
+	add := func(c store.CheckCount) {
+		if fq.CheckID != "" && c.CheckID != fq.CheckID || fq.Severity > 0 && int(c.Severity) != fq.Severity ||
+			fq.Kind != "" && checkIndex()[c.CheckID].Subject != fq.Kind || c.Count == 0 {
+			return
+		}
+		if i, ok := byCheck[c.CheckID]; ok {
+			out[i].Count += c.Count
+			out[i].Severity = max(out[i].Severity, c.Severity)
+			return
+		}
+		byCheck[c.CheckID] = len(out)
+		out = append(out, c)
+	}
+	if fq.Status == "" || fq.Status == findings.Open {
+		for _, c := range open {
+			add(store.CheckCount{CheckID: c.CheckID, Severity: c.Severity, Count: c.Open})
+		}
+	}
+	others := []findings.Status{fq.Status}
+	switch fq.Status {
+	case "":
+		others = []findings.Status{findings.Accepted}
+	case findings.Open:
+		others = nil
+	}
+	for _, st := range others {
+		q := fq
+		q.Status = st
+		counts, err := t.FindingCounts(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range counts {
+			add(c)
+		}
+	}
+	slices.SortFunc(out, func(a, b store.CheckCount) int {
+		if a.Severity != b.Severity {
+			return cmp.Compare(b.Severity, a.Severity)
+		}
+		if a.Count != b.Count {
+			return cmp.Compare(b.Count, a.Count)
+		}
+		return cmp.Compare(a.CheckID, b.CheckID)
+	})
+	return out, nil
 }
 
 // listURL is the findings list with the page's filters, at offset within
