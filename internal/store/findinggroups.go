@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/mamori-sec/mamori/internal/findings"
 )
@@ -55,6 +56,38 @@ func (t Tenant) FindingsOfCheck(ctx context.Context, q FindingQuery, check strin
 	where, args := t.findingWhere(q)
 	rows, err := t.db.query(ctx, "SELECT "+findingColumns+" FROM findings WHERE "+where+" ORDER BY subject_kind, subject_id LIMIT ? OFFSET ?",
 		append(args, limit, max(offset, 0))...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []findings.Record
+	for rows.Next() {
+		f, err := scanFinding(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// OpenFindingsProvenBy lists up to limit open findings about people whose
+// evidence names r (a leaver's finding lists their accounts and devices).
+// Only the checks about people are read, through the unique index
+// (org_id, check_id, …): not the hundreds of thousands about shares.
+func (t Tenant) OpenFindingsProvenBy(ctx context.Context, r findings.Ref, limit int) ([]findings.Record, error) {
+	args := []any{t.org}
+	var people []string
+	for _, c := range findings.Checks() {
+		if c.Subject == findings.KindPerson {
+			people = append(people, "?")
+			args = append(args, c.ID)
+		}
+	}
+	proof := strings.TrimSuffix(strings.TrimPrefix(findings.EncodeEvidence([]findings.Ref{r}), "["), "]")
+	args = append(args, "%"+proof+"%", limit)
+	rows, err := t.db.query(ctx, "SELECT "+findingColumns+" FROM findings WHERE org_id = ? AND status = 'open' AND check_id IN ("+
+		strings.Join(people, ", ")+") AND evidence LIKE ? ORDER BY check_id, subject_id LIMIT ?", args...)
 	if err != nil {
 		return nil, err
 	}

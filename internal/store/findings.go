@@ -220,11 +220,6 @@ func (t Tenant) findingWhere(q FindingQuery) (string, []any) {
 		}
 		where += " AND (" + strings.Join(ors, " OR ") + ")"
 	}
-	if r := q.Involving; r != nil {
-		proof := strings.TrimSuffix(strings.TrimPrefix(findings.EncodeEvidence([]findings.Ref{*r}), "["), "]")
-		where += " AND ((subject_kind = ? AND subject_id = ?) OR evidence LIKE ?)"
-		args = append(args, string(r.Kind), r.ID, "%"+proof+"%")
-	}
 	return where, args
 }
 

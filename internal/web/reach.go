@@ -77,7 +77,7 @@ func (s *Server) reachOf(ctx context.Context, b base, t store.Tenant, p inventor
 	for _, sh := range shares {
 		about = append(about, findings.Ref{Kind: findings.KindShare, ID: sh.ID})
 	}
-	open, _, err := t.Findings(ctx, store.FindingQuery{Status: findings.Open, About: about, Limit: 500})
+	open, _, err := t.Findings(ctx, store.FindingQuery{Status: findings.Open, About: about, Limit: 500, CountUpTo: 1})
 	if err != nil {
 		return r, err
 	}
@@ -128,13 +128,19 @@ type recordFinding struct {
 // recordFindings is the open findings about one record or proven by it,
 // for its page.
 func (s *Server) recordFindings(ctx context.Context, b base, t store.Tenant, kind findings.Kind, id int64) ([]recordFinding, error) {
-	open, _, err := t.Findings(ctx, store.FindingQuery{Status: findings.Open, Involving: &findings.Ref{Kind: kind, ID: id}, Limit: 200})
+	ref := findings.Ref{Kind: kind, ID: id}
+	open, _, err := t.Findings(ctx, store.FindingQuery{Status: findings.Open, About: []findings.Ref{ref}, Limit: 200, CountUpTo: 1})
 	if err != nil {
 		return nil, err
 	}
+	proven, err := t.OpenFindingsProvenBy(ctx, ref, 200)
+	if err != nil {
+		return nil, err
+	}
+	open = append(open, proven...)
 	var rows []recordFinding
 	for _, f := range open {
-		rows = append(rows, recordFinding{findingRow: s.findingRow(b, f), Other: f.Subject != findings.Ref{Kind: kind, ID: id}})
+		rows = append(rows, recordFinding{findingRow: s.findingRow(b, f), Other: f.Subject != ref})
 	}
 	return rows, nil
 }

@@ -5,3 +5,6 @@
 -- weight that had data, in percent.
 ALTER TABLE posture_history ADD COLUMN method BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE posture_history ADD COLUMN confidence BIGINT NOT NULL DEFAULT 100;
+-- A record's page lists the findings about it (a person's, about any of
+-- their accounts, devices and shares).
+CREATE INDEX findings_org_subject ON findings(org_id, subject_kind, subject_id);
