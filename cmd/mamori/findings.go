@@ -47,7 +47,11 @@ func cmdFindings(e *env, args []string) error {
 			enc.SetIndent("", "  ")
 			return enc.Encode(rep)
 		}
-		e.say("cli.findings.score", rep.Score, len(rep.Findings))
+		if rep.Score == nil {
+			e.say("cli.findings.not_assessed", len(rep.Findings))
+		} else {
+			e.say("cli.findings.score", *rep.Score, len(rep.Findings))
+		}
 		for _, f := range rep.Findings {
 			title := f.Title.EN
 			if e.locale == i18n.Japanese {

@@ -2,7 +2,6 @@ package findings
 
 import (
 	"encoding/json"
-	"fmt"
 	"reflect"
 	"testing"
 
@@ -300,33 +299,6 @@ func TestResults(t *testing.T) {
 	want := Result{CheckID: c.ID, Subject: Ref{KindPerson, 4}, Severity: c.Severity, Evidence: `[{"kind":"account","id":8}]`, Detail: Text{JA: "a", EN: "b"}}
 	if len(got) != 1 || got[0] != want {
 		t.Fatalf("got %+v, want %+v", got, want)
-	}
-}
-
-func TestScoreOf(t *testing.T) {
-	tests := []struct {
-		name string
-		open []OpenCount
-		want int
-	}{
-		{"nothing open", nil, 100},
-		{"one critical", []OpenCount{{CheckID: "a", Severity: Critical, Open: 1}}, 80},
-		{"five criticals of one check", []OpenCount{{CheckID: "a", Severity: Critical, Open: 5}}, 76},
-		{"capped at twice the weight", []OpenCount{{CheckID: "a", Severity: Critical, Open: 500}}, 60},
-		{"mixed", []OpenCount{{CheckID: "a", Severity: High, Open: 2}, {CheckID: "b", Severity: Low, Open: 1}}, 88},
-		{"never below zero", []OpenCount{{CheckID: "a", Severity: Critical, Open: 99}, {CheckID: "b", Severity: Critical, Open: 99}, {CheckID: "c", Severity: Critical, Open: 99}}, 0},
-	}
-	for _, tt := range tests {
-		if got := ScoreOf(tt.open).Value; got != tt.want {
-			t.Errorf("%s: got %d, want %d", tt.name, got, tt.want)
-		}
-	}
-	s := ScoreOf([]OpenCount{{CheckID: "b", Severity: Low, Open: 1}, {CheckID: "a", Severity: High, Open: 2}, {CheckID: "c", Severity: High, Open: 2}})
-	if got := fmt.Sprint(s.Top(2)); got != fmt.Sprint([]Deduction{{"a", High, 2, 11}, {"c", High, 2, 11}}) {
-		t.Errorf("top: got %s, want the two largest deductions, by check", got)
-	}
-	if s.Count(int(High)) != 4 || s.Count(int(Low)) != 1 || s.Count(int(Critical)) != 0 {
-		t.Errorf("counts: got %v", s.Counts)
 	}
 }
 

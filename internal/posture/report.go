@@ -11,10 +11,14 @@ import (
 // Report is an organisation's findings as the command line and the JSON
 // API give them: the same ids, severities and evidence as the web pages.
 type Report struct {
-	Org      string          `json:"org"`
-	Score    int             `json:"score"`
-	Counts   map[string]int  `json:"open_by_severity"`
-	Findings []ReportFinding `json:"findings"`
+	Org string `json:"org"`
+	// Score is null while no area of the inventory has data ("not
+	// assessed"); it is computed over the assessed areas only.
+	Score         *int            `json:"score"`
+	AreasAssessed int             `json:"areas_assessed"`
+	Confidence    int             `json:"confidence"`
+	Counts        map[string]int  `json:"open_by_severity"`
+	Findings      []ReportFinding `json:"findings"`
 }
 
 // ReportFinding is one finding in a Report.
@@ -39,8 +43,16 @@ func BuildReport(ctx context.Context, t store.Tenant, slug, status string) (Repo
 	if err != nil {
 		return Report{}, err
 	}
-	score := findings.ScoreOf(open)
-	rep := Report{Org: slug, Score: score.Value, Counts: map[string]int{}, Findings: []ReportFinding{}}
+	sum, err := t.Summary(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	score := findings.ScoreOf(open, sum.Records())
+	rep := Report{Org: slug, Counts: map[string]int{}, Findings: []ReportFinding{}, AreasAssessed: score.AreasAssessed, Confidence: score.Confidence}
+	if score.Assessed {
+		v := score.Value
+		rep.Score = &v
+	}
 	for sev, n := range score.Counts {
 		rep.Counts[sev.String()] = n
 	}

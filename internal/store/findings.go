@@ -158,10 +158,17 @@ func (t Tenant) lastChangeOf(ctx context.Context, tx *Tx, refs []findings.Ref) (
 
 // FindingQuery selects findings for a list.
 type FindingQuery struct {
-	Status    findings.Status // "" for open and accepted
-	CheckID   string
-	Severity  int
-	Subject   string // "account:12"
+	Status   findings.Status // "" for open and accepted
+	CheckID  string
+	Severity int
+	Subject  string // "account:12"
+	// Kind keeps the findings about one kind of record: one area of the
+	// score. About keeps those about any of the records listed.
+	Kind  findings.Kind
+	About []findings.Ref
+	// Involving keeps the findings about a record or proven by it (a
+	// leaver's finding lists their accounts as evidence).
+	Involving *findings.Ref
 	Offset    int
 	Limit     int
 	CountUpTo int // above zero, bounds the count as ListQuery.CountUpTo does
@@ -169,6 +176,15 @@ type FindingQuery struct {
 
 // Findings lists findings, most severe first.
 func (t Tenant) Findings(ctx context.Context, q FindingQuery) ([]findings.Record, int, error) {
+	where, args := t.findingWhere(q)
+	if q.Limit <= 0 {
+		q.Limit = 100
+	}
+	return page(ctx, t.db, "findings", findingColumns, where, args, "severity DESC, check_id, subject_id", q.Offset, q.Limit, q.CountUpTo, scanFinding)
+}
+
+// findingWhere is the condition selecting q's findings.
+func (t Tenant) findingWhere(q FindingQuery) (string, []any) {
 	where := "org_id = ?"
 	args := []any{t.org}
 	if q.Status == "" {
@@ -189,10 +205,22 @@ func (t Tenant) Findings(ctx context.Context, q FindingQuery) ([]findings.Record
 		where += " AND subject_kind = ? AND subject_id = ?"
 		args = append(args, kind, id)
 	}
-	if q.Limit <= 0 {
-		q.Limit = 100
+	if q.Kind != "" {
+		where += " AND subject_kind = ?"
+		args = append(args, string(q.Kind))
 	}
-	return page(ctx, t.db, "findings", findingColumns, where, args, "severity DESC, check_id, subject_id", q.Offset, q.Limit, q.CountUpTo, scanFinding)
+	if q.About != nil {
+		var ors []string
+		for _, r := range q.About {
+			ors = append(ors, "(subject_kind = ? AND subject_id = ?)")
+			args = append(args, string(r.Kind), r.ID)
+		}
+		if len(ors) == 0 {
+			ors = []string{"1 = 0"} // about nothing
+		}
+		where += " AND (" + strings.Join(ors, " OR ") + ")"
+	}
+	return where, args
 }
 
 // Finding returns one finding of this organisation.
@@ -203,7 +231,7 @@ func (t Tenant) Finding(ctx context.Context, id int64) (findings.Record, error) 
 
 // OpenByCheck counts open findings per check, for findings.ScoreOf.
 func (t Tenant) OpenByCheck(ctx context.Context) ([]findings.OpenCount, error) {
-	rows, err := t.db.query(ctx, "SELECT check_id, MAX(severity), count(*) FROM findings WHERE org_id = ? AND status = 'open' GROUP BY check_id ORDER BY MAX(severity) DESC, count(*) DESC, check_id", t.org)
+	rows, err := t.db.query(ctx, "SELECT check_id, subject_kind, MAX(severity), count(*) FROM findings WHERE org_id = ? AND status = 'open' GROUP BY check_id, subject_kind ORDER BY MAX(severity) DESC, count(*) DESC, check_id", t.org)
 	if err != nil {
 		return nil, err
 	}
@@ -212,10 +240,11 @@ func (t Tenant) OpenByCheck(ctx context.Context) ([]findings.OpenCount, error) {
 	for rows.Next() {
 		var c findings.OpenCount
 		var severity int
-		if err := rows.Scan(&c.CheckID, &severity, &c.Open); err != nil {
+		var kind string
+		if err := rows.Scan(&c.CheckID, &kind, &severity, &c.Open); err != nil {
 			return nil, err
 		}
-		c.Severity = findings.Severity(severity)
+		c.Severity, c.Kind = findings.Severity(severity), findings.Kind(kind)
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -272,20 +301,34 @@ type PosturePoint struct {
 	Day                         string
 	Score                       int
 	Critical, High, Medium, Low int
+	// Method is how Score was computed: ScoreByArea from schema 15 on,
+	// ScoreLegacy (one sum of deductions from 100) before. Confidence is
+	// the share of the areas' weight assessed, in percent.
+	Method, Confidence int
 }
+
+// The methods of a PosturePoint's score.
+const (
+	ScoreLegacy = 1
+	ScoreByArea = 2
+)
 
 // RecordPosture stores today's score; a later evaluation the same day
 // replaces it. It is bookkeeping derived from the findings, not a change.
 func (t Tenant) RecordPosture(ctx context.Context, p PosturePoint) error {
-	_, err := t.db.exec(ctx, `INSERT INTO posture_history (org_id, day, score, critical, high, medium, low) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (org_id, day) DO UPDATE SET score = excluded.score, critical = excluded.critical, high = excluded.high, medium = excluded.medium, low = excluded.low`,
-		t.org, p.Day, p.Score, p.Critical, p.High, p.Medium, p.Low)
+	if p.Method == 0 {
+		p.Method = ScoreByArea
+	}
+	_, err := t.db.exec(ctx, `INSERT INTO posture_history (org_id, day, score, critical, high, medium, low, method, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (org_id, day) DO UPDATE SET score = excluded.score, critical = excluded.critical, high = excluded.high, medium = excluded.medium, low = excluded.low,
+		method = excluded.method, confidence = excluded.confidence`,
+		t.org, p.Day, p.Score, p.Critical, p.High, p.Medium, p.Low, p.Method, p.Confidence)
 	return err
 }
 
 // PostureHistory returns the scores since a day, oldest first.
 func (t Tenant) PostureHistory(ctx context.Context, since string) ([]PosturePoint, error) {
-	rows, err := t.db.query(ctx, "SELECT day, score, critical, high, medium, low FROM posture_history WHERE org_id = ? AND day >= ? ORDER BY day", t.org, since)
+	rows, err := t.db.query(ctx, "SELECT day, score, critical, high, medium, low, method, confidence FROM posture_history WHERE org_id = ? AND day >= ? ORDER BY day", t.org, since)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +336,7 @@ func (t Tenant) PostureHistory(ctx context.Context, since string) ([]PosturePoin
 	var out []PosturePoint
 	for rows.Next() {
 		var p PosturePoint
-		if err := rows.Scan(&p.Day, &p.Score, &p.Critical, &p.High, &p.Medium, &p.Low); err != nil {
+		if err := rows.Scan(&p.Day, &p.Score, &p.Critical, &p.High, &p.Medium, &p.Low, &p.Method, &p.Confidence); err != nil {
 			return nil, err
 		}
 		out = append(out, p)

@@ -34,7 +34,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 type portfolioRow struct {
 	store.MemberOrg
 	Summary   store.Summary
+	Score     findings.Score
 	Attention bool
+	Reason    string // the first reason to look, in words
 }
 
 type portfolioPage struct {
@@ -64,7 +66,13 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		row := portfolioRow{MemberOrg: o, Summary: sum, Attention: sum.NeedsAttention(o.Org)}
+		open, err := s.DB.Tenant(o.ID).OpenByCheck(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		row := portfolioRow{MemberOrg: o, Summary: sum, Score: findings.ScoreOf(open, sum.Records())}
+		row.Attention, row.Reason = p.attention(o.Org, sum, row.Score)
 		if row.Attention {
 			p.Rows = append(p.Rows, row)
 			p.Attention++
@@ -74,6 +82,36 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Rows = append(p.Rows, calm...)
 	s.render(w, r, http.StatusOK, "portfolio", p)
+}
+
+// attention says whether the advisor should look at a company and why,
+// the weightiest reason first: an urgent finding, an administrator of
+// mamori without a second factor, an empty inventory, a serious finding.
+func (b base) attention(o org.Org, sum store.Summary, score findings.Score) (bool, string) {
+	var top *findings.Deduction
+	if t := score.Top(1); len(t) == 1 {
+		top = &t[0]
+	}
+	reason := func(d *findings.Deduction) string {
+		return b.T("portfolio.reason.check", b.checkView(d.CheckID).Title, d.Open)
+	}
+	switch {
+	case top != nil && top.Severity == findings.Critical:
+		return true, reason(top)
+	case sum.PrivilegedNoTOTP > 0:
+		return true, b.T("portfolio.reason.privileged_no_totp", sum.PrivilegedNoTOTP)
+	case o.RequireTOTP && sum.MembersNoTOTP > 0:
+		return true, b.T("portfolio.reason.members_no_totp", sum.MembersNoTOTP)
+	case !score.Assessed:
+		return true, b.T("portfolio.reason.no_data")
+	case sum.People == 0:
+		return true, b.T("portfolio.reason.no_people")
+	case top != nil && top.Severity == findings.High:
+		return true, reason(top)
+	case top != nil:
+		return false, reason(top)
+	}
+	return false, ""
 }
 
 type checkItem struct {
@@ -176,7 +214,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		p.Score = findings.ScoreOf(d.open)
+		p.Score = findings.ScoreOf(d.open, d.summary.Records())
 		for _, x := range p.Score.Top(3) {
 			p.Lines = append(p.Lines, deductionView{Deduction: x, Check: p.checkView(x.CheckID)})
 		}

@@ -1,7 +1,11 @@
 package web
 
 import (
+	"cmp"
+	"context"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -69,30 +73,68 @@ type findingLabels struct {
 	Severity, What, Record, Status, Since string
 }
 
+// The findings list shows each check's first groupPreview records; a
+// check opened on its own pages through its records groupPage at a time.
+const (
+	groupPreview = 20
+	groupPage    = 50
+)
+
+// findingGroupView is one check in the grouped findings list.
+type findingGroupView struct {
+	Check     checkView
+	SevClass  string
+	AreaLabel string
+	Count     int
+	Rows      []findingRow
+	More      int    // records of the check not listed here
+	MoreURL   string // the check on its own page
+	Open      bool
+}
+
 type findingsPage struct {
 	base
 	Score     findings.Score
 	Lines     []deductionView
+	Areas     []areaView
 	Trend     trendChart
-	Rows      []findingRow
+	Groups    []findingGroupView
 	Labels    findingLabels
-	Total     int
-	Over      bool // there are more than Total
+	Total     int // findings in the groups
 	Status    string
 	Check     string
+	Area      string
+	AreaNames []areaOption
 	Severity  int
-	Counts    map[string]int // by severity name
 	CanRerun  bool
 	Evaluated string
+	// Paging through one check's records.
+	PrevURL, NextURL string
+	From, To         int
+}
+
+type areaOption struct {
+	Value, Label string
 }
 
 func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 	st := stateOf(r)
 	q := r.URL.Query()
-	p := findingsPage{base: s.page(r, "findings.title", "findings"), Status: q.Get("status"), Check: q.Get("check"), CanRerun: st.can(org.EditProgramme)}
+	p := findingsPage{base: s.page(r, "findings.title", "findings"), Status: q.Get("status"), Check: q.Get("check"), Area: q.Get("area"), CanRerun: st.can(org.EditProgramme)}
 	p.Severity, _ = strconv.Atoi(q.Get("severity"))
 	if p.Status != "" && !findings.Status(p.Status).Valid() {
 		s.fail(w, r, problem.Field("status", "error.bad_form"))
+		return
+	}
+	fq := store.FindingQuery{Status: findings.Status(p.Status), CheckID: p.Check, Severity: p.Severity}
+	for _, a := range findings.AreaList() {
+		p.AreaNames = append(p.AreaNames, areaOption{Value: string(a), Label: p.T("score.area." + string(a))})
+		if string(a) == p.Area {
+			fq.Kind = findings.KindOf(a)
+		}
+	}
+	if p.Area != "" && fq.Kind == "" {
+		s.fail(w, r, problem.Field("area", "error.bad_form"))
 		return
 	}
 	offset, _ := strconv.Atoi(q.Get("offset"))
@@ -104,33 +146,155 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.Score = findings.ScoreOf(d.open)
+	p.Score = findings.ScoreOf(d.open, d.summary.Records())
 	for _, d := range p.Score.Deductions {
 		p.Lines = append(p.Lines, deductionView{Deduction: d, Check: p.checkView(d.CheckID)})
 	}
+	p.Areas = p.areaViews(p.Score)
 	history, err := st.tenant.PostureHistory(ctx, calendar.Of(s.Now()).AddDays(-90).String())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p.Trend = newTrend(history, p.Day)
-	fq := store.FindingQuery{Status: findings.Status(p.Status), CheckID: p.Check, Severity: p.Severity, Offset: max(offset, 0), Limit: 100}
-	fq.CountUpTo = countUpTo(fq.Offset, fq.Limit, "")
-	list, total, err := st.tenant.Findings(ctx, fq)
+	p.Trend = newTrend(history, p.Day, p.T("findings.trend_method_change"))
+	counts, err := s.findingCounts(ctx, st.tenant, fq, d.open)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p.Total = total
-	if total > fq.CountUpTo {
-		p.Total, p.Over = fq.CountUpTo, true
-	}
 	p.Labels = findingLabels{Severity: p.T("findings.severity"), What: p.T("findings.what"), Record: p.T("findings.record"),
 		Status: p.T("findings.status"), Since: p.T("findings.since")}
-	for _, f := range list {
-		p.Rows = append(p.Rows, s.findingRow(p.base, f))
+	for _, g := range counts {
+		kind := checkIndex()[g.CheckID].Subject
+		v := findingGroupView{Check: p.checkView(g.CheckID), SevClass: sevClass(g.Severity), Count: g.Count,
+			AreaLabel: p.T("score.area." + string(findings.AreaOf(kind))), Open: p.Check != "" || len(counts) == 1}
+		v.Check.SeverityLabel = p.text(g.Severity.Label())
+		p.Total += g.Count
+		limit := groupPreview
+		if p.Check != "" {
+			// One check on its own: its records a page at a time.
+			offset, limit = max(0, min(offset, g.Count-1)), groupPage
+		} else {
+			offset = 0
+		}
+		records, err := st.tenant.FindingsOfCheck(ctx, fq, g.CheckID, offset, limit)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if p.Check != "" {
+			p.From, p.To = offset+1, offset+len(records)
+			if offset > 0 {
+				p.PrevURL = p.listURL(max(0, offset-groupPage))
+			}
+			if offset+groupPage < g.Count {
+				p.NextURL = p.listURL(offset + groupPage)
+			}
+		} else if g.Count > len(records) {
+			v.More = g.Count - len(records)
+			v.MoreURL = p.listURL(0, "check", g.CheckID)
+		}
+		for _, f := range records {
+			v.Rows = append(v.Rows, s.findingRow(p.base, f))
+		}
+		p.Groups = append(p.Groups, v)
 	}
 	s.render(w, r, http.StatusOK, "findings", p)
+}
+
+// findingCounts counts the findings fq selects by check, the most severe
+// and numerous first. The open ones come from the dashboard's cache (a
+// large organisation has hundreds of thousands to count); the accepted
+// and resolved ones, fewer, from one index-only count.
+func (s *Server) findingCounts(ctx context.Context, t store.Tenant, fq store.FindingQuery, open []findings.OpenCount) ([]store.CheckCount, error) {
+	var out []store.CheckCount
+	byCheck := map[string]int{}
+	add := func(c store.CheckCount) {
+		if fq.CheckID != "" && c.CheckID != fq.CheckID || fq.Severity > 0 && int(c.Severity) != fq.Severity ||
+			fq.Kind != "" && checkIndex()[c.CheckID].Subject != fq.Kind || c.Count == 0 {
+			return
+		}
+		if i, ok := byCheck[c.CheckID]; ok {
+			out[i].Count += c.Count
+			out[i].Severity = max(out[i].Severity, c.Severity)
+			return
+		}
+		byCheck[c.CheckID] = len(out)
+		out = append(out, c)
+	}
+	if fq.Status == "" || fq.Status == findings.Open {
+		for _, c := range open {
+			add(store.CheckCount{CheckID: c.CheckID, Severity: c.Severity, Count: c.Open})
+		}
+	}
+	others := []findings.Status{fq.Status}
+	switch fq.Status {
+	case "":
+		others = []findings.Status{findings.Accepted}
+	case findings.Open:
+		others = nil
+	}
+	for _, st := range others {
+		q := fq
+		q.Status = st
+		counts, err := t.FindingCounts(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range counts {
+			add(c)
+		}
+	}
+	slices.SortFunc(out, func(a, b store.CheckCount) int {
+		if a.Severity != b.Severity {
+			return cmp.Compare(b.Severity, a.Severity)
+		}
+		if a.Count != b.Count {
+			return cmp.Compare(b.Count, a.Count)
+		}
+		return cmp.Compare(a.CheckID, b.CheckID)
+	})
+	return out, nil
+}
+
+// listURL is the findings list with the page's filters, at offset within
+// one check, with further parameters given as name, value pairs.
+func (p findingsPage) listURL(offset int, more ...string) string {
+	v := url.Values{}
+	for k, x := range map[string]string{"status": p.Status, "check": p.Check, "area": p.Area} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if p.Severity > 0 {
+		v.Set("severity", strconv.Itoa(p.Severity))
+	}
+	if offset > 0 {
+		v.Set("offset", strconv.Itoa(offset))
+	}
+	for i := 0; i+1 < len(more); i += 2 {
+		v.Set(more[i], more[i+1])
+	}
+	return p.OrgURL("/findings") + "?" + v.Encode()
+}
+
+// areaView is one area of the score's calculation in the page's language.
+type areaView struct {
+	findings.AreaScore
+	Name  string
+	Lines []deductionView
+}
+
+func (b base) areaViews(s findings.Score) []areaView {
+	var out []areaView
+	for _, a := range s.Areas {
+		v := areaView{AreaScore: a, Name: b.T("score.area." + string(a.Area))}
+		for _, l := range a.Lines {
+			v.Lines = append(v.Lines, deductionView{Deduction: l, Check: b.checkView(l.CheckID)})
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 func (s *Server) findingRow(b base, f findings.Record) findingRow {
