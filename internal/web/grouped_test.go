@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
@@ -169,7 +170,7 @@ func TestPersonPageShowsReach(t *testing.T) {
 			t.Fatal("person page: want their account and device")
 		}
 		p := w.personA
-		p.LeaveDate = w.clock.Now().AddDate(0, 0, -10).In(time.FixedZone("JST", 9*3600)).Format(time.DateOnly)
+		p.LeaveDate = calendar.Of(w.clock.Now()).AddDays(-10).String()
 		p.JoinDate = "2020-04-01"
 		if err := ten.UpdatePerson(ctx, audit.System, p); err != nil {
 			t.Fatal(err)
