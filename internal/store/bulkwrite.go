@@ -143,6 +143,10 @@ func addMany[T any](ctx context.Context, w *Writer, tb *table[T], recs []*T) err
 			}
 		}
 	}()
+	// In a batch recorded as one entry (BatchAs), the records become its
+	// details, encoded here.
+	collecting := tx.details != nil
+	var collected []detail
 	go func() {
 		defer wg.Done()
 		defer close(trails)
@@ -152,6 +156,20 @@ func addMany[T any](ctx context.Context, w *Writer, tb *table[T], recs []*T) err
 			events = events[:0]
 			for _, rec := range chunk {
 				events = append(events, audit.Event{OrgID: org, Action: tb.target + ".create", Target: tb.target + ":" + strconv.FormatInt(*tb.id(rec), 10), After: tb.auditOf(rec)})
+			}
+			if collecting {
+				for _, ev := range events {
+					d, _, err := detailOf(ev)
+					if err != nil {
+						select {
+						case trails <- trail{err: err}:
+						case <-done:
+						}
+						return
+					}
+					collected = append(collected, d)
+				}
+				continue
 			}
 			tr := tx.trail(events, seq, prev)
 			seq, prev = tr.seq, tr.hash
@@ -238,6 +256,9 @@ func addMany[T any](ctx context.Context, w *Writer, tb *table[T], recs []*T) err
 		}
 	}
 	stop()
+	if collecting {
+		*tx.details = append(*tx.details, collected...)
+	}
 	return nil
 }
 

@@ -204,14 +204,7 @@ func (t Tenant) recordFinding(ctx context.Context, tx *Tx, id int64, action stri
 // lastChangeOf finds the newest audit entry about the finding's subject or
 // evidence records: the change that made it go away.
 func (t Tenant) lastChangeOf(ctx context.Context, tx *Tx, f Finding) (int64, error) {
-	targets := []any{t.org, fmt.Sprintf("%s:%d", f.SubjectKind, f.SubjectID)}
-	for _, ref := range evidenceTargets(f.Evidence) {
-		targets = append(targets, ref)
-	}
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(targets)-1), ", ")
-	var seq int64
-	err := tx.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_log WHERE org_id = ? AND target IN ("+ph+")", targets...).Scan(&seq)
-	return seq, err
+	return t.lastTouched(ctx, tx, append([]string{fmt.Sprintf("%s:%d", f.SubjectKind, f.SubjectID)}, evidenceTargets(f.Evidence)...))
 }
 
 // evidenceTargets reads audit targets ("account:12") out of the evidence

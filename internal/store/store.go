@@ -196,6 +196,9 @@ type Tx struct {
 	// stmts are the multi-row statements of bulk writes, prepared once
 	// per transaction (and closed with it).
 	stmts map[string]*sql.Stmt
+	// details, when set, collects the changes to records as the details
+	// of one entry (BatchAs) instead of an entry each.
+	details *[]detail
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {

@@ -1,0 +1,36 @@
+-- mamori schema 11 (PostgreSQL): an import is one audit entry. The changes
+-- it made to each record are its details, kept in chunks beside the entry;
+-- the entry's own hash covers their SHA-256, so they are as tamper-evident
+-- as the chain. audit_targets names every record an entry's details touch,
+-- so that a record's history still finds the import that changed it.
+
+-- A chunk of the details of entry seq: the changes to records of one kind,
+-- ids lo..hi in ascending order, as a JSON array.
+CREATE TABLE audit_details (
+    seq    BIGINT NOT NULL,
+    part   INTEGER NOT NULL,
+    org_id BIGINT NOT NULL,
+    kind   TEXT NOT NULL,
+    lo     BIGINT NOT NULL,
+    hi     BIGINT NOT NULL,
+    body   TEXT NOT NULL,
+    PRIMARY KEY (seq, part)
+);
+
+-- Which entry's details touch a record ("account:12").
+CREATE TABLE audit_targets (
+    org_id BIGINT NOT NULL,
+    target TEXT NOT NULL,
+    seq    BIGINT NOT NULL,
+    PRIMARY KEY (org_id, target, seq)
+);
+
+CREATE FUNCTION audit_details_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit details are append-only';
+END;
+$$;
+CREATE TRIGGER audit_details_no_change BEFORE UPDATE OR DELETE ON audit_details
+FOR EACH ROW EXECUTE FUNCTION audit_details_append_only();
+CREATE TRIGGER audit_targets_no_change BEFORE UPDATE OR DELETE ON audit_targets
+FOR EACH ROW EXECUTE FUNCTION audit_details_append_only();

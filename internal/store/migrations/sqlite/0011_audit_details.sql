@@ -1,0 +1,35 @@
+-- mamori schema 11 (SQLite): an import is one audit entry. The changes it
+-- made to each record are its details, kept in chunks beside the entry; the
+-- entry's own hash covers their SHA-256, so they are as tamper-evident as
+-- the chain. audit_targets names every record an entry's details touch, so
+-- that a record's history still finds the import that changed it.
+
+-- A chunk of the details of entry seq: the changes to records of one kind,
+-- ids lo..hi in ascending order, as a JSON array.
+CREATE TABLE audit_details (
+    seq    INTEGER NOT NULL,
+    part   INTEGER NOT NULL,
+    org_id INTEGER NOT NULL,
+    kind   TEXT NOT NULL,
+    lo     INTEGER NOT NULL,
+    hi     INTEGER NOT NULL,
+    body   TEXT NOT NULL,
+    PRIMARY KEY (seq, part)
+) WITHOUT ROWID;
+
+-- Which entry's details touch a record ("account:12").
+CREATE TABLE audit_targets (
+    org_id INTEGER NOT NULL,
+    target TEXT NOT NULL,
+    seq    INTEGER NOT NULL,
+    PRIMARY KEY (org_id, target, seq)
+) WITHOUT ROWID;
+
+CREATE TRIGGER audit_details_no_update BEFORE UPDATE ON audit_details
+BEGIN SELECT RAISE(ABORT, 'audit_details is append-only'); END;
+CREATE TRIGGER audit_details_no_delete BEFORE DELETE ON audit_details
+BEGIN SELECT RAISE(ABORT, 'audit_details is append-only'); END;
+CREATE TRIGGER audit_targets_no_update BEFORE UPDATE ON audit_targets
+BEGIN SELECT RAISE(ABORT, 'audit_targets is append-only'); END;
+CREATE TRIGGER audit_targets_no_delete BEFORE DELETE ON audit_targets
+BEGIN SELECT RAISE(ABORT, 'audit_targets is append-only'); END;
