@@ -19,9 +19,11 @@ import (
 // it made to each record are the entry's details: JSON chunks in
 // audit_details (one kind, ascending ids, at most detailChunk records
 // each), whose SHA-256 and count the entry itself carries, so that the
-// hash chain covers them. audit_targets lists the records each entry's
-// details touch: a record's history and the change that closed a finding
-// find the import through it.
+// hash chain covers them. A record's history finds the chunks that may
+// hold it by their kind and id range; audit_targets lists besides the
+// records an entry's details change (but not those it creates, which are
+// many and whose ids lie together), so that the change that closed a
+// finding is found by an index, as for any other entry.
 
 // detailChunk bounds the records of one chunk: a record's history parses
 // the chunk that holds it.
@@ -128,15 +130,7 @@ func (t Tenant) recordDetailed(ctx context.Context, tx *Tx, ev audit.Event, list
 		for end < len(list) && end-start < detailChunk && list[end].kind == list[start].kind {
 			end++
 		}
-		recs := make([]detailJSON, 0, end-start)
-		for _, d := range list[start:end] {
-			recs = append(recs, detailJSON{Target: d.target, Action: d.action, Before: d.before, After: d.after})
-		}
-		b, err := json.Marshal(recs)
-		if err != nil {
-			return fmt.Errorf("encode details: %w", err)
-		}
-		chunks = append(chunks, chunk{kind: list[start].kind, lo: list[start].id, hi: list[end-1].id, body: string(b)})
+		chunks = append(chunks, chunk{kind: list[start].kind, lo: list[start].id, hi: list[end-1].id, body: chunkBody(list[start:end])})
 		start = end
 	}
 	h := newDetailHash()
@@ -168,10 +162,10 @@ func (t Tenant) recordDetailed(ctx context.Context, tx *Tx, ev audit.Event, list
 	if err := tx.insertRows(ctx, "audit_details", []string{"seq", "part", "org_id", "kind", "lo", "hi", "body"}, rows); err != nil {
 		return fmt.Errorf("audit details: %w", err)
 	}
-	seen := make(map[string]bool, len(list))
+	seen := make(map[string]bool)
 	rows = rows[:0]
 	for _, d := range list {
-		if !seen[d.target] {
+		if indexed(d.action) && !seen[d.target] {
 			seen[d.target] = true
 			rows = append(rows, []any{t.org, d.target, seq})
 		}
@@ -180,6 +174,42 @@ func (t Tenant) recordDetailed(ctx context.Context, tx *Tx, ev audit.Event, list
 		return fmt.Errorf("audit targets: %w", err)
 	}
 	return nil
+}
+
+// indexed says whether audit_targets lists a detail of this action: every
+// change but a creation.
+func indexed(action string) bool { return !strings.HasSuffix(action, ".create") }
+
+// chunkBody is the JSON array of list, as detailJSON encodes each: written
+// directly, since the records' own JSON is already encoded and valid.
+func chunkBody(list []detail) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, d := range list {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"target":`)
+		b.Write(jsonString(d.target))
+		b.WriteString(`,"action":`)
+		b.Write(jsonString(d.action))
+		if d.before != nil {
+			b.WriteString(`,"before":`)
+			b.Write(d.before)
+		}
+		if d.after != nil {
+			b.WriteString(`,"after":`)
+			b.Write(d.after)
+		}
+		b.WriteByte('}')
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+func jsonString(s string) []byte {
+	b, _ := json.Marshal(s) // a string always encodes
+	return b
 }
 
 // insertRows inserts rows (values in cols order) in multi-row statements.
@@ -199,7 +229,7 @@ func (t *Tx) insertRows(ctx context.Context, table string, cols []string, rows [
 		for _, r := range batch {
 			args = append(args, r...)
 		}
-		st, err := t.prepared(ctx, "INSERT INTO "+table+" ("+strings.Join(cols, ", ")+") VALUES "+row+strings.Repeat(", "+row, len(batch)-1))
+		st, err := t.prepared(ctx, t.db.insertVerb()+" INTO "+table+" ("+strings.Join(cols, ", ")+") VALUES "+row+strings.Repeat(", "+row, len(batch)-1))
 		if err != nil {
 			return err
 		}
@@ -281,7 +311,9 @@ func (c *detailCheck) entry(ctx context.Context, e audit.Entry) error {
 			return broken
 		}
 		for _, r := range recs {
-			targets[r.Target] = true
+			if indexed(r.Action) {
+				targets[r.Target] = true
+			}
 		}
 		h.add(part, kind, lo, hi, body)
 		n += len(recs)
@@ -343,7 +375,8 @@ func (t Tenant) detailHistory(ctx context.Context, target string, limit int) ([]
 	if !ok || err != nil {
 		return nil, nil
 	}
-	rows, err := t.db.query(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE seq IN (SELECT seq FROM audit_targets WHERE org_id = ? AND target = ?) ORDER BY seq DESC LIMIT ?", t.org, target, limit)
+	rows, err := t.db.query(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE seq IN (SELECT seq FROM audit_targets WHERE org_id = ? AND target = ?"+
+		" UNION SELECT seq FROM audit_details WHERE org_id = ? AND kind = ? AND hi >= ? AND lo <= ?) ORDER BY seq DESC LIMIT ?", t.org, target, t.org, kind, id, id, limit)
 	if err != nil {
 		return nil, err
 	}

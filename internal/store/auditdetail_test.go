@@ -24,7 +24,7 @@ func TestBatchAsOneEntry(t *testing.T) {
 	}{
 		{"body edited", `UPDATE audit_details SET body = replace(body, 'user0700', 'mallory') WHERE part = 1`},
 		{"chunk removed", `DELETE FROM audit_details WHERE part = 2`},
-		{"target removed", `DELETE FROM audit_targets WHERE target LIKE 'account:%' AND seq = (SELECT MAX(seq) FROM audit_targets)`},
+		{"target removed", `DELETE FROM audit_targets WHERE target LIKE 'person:%' AND seq = (SELECT MAX(seq) FROM audit_targets)`},
 		{"target added", `INSERT INTO audit_targets (org_id, target, seq) SELECT org_id, 'person:999999', seq FROM audit_targets LIMIT 1`},
 	}
 	for _, tc := range tamper {

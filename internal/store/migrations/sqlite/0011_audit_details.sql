@@ -1,8 +1,7 @@
 -- mamori schema 11 (SQLite): an import is one audit entry. The changes it
 -- made to each record are its details, kept in chunks beside the entry; the
 -- entry's own hash covers their SHA-256, so they are as tamper-evident as
--- the chain. audit_targets names every record an entry's details touch, so
--- that a record's history still finds the import that changed it.
+-- the chain. A record's history still finds the import that changed it.
 
 -- A chunk of the details of entry seq: the changes to records of one kind,
 -- ids lo..hi in ascending order, as a JSON array.
@@ -17,7 +16,11 @@ CREATE TABLE audit_details (
     PRIMARY KEY (seq, part)
 ) WITHOUT ROWID;
 
--- Which entry's details touch a record ("account:12").
+-- A record's history finds the chunks whose ids may hold it.
+CREATE INDEX audit_details_range ON audit_details(org_id, kind, hi);
+
+-- Which entry's details change a record ("account:12"): every change but
+-- a creation, found by the chunks' ranges.
 CREATE TABLE audit_targets (
     org_id INTEGER NOT NULL,
     target TEXT NOT NULL,
