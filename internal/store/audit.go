@@ -17,6 +17,7 @@ import (
 // function in this package that updates or deletes audit rows, and the
 // database refuses both (triggers in the first migration).
 func (t *Tx) Record(ctx context.Context, ev audit.Event) error {
+	t.touch(ev)
 	if ok, err := t.collect(ev); ok || err != nil {
 		return err
 	}

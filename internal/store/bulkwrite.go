@@ -109,6 +109,7 @@ func addMany[T any](ctx context.Context, w *Writer, tb *table[T], recs []*T) err
 	if err := tx.head(ctx); err != nil {
 		return err
 	}
+	tx.touchKind(org, tb.target)
 	keyIdx := make([]int, len(tb.key))
 	for i, k := range tb.key {
 		for j, c := range tb.cols {
@@ -388,6 +389,9 @@ func (tb *table[T]) insertManySQL(verb string, n int, org, now int64, returning 
 func (t *Tx) RecordMany(ctx context.Context, evs []audit.Event) error {
 	if err := t.head(ctx); err != nil {
 		return err
+	}
+	for _, ev := range evs {
+		t.touch(ev)
 	}
 	per := t.db.bulkRows()
 	for start := 0; start < len(evs); start += per {

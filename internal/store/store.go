@@ -41,6 +41,8 @@ type DB struct {
 	r      *sql.DB
 	path   string // SQLite file, "" on PostgreSQL
 	now    func() time.Time
+	// checks keeps the inventories the findings evaluation read.
+	checks checkCache
 }
 
 // Open connects to url: a postgres:// URL, or "" for SQLite in dataDir.
@@ -199,6 +201,9 @@ type Tx struct {
 	// details, when set, collects the changes to records as the details
 	// of one entry (BatchAs) instead of an entry each.
 	details *[]detail
+	// touched are the inventory kinds changed, by organisation, whose
+	// counters the commit raises.
+	touched map[orgKind]bool
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -234,6 +239,10 @@ func (db *DB) change(ctx context.Context, actor audit.Actor, fn func(*Tx) error)
 			return nil
 		}
 		return errors.New("store: change without an audit event")
+	}
+	if err := t.bumpVersions(ctx); err != nil {
+		sqlTx.Rollback()
+		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)

@@ -37,3 +37,15 @@ CREATE TRIGGER audit_details_no_change BEFORE UPDATE OR DELETE ON audit_details
 FOR EACH ROW EXECUTE FUNCTION audit_details_append_only();
 CREATE TRIGGER audit_targets_no_change BEFORE UPDATE OR DELETE ON audit_targets
 FOR EACH ROW EXECUTE FUNCTION audit_details_append_only();
+
+-- A counter per organisation and kind of inventory record ("person",
+-- "account", …), raised in the same transaction as every change to a record
+-- of that kind: the findings evaluation keeps what it read in memory and
+-- reads a kind again only when its counter moved, whichever app server
+-- made the change.
+CREATE TABLE inventory_versions (
+    org_id  BIGINT NOT NULL,
+    kind    TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    PRIMARY KEY (org_id, kind)
+);

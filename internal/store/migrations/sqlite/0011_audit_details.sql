@@ -36,3 +36,15 @@ CREATE TRIGGER audit_targets_no_update BEFORE UPDATE ON audit_targets
 BEGIN SELECT RAISE(ABORT, 'audit_targets is append-only'); END;
 CREATE TRIGGER audit_targets_no_delete BEFORE DELETE ON audit_targets
 BEGIN SELECT RAISE(ABORT, 'audit_targets is append-only'); END;
+
+-- A counter per organisation and kind of inventory record ("person",
+-- "account", …), raised in the same transaction as every change to a record
+-- of that kind: the findings evaluation keeps what it read in memory and
+-- reads a kind again only when its counter moved, whichever app server
+-- made the change.
+CREATE TABLE inventory_versions (
+    org_id  INTEGER NOT NULL,
+    kind    TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (org_id, kind)
+);
