@@ -162,9 +162,9 @@ func (t Tenant) forChecks(ctx context.Context, today string) (inventory.Data, er
 	e := t.db.checks.entry(t.org)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	v, err := t.versions(ctx)
-	if err != nil {
-		return inventory.Data{}, err
+	v, verr := t.versions(ctx)
+	if verr != nil {
+		return inventory.Data{}, verr
 	}
 	stale := func(kind string) bool {
 		old, ok := e.versions[kind]
@@ -208,25 +208,44 @@ func (t Tenant) forChecks(ctx context.Context, today string) (inventory.Data, er
 			return t.allPlaces(ctx, d.Assets)
 		}},
 	}
+	// The shares (two readers, see sharesForChecks) are read beside the
+	// other kinds (one reader): decoding rows is the cost, and it scales
+	// with cores.
+	var read []string
+	var sharesErr error
+	var wg sync.WaitGroup
+	if stale("share") || e.today != today || e.assetVer != v["asset"] {
+		delete(e.versions, "share")
+		d.Shares = nil
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sharesErr = t.sharesForChecks(ctx, today, &d.Shares)
+		}()
+		read = append(read, "share")
+	}
+	var err error
 	for _, p := range parts {
 		if !stale(p.kind) {
 			continue
 		}
 		delete(e.versions, p.kind)
-		if err := p.read(); err != nil {
-			return inventory.Data{}, err
+		if err = p.read(); err != nil {
+			break
 		}
-		mark(p.kind)
+		read = append(read, p.kind)
 	}
-	if stale("share") || e.today != today || e.assetVer != v["asset"] {
-		delete(e.versions, "share")
-		d.Shares = nil
-		if err := t.sharesForChecks(ctx, today, &d.Shares); err != nil {
-			return inventory.Data{}, err
-		}
-		e.today, e.assetVer = today, v["asset"]
-		mark("share")
+	wg.Wait()
+	if err == nil {
+		err = sharesErr
 	}
+	if err != nil {
+		return inventory.Data{}, err
+	}
+	for _, k := range read {
+		mark(k)
+	}
+	e.today, e.assetVer = today, v["asset"]
 	// Full slice expressions: an append by a caller copies rather than
 	// writing into the cache.
 	return inventory.Data{
