@@ -184,7 +184,7 @@ func TestPreviewCounts(t *testing.T) {
 		actions := map[string]int{}
 		for _, e := range entries {
 			actions[e.Action]++
-			if e.Action == "import.apply" && (!strings.Contains(e.After, `"sha256":"`+pv.SHA256) || !strings.Contains(e.After, `"file":"people.csv"`) || !strings.Contains(e.After, `"added":1`) || !strings.Contains(e.After, `"details":{"records":3,`)) {
+			if e.Action == "import.apply" && (!strings.Contains(e.After, `"sha256":"`+pv.SHA256) || !strings.Contains(e.After, `"file":"people.csv"`) || !strings.Contains(e.After, `"added":1`) || !strings.Contains(e.After, `"details_records":3,`)) {
 				t.Errorf("got summary %s, want the file, its sha256 and the counts", e.After)
 			}
 		}

@@ -47,10 +47,11 @@ type detailJSON struct {
 	After  json.RawMessage `json:"after,omitempty"`
 }
 
-// detailsSummary is what the entry says about its details.
+// detailsSummary is what the entry says about its details, two fields of
+// its JSON object (flat, so that the audit page shows them as any other).
 type detailsSummary struct {
-	Records int    `json:"records"`
-	SHA256  string `json:"sha256"`
+	Records *int   `json:"details_records"`
+	SHA256  string `json:"details_sha256"`
 }
 
 // detailOf encodes ev as a detail when its target names one record
@@ -92,7 +93,8 @@ func (t *Tx) collect(ev audit.Event) (bool, error) {
 // BatchAs runs fn with a Writer like Batch, and records the whole batch as
 // one audit entry, ev, whose details are the changes fn made to each
 // record: a large import is one entry, not one per record. ev.After must
-// be a JSON object (a map) or nil; the entry adds "details" to it.
+// be a JSON object (a map) or nil; the entry adds "details_records" and
+// "details_sha256" to it.
 func (t Tenant) BatchAs(ctx context.Context, actor audit.Actor, ev audit.Event, fn func(*Writer) error) error {
 	return t.change(ctx, actor, func(tx *Tx) error {
 		tx.unchanged++
@@ -147,7 +149,7 @@ func (t Tenant) recordDetailed(ctx context.Context, tx *Tx, ev audit.Event, list
 	default:
 		return fmt.Errorf("store: a batch's entry must be a map, not %T", ev.After)
 	}
-	after["details"] = detailsSummary{Records: len(list), SHA256: h.sum()}
+	after["details_records"], after["details_sha256"] = len(list), h.sum()
 	ev.OrgID, ev.After = t.org, after
 	if err := tx.Record(ctx, ev); err != nil {
 		return err
@@ -262,16 +264,14 @@ func (h *detailHash) sum() string {
 // detailsOf reads what an entry says about its details; ok is false for
 // an entry without any.
 func detailsOf(e audit.Entry) (detailsSummary, bool) {
-	if !strings.Contains(e.After, `"details"`) {
+	if !strings.Contains(e.After, `"details_records"`) {
 		return detailsSummary{}, false
 	}
-	var a struct {
-		Details *detailsSummary `json:"details"`
-	}
-	if json.Unmarshal([]byte(e.After), &a) != nil || a.Details == nil {
+	var a detailsSummary
+	if json.Unmarshal([]byte(e.After), &a) != nil || a.Records == nil {
 		return detailsSummary{}, false
 	}
-	return *a.Details, true
+	return a, true
 }
 
 // detailCheck verifies the details of the entries of a chain as
@@ -322,7 +322,7 @@ func (c *detailCheck) entry(ctx context.Context, e audit.Entry) error {
 	if err := rows.Close(); err != nil {
 		return err
 	}
-	if n != sum.Records || h.sum() != sum.SHA256 {
+	if n != *sum.Records || h.sum() != sum.SHA256 {
 		return broken
 	}
 	list := make([]string, 0, len(targets))

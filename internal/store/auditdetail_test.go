@@ -69,7 +69,7 @@ func TestBatchAsOneEntry(t *testing.T) {
 					t.Fatalf("got %d entries (%v), want %d: one for the batch", n, err, before+1)
 				}
 				entries, err := ten.Audit(ctx, store.AuditFilter{Limit: 1})
-				if err != nil || len(entries) != 1 || entries[0].Action != "import.apply" || !strings.Contains(entries[0].After, `"details":{"records":1201,`) ||
+				if err != nil || len(entries) != 1 || entries[0].Action != "import.apply" || !strings.Contains(entries[0].After, `"details_records":1201,`) ||
 					!strings.Contains(entries[0].After, `"file":"accounts.csv"`) {
 					t.Fatalf("got %+v %v, want the batch's entry with 1201 records in its details", entries, err)
 				}
