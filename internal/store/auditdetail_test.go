@@ -117,3 +117,44 @@ func TestBatchAsOneEntry(t *testing.T) {
 		})
 	}
 }
+
+// TestAddManyIDsAreTheRows: every record a bulk add gives an id to is the
+// row stored under that id, when the organisations' rows interleave (on
+// SQLite the ids are counted, not read back).
+func TestAddManyIDsAreTheRows(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB, _ *clock) {
+		ctx := context.Background()
+		var tens []store.Tenant
+		var svcs []int64
+		for _, slug := range []string{"a-sha", "b-sha"} {
+			ten := db.Tenant(mustOrg(t, db, slug))
+			svc := inventory.Service{Name: "Slack", Category: inventory.Cloud, MFA: inventory.MFAAvailable}
+			if err := ten.SaveService(ctx, actor, &svc); err != nil {
+				t.Fatal(err)
+			}
+			tens, svcs = append(tens, ten), append(svcs, svc.ID)
+		}
+		var all [][]*inventory.Account
+		for _, n := range []int{70, 33, 5} {
+			for o, ten := range tens {
+				list := make([]*inventory.Account, n)
+				for i := range list {
+					list[i] = &inventory.Account{ServiceID: svcs[o], LoginID: fmt.Sprintf("%d-%d-%03d@kaisha.example", o, n, i), Kind: inventory.Personal,
+						Privilege: inventory.Edit, MFA: inventory.MFAOn, Status: inventory.Active}
+				}
+				if err := ten.Batch(ctx, actor, func(w *store.Writer) error { return w.AddAccounts(ctx, list) }); err != nil {
+					t.Fatal(err)
+				}
+				all = append(all, list)
+			}
+		}
+		for i, list := range all {
+			for _, a := range list {
+				got, err := tens[i%2].Account(ctx, a.ID)
+				if err != nil || got.LoginID != a.LoginID {
+					t.Fatalf("account %d: got %q %v, want %q", a.ID, got.LoginID, err, a.LoginID)
+				}
+			}
+		}
+	})
+}
