@@ -124,12 +124,28 @@ func (t Tenant) shareRange(ctx context.Context, today string, from, to int64, ou
 		return err
 	}
 	defer rows.Close()
+	// The kept inventory holds hundreds of thousands of shares whose
+	// scopes, permissions, owners and dates repeat: one copy of each.
+	in := interner{}
 	for rows.Next() {
 		s := inventory.Share{OrgID: t.org}
 		if err := rows.Scan(&s.ID, &s.ServiceID, &s.Scope, &s.Permission, &s.ExpiresOn, &s.Owner, &s.AssetID, &s.CreatedOn, &s.LastReviewed); err != nil {
 			return err
 		}
+		s.Scope, s.Permission = inventory.ShareScope(in.of(string(s.Scope))), inventory.SharePermission(in.of(string(s.Permission)))
+		s.ExpiresOn, s.Owner, s.CreatedOn, s.LastReviewed = in.of(s.ExpiresOn), in.of(s.Owner), in.of(s.CreatedOn), in.of(s.LastReviewed)
 		*out = append(*out, s)
 	}
 	return rows.Err()
+}
+
+// interner keeps one copy of each string it has seen.
+type interner map[string]string
+
+func (in interner) of(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	in[s] = s
+	return s
 }
