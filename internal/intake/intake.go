@@ -5,8 +5,8 @@
 // with what the organisation already has and says what an import would
 // do, without writing; Apply computes the same plan again and writes it in
 // one transaction (every row or none), as one audit entry for the import
-// that holds the changes to each record as its details, then evaluates the findings so that
-// they reflect the import at once. Importing the same file twice changes
+// that holds the changes to each record as its details, then evaluates the
+// findings so that they reflect the import at once. Importing the same file twice changes
 // nothing the second time, and a file mamori exported imports as a no-op.
 //
 // # Matching
