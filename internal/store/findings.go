@@ -142,18 +142,15 @@ func findingTarget(id int64) string { return "finding:" + strconv.FormatInt(id, 
 // refTarget is the audit target of an inventory record ("account:12").
 func refTarget(r findings.Ref) string { return string(r.Kind) + ":" + strconv.FormatInt(r.ID, 10) }
 
-// lastChangeOf finds the newest audit entry about the given records: the
-// change that made a finding about them go away.
+// lastChangeOf finds the newest audit entry about the given records — an
+// entry of its own or an import whose details changed them: the change
+// that made a finding about them go away.
 func (t Tenant) lastChangeOf(ctx context.Context, tx *Tx, refs []findings.Ref) (int64, error) {
-	targets := make([]any, 0, len(refs)+1)
-	targets = append(targets, t.org)
+	targets := make([]string, 0, len(refs))
 	for _, r := range refs {
 		targets = append(targets, refTarget(r))
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(targets)-1), ", ")
-	var seq int64
-	err := tx.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_log WHERE org_id = ? AND target IN ("+ph+")", targets...).Scan(&seq)
-	return seq, err
+	return t.lastTouched(ctx, tx, targets)
 }
 
 // FindingQuery selects findings for a list.
