@@ -210,6 +210,11 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (int64, err
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
+	if a := e.getenv("MAMORI_DEBUG_PPROF"); a != "" {
+		if err := startProfiler(ctx, a, log); err != nil {
+			return err
+		}
+	}
 	wg.Go(func() { pruneLoop(ctx, db, log) })
 	wg.Go(func() { runner.Run(ctx) })
 	errc := make(chan error, 1)

@@ -16,6 +16,7 @@ import (
 // base is embedded in every page's data: the layout reads it.
 type base struct {
 	cat     *i18n.Catalogue
+	chromes *chromeCache
 	Locale  i18n.Locale
 	Title   string // catalogue key of the page title
 	User    *auth.User
@@ -53,7 +54,7 @@ func (b base) OtherLocale() i18n.Locale {
 // page builds the base for a request.
 func (s *Server) page(r *http.Request, title, nav string) base {
 	st := stateOf(r)
-	b := base{cat: s.Catalogue, Locale: st.locale, Title: title, Nav: nav, Path: r.URL.RequestURI(), Version: s.Version}
+	b := base{cat: s.Catalogue, chromes: s.chromes, Locale: st.locale, Title: title, Nav: nav, Path: r.URL.RequestURI(), Version: s.Version}
 	if st.session != nil {
 		b.User = st.user
 	}

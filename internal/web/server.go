@@ -50,6 +50,7 @@ type Server struct {
 	staticURL map[string]string     // logical name → hashed URL
 	routes    []route
 	dash      *dashCache
+	chromes   *chromeCache
 	uploads   *uploadCache // files between an import's preview and its apply
 }
 
@@ -131,6 +132,11 @@ func (s *Server) loadTemplates() error {
 	if len(s.pages) == 0 {
 		return fmt.Errorf("no page templates embedded")
 	}
+	chromeT, err := template.New("chrome").Funcs(funcs).ParseFS(assets, "templates/layout.html")
+	if err != nil {
+		return fmt.Errorf("template layout: %w", err)
+	}
+	s.chromes = &chromeCache{t: chromeT}
 	return nil
 }
 
