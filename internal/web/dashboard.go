@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 
 	"github.com/mamori-sec/mamori/internal/org"
@@ -97,6 +98,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	key := dashPageKey{user: *st.user, org: st.org, role: st.role, locale: st.locale, version: d.version, day: d.day,
+		uri: r.URL.RequestURI(), block: renderBlock(r)}
+	if body, ok := s.dashPages.get(key); ok {
+		writeHTML(w, http.StatusOK, body)
+		return
+	}
 	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary,
 		Modules: []string{"inventory", "findings", "assessments", "routines", "incidents"}}
 	if st.can(org.EditProgramme) || st.can(org.ManageSettings) {
@@ -116,7 +123,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	if st.can(org.ViewAudit) {
 		p.AuditRows = p.auditRows(d.recent)
 	}
-	s.render(w, r, http.StatusOK, "dashboard", p)
+	var buf bytes.Buffer
+	if !s.execute(&buf, r, "dashboard", p) {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	s.dashPages.put(key, buf.Bytes())
+	writeHTML(w, http.StatusOK, buf.Bytes())
 }
 
 type modulePage struct {

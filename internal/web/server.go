@@ -51,6 +51,7 @@ type Server struct {
 	routes    []route
 	dash      *dashCache
 	chromes   *chromeCache
+	dashPages *dashPages
 	uploads   *uploadCache // files between an import's preview and its apply
 }
 
@@ -71,7 +72,7 @@ func NewServer(d Deps) (*Server, error) {
 	if d.MaxFormBytes == 0 {
 		d.MaxFormBytes = 1 << 20
 	}
-	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, uploads: newUploadCache(d.Now)}
+	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, dashPages: &dashPages{}, uploads: newUploadCache(d.Now)}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}
