@@ -248,13 +248,13 @@ func healthy(ctx context.Context, client *http.Client, u string) bool {
 
 // demoServer is the running demo company with a signed-in owner.
 type demoServer struct {
-	proc     *proc
-	base     string // http://127.0.0.1:PORT
-	cookie   string // "mamori_session=…"
-	dashPath string // /o/sakura-seiki/
-	ready    time.Duration
-	bulk     time.Duration // how long the large organisation's bulk load took, as the server says; 0 if none
-	pprofAddr string       // the server's profiler (MAMORI_DEBUG_PPROF); "" for none
+	proc      *proc
+	base      string // http://127.0.0.1:PORT
+	cookie    string // "mamori_session=…"
+	dashPath  string // /o/sakura-seiki/
+	ready     time.Duration
+	bulk      time.Duration // how long the large organisation's bulk load took, as the server says; 0 if none
+	pprofAddr string        // the server's profiler (MAMORI_DEBUG_PPROF); "" for none
 }
 
 // demoSpec says which demo server to start.
