@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,8 +11,13 @@ import (
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
-// maxWhereAssets bounds the rows of the matrix; a search narrows it.
-const maxWhereAssets = 500
+// The matrix shows wherePageSize assets a page; its print view (?all=1)
+// shows up to maxWhereAssets on one, for an A4 print of the whole
+// register. A search narrows either.
+const (
+	wherePageSize  = 50
+	maxWhereAssets = 500
+)
 
 // place is one column of the matrix: a service, a device or a paper
 // location.
@@ -38,7 +44,11 @@ type wherePage struct {
 	Paper               int
 	Rows                []whereRow
 	Total               int
-	Truncated           bool
+	Truncated           bool // the print view holds the first maxWhereAssets only
+	All                 bool // the print view: every asset on one page
+	From, To            int  // the assets shown, counted from 1
+	PrevURL, NextURL    string
+	AllURL, PagedURL    string
 	AssetsWithoutPlaces int
 }
 
@@ -46,13 +56,29 @@ type wherePage struct {
 // services, devices and paper locations that hold them.
 func (s *Server) whereIs(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "inv.where.title", showMode)
-	p := wherePage{Search: strings.TrimSpace(v.query.Get("q"))}
-	list, total, err := v.t.Assets(v.ctx, store.ListQuery{Search: p.Search, Sort: "name", Limit: maxWhereAssets})
+	p := wherePage{Search: strings.TrimSpace(v.query.Get("q")), All: v.query.Get("all") == "1"}
+	lq := store.ListQuery{Search: p.Search, Sort: "name", Limit: wherePageSize}
+	if p.All {
+		lq.Limit = maxWhereAssets
+	} else if o, err := strconv.Atoi(v.query.Get("offset")); err == nil && o > 0 {
+		lq.Offset = o
+	}
+	list, total, err := v.t.Assets(v.ctx, lq)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p.Total, p.Truncated = total, total > len(list)
+	p.Total, p.Truncated = total, p.All && total > len(list)
+	p.From, p.To = lq.Offset+1, lq.Offset+len(list)
+	p.AllURL, p.PagedURL = v.OrgURL("/inventory/where?"+whereQuery(p.Search, -1)), v.OrgURL("/inventory/where?"+whereQuery(p.Search, 0))
+	if !p.All {
+		if lq.Offset > 0 {
+			p.PrevURL = v.OrgURL("/inventory/where?" + whereQuery(p.Search, max(0, lq.Offset-wherePageSize)))
+		}
+		if lq.Offset+len(list) < total {
+			p.NextURL = v.OrgURL("/inventory/where?" + whereQuery(p.Search, lq.Offset+wherePageSize))
+		}
+	}
 	// The list leaves out where each asset lives: read for all of them in
 	// one query, and the devices they name in another.
 	assets := list
@@ -145,4 +171,20 @@ func (s *Server) whereIs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "inventory_where", p)
+}
+
+// whereQuery is the query string of the matrix searched for q, from
+// offset, or with offset below zero its print view of every asset.
+func whereQuery(q string, offset int) string {
+	v := url.Values{}
+	if q != "" {
+		v.Set("q", q)
+	}
+	switch {
+	case offset < 0:
+		v.Set("all", "1")
+	case offset > 0:
+		v.Set("offset", strconv.Itoa(offset))
+	}
+	return v.Encode()
 }
