@@ -2,7 +2,11 @@ package web
 
 import (
 	"bytes"
+	"html/template"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/posture"
@@ -32,13 +36,23 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 
 type portfolioRow struct {
 	store.MemberOrg
-	Summary   store.Summary
-	Attention bool
+	Summary    store.Summary
+	Attention  bool
+	RoleLabel  string
+	LastChange string
+}
+
+// portfolioLabels are the words of every row, translated once for the
+// page rather than once a row: an advisor may serve hundreds of companies.
+type portfolioLabels struct {
+	Org, Role, Status, People, NoTOTP, LastChange, Attention, OK string
 }
 
 type portfolioPage struct {
 	base
+	L           portfolioLabels
 	Rows        []portfolioRow
+	Table       template.HTML // the rows, rendered by portfolioTable
 	Attention   int
 	Invitations []store.Invitation // addressed to this user, awaiting an answer
 }
@@ -46,7 +60,7 @@ type portfolioPage struct {
 // portfolio lists the organisations of the user, the ones needing
 // attention first.
 func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
-	orgs, err := s.DB.UserOrgs(r.Context(), stateOf(r).user.ID)
+	orgs, err := s.portfolios.get(r.Context(), s.DB, stateOf(r).user.ID, s.Now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -56,14 +70,16 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	p.L = portfolioLabels{Org: p.T("portfolio.org"), Role: p.T("portfolio.role"), Status: p.T("portfolio.status"), People: p.T("portfolio.people"),
+		NoTOTP: p.T("portfolio.no_totp"), LastChange: p.T("portfolio.last_change"), Attention: p.T("portfolio.attention"), OK: p.T("portfolio.ok")}
+	roles := map[org.Role]string{}
 	var calm []portfolioRow
 	for _, o := range orgs {
-		sum, err := s.DB.Tenant(o.ID).Summary(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
+		if _, ok := roles[o.Role]; !ok {
+			roles[o.Role] = p.T("role." + string(o.Role))
 		}
-		row := portfolioRow{MemberOrg: o, Summary: sum, Attention: sum.NeedsAttention(o.Org)}
+		row := portfolioRow{MemberOrg: o.MemberOrg, Summary: o.Summary, Attention: o.Summary.NeedsAttention(o.Org),
+			RoleLabel: roles[o.Role], LastChange: fmtDateTime(o.Summary.LastChange)}
 		if row.Attention {
 			p.Rows = append(p.Rows, row)
 			p.Attention++
@@ -72,7 +88,41 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Rows = append(p.Rows, calm...)
+	p.Table = portfolioTable(p.L, p.Rows)
 	s.render(w, r, http.StatusOK, "portfolio", p)
+}
+
+// portfolioTable renders the rows of the portfolio's table. An advisor may
+// serve hundreds of companies, and html/template's dozen reflective calls
+// a row cost more than the query; here every value is escaped for the
+// quoted attribute or the text it stands in, and the slug, the one value in
+// a URL, is escaped as a path segment as well.
+func portfolioTable(l portfolioLabels, rows []portfolioRow) template.HTML {
+	esc := template.HTMLEscapeString
+	var b strings.Builder
+	b.Grow(len(rows) * 700)
+	td := func(class, label, inner string) {
+		b.WriteString("\n    <td")
+		if class != "" {
+			b.WriteString(` class="` + class + `"`)
+		}
+		b.WriteString(` data-label="` + esc(label) + `">` + inner + "</td>")
+	}
+	for _, r := range rows {
+		b.WriteString("\n  <tr>")
+		td("", l.Org, `<a href="/o/`+esc(url.PathEscape(r.Slug))+`/">`+esc(r.Name)+"</a>")
+		td("", l.Role, esc(r.RoleLabel))
+		if r.Attention {
+			td("", l.Status, `<span class="badge warn">`+esc(l.Attention)+"</span>")
+		} else {
+			td("", l.Status, `<span class="badge ok">`+esc(l.OK)+"</span>")
+		}
+		td("num", l.People, strconv.Itoa(r.Summary.People))
+		td("num", l.NoTOTP, strconv.Itoa(r.Summary.MembersNoTOTP))
+		td("", l.LastChange, esc(r.LastChange))
+		b.WriteString("\n  </tr>")
+	}
+	return template.HTML(b.String())
 }
 
 type checkItem struct {

@@ -160,3 +160,44 @@ func (c *dashPages) put(k dashPageKey, body []byte) {
 	}
 	c.entries[[2]int64{k.user.ID, k.org.ID}] = dashPage{key: k, body: body}
 }
+
+// portfolios keeps each user's organisations with their summaries, read in
+// one query, until anything in the install changes (the audit head moves:
+// a membership, a person, a second factor) or the day turns. An advisor
+// opens the portfolio of hundreds of companies again and again between
+// changes.
+type portfolios struct {
+	mu      sync.Mutex
+	entries map[int64]portfolioData
+}
+
+type portfolioData struct {
+	version int64
+	day     string
+	orgs    []store.MemberOrgSummary
+}
+
+func (c *portfolios) get(ctx context.Context, db *store.DB, userID int64, now time.Time) ([]store.MemberOrgSummary, error) {
+	v, err := db.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	day := now.In(jst).Format(time.DateOnly)
+	c.mu.Lock()
+	e, ok := c.entries[userID]
+	c.mu.Unlock()
+	if ok && e.version == v && e.day == day {
+		return e.orgs, nil
+	}
+	orgs, err := db.UserOrgSummaries(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.entries == nil || len(c.entries) >= dashPagesMax {
+		c.entries = map[int64]portfolioData{}
+	}
+	c.entries[userID] = portfolioData{version: v, day: day, orgs: orgs}
+	c.mu.Unlock()
+	return orgs, nil
+}

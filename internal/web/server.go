@@ -45,14 +45,15 @@ type Deps struct {
 // Server holds what every handler shares. It is immutable after NewServer.
 type Server struct {
 	Deps
-	pages     map[string]*template.Template
-	static    map[string]staticFile // by hashed name
-	staticURL map[string]string     // logical name → hashed URL
-	routes    []route
-	dash      *dashCache
-	chromes   *chromeCache
-	dashPages *dashPages
-	uploads   *uploadCache // files between an import's preview and its apply
+	pages      map[string]*template.Template
+	static     map[string]staticFile // by hashed name
+	staticURL  map[string]string     // logical name → hashed URL
+	routes     []route
+	dash       *dashCache
+	chromes    *chromeCache
+	dashPages  *dashPages
+	portfolios *portfolios
+	uploads    *uploadCache // files between an import's preview and its apply
 }
 
 type staticFile struct {
@@ -72,7 +73,7 @@ func NewServer(d Deps) (*Server, error) {
 	if d.MaxFormBytes == 0 {
 		d.MaxFormBytes = 1 << 20
 	}
-	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, dashPages: &dashPages{}, uploads: newUploadCache(d.Now)}
+	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, dashPages: &dashPages{}, portfolios: &portfolios{}, uploads: newUploadCache(d.Now)}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}

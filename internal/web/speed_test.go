@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/synth"
 )
@@ -144,5 +145,63 @@ func TestWhereIsWhatPaged(t *testing.T) {
 		if m := regexp.MustCompile(`href="(/o/charlie/inventory/where\?[^"]*offset=50[^"]*)"`).FindStringSubmatch(first); m != nil && !strings.Contains(m[1], "q=") {
 			t.Fatalf("search's next page %s: want the search kept", m[1])
 		}
+	})
+}
+
+// TestPortfolioRows: the portfolio reads every company's summary in one
+// query, the same figures as each company's own summary, lists those that
+// need attention first and escapes what the rows show.
+func TestPortfolioRows(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *world) {
+		ctx, sys := context.Background(), audit.Actor{Label: "test"}
+		advisor := w.users[org.Advisor]
+		if err := w.db.AddMember(ctx, sys, w.orgB.ID, advisor.ID, org.Keeper); err != nil {
+			t.Fatal(err)
+		}
+		odd, err := w.db.CreateOrg(ctx, sys, org.Org{Slug: "odd", Name: `<b>"危険"&'</b>`}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.db.AddMember(ctx, sys, odd, advisor.ID, org.Advisor); err != nil {
+			t.Fatal(err)
+		}
+		all, err := w.db.UserOrgSummaries(ctx, advisor.ID)
+		if err != nil || len(all) != 3 {
+			t.Fatalf("got %d organisations (%v), want 3", len(all), err)
+		}
+		for _, o := range all {
+			want, err := w.db.Tenant(o.ID).Summary(ctx)
+			if err != nil || o.Summary != want {
+				t.Errorf("%s: got %+v, want its own summary %+v (%v)", o.Slug, o.Summary, want, err)
+			}
+		}
+		c := w.client("en")
+		c.signIn(advisor.Email)
+		page := c.mustShow("/portfolio", `<a href="/o/odd/">&lt;b&gt;&#34;危険&#34;&amp;&#39;&lt;/b&gt;</a>`, `<td class="num" data-label="Staff">1</td>`,
+			`<td data-label="Your role">Keeper</td>`)
+		if strings.Contains(page, `<b>"危険"`) {
+			t.Fatal("portfolio: the organisation's name is not escaped")
+		}
+		rows := regexp.MustCompile(`<a href="/o/([a-z]+)/">`).FindAllStringSubmatch(page, -1)
+		var order []string
+		for _, r := range rows {
+			order = append(order, r[1])
+		}
+		// Every company here has privileged members without a second
+		// factor, so all need attention, and come by name.
+		if strings.Join(order, ",") != "odd,alpha,bravo" {
+			t.Fatalf("rows: got %v, want odd, alpha, bravo", order)
+		}
+		if !strings.Contains(page, `<span class="badge warn">`) {
+			t.Fatal("portfolio: want the attention badge")
+		}
+		// Kept between changes, and a change shows on the next load.
+		if err := w.db.Tenant(odd).AddPeople(ctx, sys, []inventory.Person{{Name: "一人目", EmploymentType: inventory.FullTime}, {Name: "二人目", EmploymentType: inventory.FullTime}}); err != nil {
+			t.Fatal(err)
+		}
+		c.mustShow("/portfolio", `<a href="/o/odd/">&lt;b&gt;&#34;危険&#34;&amp;&#39;&lt;/b&gt;</a></td>
+    <td data-label="Your role">IT advisor</td>
+    <td data-label="Status"><span class="badge warn">Needs attention</span></td>
+    <td class="num" data-label="Staff">2</td>`)
 	})
 }
