@@ -68,9 +68,10 @@ type options struct {
 	warmup  time.Duration
 	cold    int
 	idle    time.Duration
-	large   bool   // the inventory pages of the large synthetic organisation
-	db      string // database URL for the demo server; "" for SQLite in its data directory
-	pprof   string // directory for CPU profiles of the server, one per measurement; "" for none
+	large   bool          // the inventory pages of the large synthetic organisation
+	db      string        // database URL for the demo server; "" for SQLite in its data directory
+	pprof   string        // directory for CPU profiles of the server, one per measurement; "" for none
+	wait    time.Duration // for the bulk load of -large, and again for its findings
 	args    []string
 	started time.Time
 }
@@ -86,6 +87,7 @@ func main() {
 	fs.DurationVar(&o.idle, "idle", 5*time.Second, "rest after the load before reading the resident set")
 	fs.BoolVar(&o.large, "large", false, "measure the list pages of the 10,000-person organisation of `mamori demo --large` instead (no cold starts)")
 	fs.StringVar(&o.db, "db", "", "database `URL` of the demo server, e.g. an empty PostgreSQL database; empty: SQLite in its data directory")
+	fs.DurationVar(&o.wait, "large-wait", largeStart, "how long -large waits for the bulk load, and again for the first evaluation (a busy machine needs more)")
 	fs.StringVar(&o.pprof, "pprof", "", "write a CPU profile of the demo server for each measurement into `DIR` (go tool pprof DIR/FILE)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: go run ./cmd/mamori-load [-large] [-db URL] [-bin PATH] [-c 32] [-d 10s] [-warmup 2s]")
@@ -107,7 +109,7 @@ func main() {
 	budget := 10*time.Minute + time.Duration(o.cold)*40*time.Second + 2*time.Minute +
 		6*(o.warmup+o.d+30*time.Second) + o.idle
 	if o.large {
-		budget = 10*time.Minute + largeStart + findingsWait + 2*time.Minute +
+		budget = 10*time.Minute + 2*o.wait + findingsWait + 2*time.Minute +
 			time.Duration(2*len(largeTargets("", "")))*(o.warmup+o.d+30*time.Second) + o.idle
 	}
 	ctx, cancel := context.WithTimeout(ctx, budget)
@@ -255,14 +257,14 @@ func largeTargets(org, cookie string) []target {
 // runLarge loads the inventory pages of the large synthetic organisation.
 func runLarge(ctx context.Context, o options, procs *registry, tmp string, rep *report) error {
 	logf("starting `mamori demo --large`: the bulk load takes minutes")
-	d, err := startDemo(ctx, procs, o.bin, filepath.Join(tmp, "demo"), demoSpec{extra: demoArgs(o), wait: largeStart, org: largeOrg, pprof: o.pprof != ""})
+	d, err := startDemo(ctx, procs, o.bin, filepath.Join(tmp, "demo"), demoSpec{extra: demoArgs(o), wait: o.wait, org: largeOrg, pprof: o.pprof != ""})
 	if err != nil {
 		return err
 	}
 	rep.demoSeed, rep.bulk = d.ready, d.bulk
 	logf("running after %s; waiting for the findings of %s", d.ready.Round(time.Second), largeOrg)
 	t0 := time.Now()
-	if rep.findings, rep.evaluation, err = waitFindings(ctx, d, findingsWait); err != nil {
+	if rep.findings, rep.evaluation, err = waitFindings(ctx, d, max(findingsWait, o.wait)); err != nil {
 		return err
 	}
 	rep.findingsAfter = time.Since(t0)
