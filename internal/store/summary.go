@@ -54,6 +54,51 @@ func (t Tenant) Summary(ctx context.Context) (Summary, error) {
 	return s, err
 }
 
+// MemberOrgSummary is an organisation of a user's, with its summary.
+type MemberOrgSummary struct {
+	MemberOrg
+	Summary Summary
+}
+
+// UserOrgSummaries lists the organisations a user belongs to, by name,
+// each with its summary (as Tenant.Summary computes it), in one query: an
+// advisor's portfolio of hundreds of companies is one round trip, not one
+// per company.
+func (db *DB) UserOrgSummaries(ctx context.Context, userID int64) ([]MemberOrgSummary, error) {
+	weekAgo := micros(db.Now().Add(-7 * 24 * time.Hour))
+	rows, err := db.query(ctx, `SELECT `+orgColumnsOf+`, m.role,
+		(SELECT count(*) FROM people WHERE org_id = o.id AND leave_date = ''),
+		(SELECT count(*) FROM people WHERE org_id = o.id AND leave_date <> ''),
+		(SELECT count(*) FROM memberships mm JOIN users u ON u.id = mm.user_id WHERE mm.org_id = o.id AND u.disabled = 0),
+		(SELECT count(*) FROM memberships mm JOIN users u ON u.id = mm.user_id WHERE mm.org_id = o.id AND u.disabled = 0 AND u.totp_enabled_at = 0),
+		(SELECT count(*) FROM memberships mm JOIN users u ON u.id = mm.user_id WHERE mm.org_id = o.id AND u.disabled = 0 AND u.totp_enabled_at = 0 AND mm.role IN ('owner', 'advisor', 'keeper')),
+		(SELECT COALESCE(MAX(at), 0) FROM audit_log WHERE org_id = o.id),
+		(SELECT count(*) FROM audit_log WHERE org_id = o.id AND at >= ?),
+		(SELECT count(*) FROM accounts WHERE org_id = o.id),
+		(SELECT count(*) FROM devices WHERE org_id = o.id),
+		(SELECT count(*) FROM shares WHERE org_id = o.id),
+		(SELECT count(*) FROM services WHERE org_id = o.id),
+		(SELECT count(*) FROM assets WHERE org_id = o.id)
+		FROM orgs o JOIN memberships m ON m.org_id = o.id WHERE m.user_id = ? ORDER BY o.name`, weekAgo, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MemberOrgSummary
+	for rows.Next() {
+		var r MemberOrgSummary
+		var last int64
+		s := &r.Summary
+		if r.Org, err = scanOrg(rows, &r.Role, &s.People, &s.Left, &s.Members, &s.MembersNoTOTP, &s.PrivilegedNoTOTP, &last, &s.ChangesLastWeek,
+			&s.Accounts, &s.Devices, &s.Shares, &s.Services, &s.Assets); err != nil {
+			return nil, err
+		}
+		s.LastChange = fromMicros(last)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
 // Version identifies the state of the whole install: the sequence number
 // of the newest audit entry. Every change appends one, so a cache keyed on
 // it is never stale, even with several app servers on one database.
