@@ -114,7 +114,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if st.can(org.ViewAudit) {
-		p.AuditRows = p.auditRows(d.recent)
+		p.AuditRows = p.auditRows(d.recent, d.names)
 	}
 	s.render(w, r, http.StatusOK, "dashboard", p)
 }

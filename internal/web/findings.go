@@ -8,6 +8,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/problem"
@@ -127,15 +128,20 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Labels = findingLabels{Severity: p.T("findings.severity"), What: p.T("findings.what"), Record: p.T("findings.record"),
 		Status: p.T("findings.status"), Since: p.T("findings.since")}
+	want := inventory.Want{}
 	for _, f := range list {
-		p.Rows = append(p.Rows, s.findingRow(p.base, f))
+		want.Add(string(f.Subject.Kind), f.Subject.ID)
+	}
+	names := s.names(ctx, st.tenant, want)
+	for _, f := range list {
+		p.Rows = append(p.Rows, s.findingRow(p.base, f, names))
 	}
 	s.render(w, r, http.StatusOK, "findings", p)
 }
 
-func (s *Server) findingRow(b base, f findings.Record) findingRow {
+func (s *Server) findingRow(b base, f findings.Record, names inventory.Names) findingRow {
 	row := findingRow{Record: f, Check: b.checkView(f.CheckID), Detail: b.text(f.Detail)}
-	row.Subject = b.targetLabel(string(f.Subject.Kind) + ":" + strconv.FormatInt(f.Subject.ID, 10))
+	row.Subject = b.recordName(inventory.Ref{Kind: string(f.Subject.Kind), ID: f.Subject.ID}, names)
 	row.Link = recordLink(b, string(f.Subject.Kind), f.Subject.ID)
 	row.URL = b.OrgURL("/findings/" + strconv.FormatInt(f.ID, 10))
 	row.SevClass, row.StatusLabel, row.Since = sevClass(row.Check.Severity), b.T("findings.status."+string(f.Status)), fmtDate(f.FirstSeenAt)
@@ -182,15 +188,25 @@ func (s *Server) findingShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) fillFinding(r *http.Request, p *findingPage, f findings.Record) {
-	p.Row = s.findingRow(p.base, f)
-	for _, e := range f.Proof() {
-		p.Evidence = append(p.Evidence, evidenceView{Label: p.targetLabel(string(e.Kind) + ":" + strconv.FormatInt(e.ID, 10)), Link: recordLink(p.base, string(e.Kind), e.ID)})
-	}
-	history, err := stateOf(r).tenant.History(r.Context(), "finding:"+strconv.FormatInt(f.ID, 10))
+	t := stateOf(r).tenant
+	history, err := t.History(r.Context(), "finding:"+strconv.FormatInt(f.ID, 10))
 	if err != nil {
 		s.Logger.Error("finding history", "component", "http", "error", err)
 	}
-	p.AuditRows = p.auditRows(history)
+	// One lookup names the subject, the evidence and the history's records.
+	want := inventory.Want{}
+	want.Add(string(f.Subject.Kind), f.Subject.ID)
+	proof := f.Proof()
+	for _, e := range proof {
+		want.Add(string(e.Kind), e.ID)
+	}
+	auditWant(want, history)
+	names := s.names(r.Context(), t, want)
+	p.Row = s.findingRow(p.base, f, names)
+	for _, e := range proof {
+		p.Evidence = append(p.Evidence, evidenceView{Label: p.recordName(inventory.Ref{Kind: string(e.Kind), ID: e.ID}, names), Link: recordLink(p.base, string(e.Kind), e.ID)})
+	}
+	p.AuditRows = p.auditRows(history, names)
 }
 
 func (s *Server) findingAccept(w http.ResponseWriter, r *http.Request) {
