@@ -1,7 +1,6 @@
 package findings
 
 import (
-	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -537,62 +536,4 @@ func daysFromCivil(y, m, d int) int {
 	doy := (153*mp+2)/5 + d - 1
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return era*146097 + doe - 719468
-}
-
-func (d day) civil() (y, m, dd int) {
-	t := time.Unix(int64(d)*86400, 0).UTC()
-	y, mm, dd := t.Date()
-	return y, int(mm), dd
-}
-
-// ja writes the day as 2025年4月1日.
-func (d day) ja() string {
-	y, m, dd := d.civil()
-	return fmt.Sprintf("%d年%d月%d日", y, m, dd)
-}
-
-// en writes the day as 2025-04-01.
-func (d day) en() string {
-	y, m, dd := d.civil()
-	return fmt.Sprintf("%04d-%02d-%02d", y, m, dd)
-}
-
-// since is a Detail such as "最終更新から214日（2024年11月28日）" / "214 days
-// since the last update (2024-11-28)".
-func since(ja, en string, from, today day) Text {
-	n := int(today - from)
-	return Text{
-		JA: fmt.Sprintf("%sから%d日（%s）", ja, n, from.ja()),
-		EN: fmt.Sprintf("%d days since %s (%s)", n, en, from.en()),
-	}
-}
-
-// sinceMemo hands out since texts, formatting each start day once: the
-// records a check reports share a few hundred dates, so a check reporting
-// a hundred thousand shares formats a few hundred strings.
-type sinceMemo struct {
-	ja, en, jaTail, enTail string
-	today                  day
-	m                      map[day]Text
-}
-
-func newSince(ja, en string, today day) *sinceMemo {
-	return &sinceMemo{ja: ja, en: en, today: today, m: map[day]Text{}}
-}
-
-// tail adds words after the count, e.g. "、見直しの記録なし".
-func (m *sinceMemo) tail(ja, en string) *sinceMemo {
-	m.jaTail, m.enTail = ja, en
-	return m
-}
-
-func (m *sinceMemo) get(from day) Text {
-	if t, ok := m.m[from]; ok {
-		return t
-	}
-	t := since(m.ja, m.en, from, m.today)
-	t.JA += m.jaTail
-	t.EN += m.enTail
-	m.m[from] = t
-	return t
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/findings"
-	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/posture"
@@ -23,20 +22,13 @@ type checkView struct {
 	FiveRules, SelfCheck, Threats       []int
 }
 
-func (b base) text(t findings.Text) string {
-	if b.Locale == i18n.Japanese {
-		return t.JA
-	}
-	return t.EN
-}
-
 func (b base) checkView(id string) checkView {
 	c, ok := checkIndex()[id]
 	if !ok {
 		return checkView{ID: id, Title: id}
 	}
-	return checkView{ID: c.ID, Title: b.text(c.Title), Explanation: b.text(c.Explanation), Remediation: b.text(c.Remediation),
-		Severity: c.Severity, SeverityLabel: b.text(c.Severity.Label()), FiveRules: c.FiveRules, SelfCheck: c.SelfCheck, Threats: c.Threats}
+	return checkView{ID: c.ID, Title: b.T(c.TitleKey()), Explanation: b.T(c.ExplanationKey()), Remediation: b.T(c.RemediationKey()),
+		Severity: c.Severity, SeverityLabel: b.T(c.Severity.Key()), FiveRules: c.FiveRules, SelfCheck: c.SelfCheck, Threats: c.Threats}
 }
 
 // checkIndex is built once: the checks are fixed for the life of the binary.
@@ -140,7 +132,7 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) findingRow(b base, f findings.Record, names inventory.Names) findingRow {
-	row := findingRow{Record: f, Check: b.checkView(f.CheckID), Detail: b.text(f.Detail)}
+	row := findingRow{Record: f, Check: b.checkView(f.CheckID), Detail: f.Detail.Render(b.T)}
 	row.Subject = b.recordName(inventory.Ref{Kind: string(f.Subject.Kind), ID: f.Subject.ID}, names)
 	row.Link = recordLink(b, string(f.Subject.Kind), f.Subject.ID)
 	row.URL = b.OrgURL("/findings/" + strconv.FormatInt(f.ID, 10))
