@@ -22,17 +22,17 @@ type Report struct {
 
 // ReportFinding is one finding in a Report.
 type ReportFinding struct {
-	ID          int64          `json:"id"`
-	Check       string         `json:"check"`
-	Severity    string         `json:"severity"`
-	Status      string         `json:"status"`
-	Title       string         `json:"title"`
-	Subject     NamedRef       `json:"subject"`
-	Evidence    []NamedRef     `json:"evidence"`
-	Detail      string         `json:"detail,omitempty"`
-	FirstSeen   time.Time      `json:"first_seen"`
-	ResolvedAt  *time.Time     `json:"resolved_at,omitempty"`
-	AcceptedTil string         `json:"accepted_until,omitempty"`
+	ID          int64      `json:"id"`
+	Check       string     `json:"check"`
+	Severity    string     `json:"severity"`
+	Status      string     `json:"status"`
+	Title       string     `json:"title"`
+	Subject     NamedRef   `json:"subject"`
+	Evidence    []NamedRef `json:"evidence"`
+	Detail      string     `json:"detail,omitempty"`
+	FirstSeen   time.Time  `json:"first_seen"`
+	ResolvedAt  *time.Time `json:"resolved_at,omitempty"`
+	AcceptedTil string     `json:"accepted_until,omitempty"`
 }
 
 // NamedRef is a record with the words it is known by.

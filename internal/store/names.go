@@ -20,7 +20,7 @@ var nameQueries = map[string]string{
 	// A user is named in an organisation's pages while a member of it, or
 	// when its own audit trail is about them (a removed member).
 	"user": "SELECT u.id, u.name, '', u.email FROM users u WHERE (EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = ?) OR EXISTS (SELECT 1 FROM audit_log l WHERE l.org_id = ? AND l.target = 'user:' || u.id)) AND u.id IN ",
-	"org":   "SELECT id, name, '', '' FROM orgs WHERE id = ? AND id IN ",
+	"org":  "SELECT id, name, '', '' FROM orgs WHERE id = ? AND id IN ",
 }
 
 // nameChunk bounds the ids of one query, well under either engine's limit
