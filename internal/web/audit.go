@@ -161,7 +161,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 					changes = append(changes, b.T("audit.change_to", c.Field, c.After))
 				}
 			}
-			cw.Write([]string{fmtDateTime(e.At), e.Actor, rows[i].Action, rows[i].Target, strings.Join(changes, "\n"),
+			cw.Write([]string{fmtDateTime(e.At), rows[i].Actor, rows[i].Action, rows[i].Target, strings.Join(changes, "\n"),
 				strconv.FormatInt(e.Seq, 10), e.IP, e.Action, e.Target, e.Before, e.After, e.PrevHash, e.Hash})
 		}
 	}

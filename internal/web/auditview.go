@@ -100,7 +100,7 @@ func (s *Server) auditNames(ctx context.Context, t store.Tenant, entries []audit
 func (b base) auditRows(entries []audit.Entry, names inventory.Names) []auditRow {
 	rows := make([]auditRow, len(entries))
 	for i, e := range entries {
-		r := auditRow{Seq: e.Seq, At: e.At, Actor: e.Actor, Code: e.Action, Action: b.actionLabel(e.Action)}
+		r := auditRow{Seq: e.Seq, At: e.At, Actor: b.actorLabel(e), Code: e.Action, Action: b.actionLabel(e.Action)}
 		r.Target = b.entryTarget(e, names)
 		r.Changes = diff(e.Before, e.After)
 		kind, _, _ := strings.Cut(e.Target, ":")
@@ -111,6 +111,16 @@ func (b base) auditRows(entries []audit.Entry, names inventory.Names) []auditRow
 		rows[i] = r
 	}
 	return rows
+}
+
+// actorLabel is who made a change: a person by the label they signed in
+// with, mamori's own work (the evaluation, the command line, the demo) in
+// words.
+func (b base) actorLabel(e audit.Entry) string {
+	if k := "actor." + e.Actor; e.ActorID == 0 && b.cat.Has(k) {
+		return b.T(k)
+	}
+	return e.Actor
 }
 
 // fieldLabel is a field of an audit entry in words; a field the catalogue
