@@ -23,11 +23,30 @@ func Msg(key string, args ...any) Message {
 	if len(args) == 0 {
 		return Message{Key: key}
 	}
-	b, err := json.Marshal(args)
-	if err != nil {
-		return Message{Key: key}
+	// Written without reflection: an evaluation of a large tenant makes
+	// tens of thousands of messages.
+	b := make([]byte, 0, 16*len(args))
+	b = append(b, '[')
+	for i, a := range args {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		switch x := a.(type) {
+		case int:
+			b = strconv.AppendInt(b, int64(x), 10)
+		case int64:
+			b = strconv.AppendInt(b, x, 10)
+		case day:
+			b = x.appendJSON(b)
+		default:
+			j, err := json.Marshal(x)
+			if err != nil {
+				j = []byte("null")
+			}
+			b = append(b, j...)
+		}
 	}
-	return Message{Key: key, Args: string(b)}
+	return Message{Key: key, Args: string(append(b, ']'))}
 }
 
 // IsZero reports a message with nothing to say.
@@ -90,8 +109,12 @@ func arg(r json.RawMessage, t func(key string, args ...any) string) any {
 }
 
 // MarshalJSON writes a day as a message argument: {"day":"YYYY-MM-DD"}.
-func (d day) MarshalJSON() ([]byte, error) {
-	return []byte(`{"day":"` + time.Unix(int64(d)*86400, 0).UTC().Format(time.DateOnly) + `"}`), nil
+func (d day) MarshalJSON() ([]byte, error) { return d.appendJSON(nil), nil }
+
+func (d day) appendJSON(b []byte) []byte {
+	b = append(b, `{"day":"`...)
+	b = time.Unix(int64(d)*86400, 0).UTC().AppendFormat(b, time.DateOnly)
+	return append(b, `"}`...)
 }
 
 // sinceMemo hands out "N days since <event> (<day>)" messages, encoding
