@@ -9,14 +9,17 @@ import (
 )
 
 // nameQueries read the words a record is named by, for the ids of one kind
-// (appended as "IN (…)"); every query is scoped to the organisation.
+// (appended as "IN (…)"); every query is scoped to the organisation. The
+// unary plus on org_id keeps SQLite from walking an (org_id, …) index over
+// every record of a large organisation instead of looking up the ids by
+// primary key (a million shares: 40 ms instead of well under one).
 var nameQueries = map[string]string{
-	"person":  "SELECT id, name, '', '' FROM people WHERE org_id = ? AND id IN ",
-	"account": "SELECT a.id, a.login_id, COALESCE(s.name, ''), '' FROM accounts a LEFT JOIN services s ON s.id = a.service_id AND s.org_id = a.org_id WHERE a.org_id = ? AND a.id IN ",
-	"share":   "SELECT x.id, x.path, COALESCE(s.name, ''), '' FROM shares x LEFT JOIN services s ON s.id = x.service_id AND s.org_id = x.org_id WHERE x.org_id = ? AND x.id IN ",
-	"device":  "SELECT id, name, '', kind FROM devices WHERE org_id = ? AND id IN ",
-	"asset":   "SELECT id, name, '', '' FROM assets WHERE org_id = ? AND id IN ",
-	"service": "SELECT id, name, '', '' FROM services WHERE org_id = ? AND id IN ",
+	"person":  "SELECT id, name, '', '' FROM people WHERE +org_id = ? AND id IN ",
+	"account": "SELECT a.id, a.login_id, COALESCE(s.name, ''), '' FROM accounts a LEFT JOIN services s ON s.id = a.service_id AND s.org_id = a.org_id WHERE +a.org_id = ? AND a.id IN ",
+	"share":   "SELECT x.id, x.path, COALESCE(s.name, ''), '' FROM shares x LEFT JOIN services s ON s.id = x.service_id AND s.org_id = x.org_id WHERE +x.org_id = ? AND x.id IN ",
+	"device":  "SELECT id, name, '', kind FROM devices WHERE +org_id = ? AND id IN ",
+	"asset":   "SELECT id, name, '', '' FROM assets WHERE +org_id = ? AND id IN ",
+	"service": "SELECT id, name, '', '' FROM services WHERE +org_id = ? AND id IN ",
 	// A user is named in an organisation's pages while a member of it, or
 	// when its own audit trail is about them (a removed member).
 	"user": "SELECT u.id, u.name, '', u.email FROM users u WHERE (EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = ?) OR EXISTS (SELECT 1 FROM audit_log l WHERE l.org_id = ? AND l.target = 'user:' || u.id)) AND u.id IN ",
@@ -40,7 +43,7 @@ func (t Tenant) Names(ctx context.Context, want inventory.Want) (inventory.Names
 	// Findings first: their subjects join the other kinds' lookups.
 	subjects := map[int64]inventory.Ref{}
 	checks := map[int64]string{}
-	err := t.eachChunk(ctx, byKind["finding"], "SELECT id, check_id, subject_kind, subject_id FROM findings WHERE org_id = ? AND id IN ", 1, func(sc rowScanner) error {
+	err := t.eachChunk(ctx, byKind["finding"], "SELECT id, check_id, subject_kind, subject_id FROM findings WHERE +org_id = ? AND id IN ", 1, func(sc rowScanner) error {
 		var id, sid int64
 		var check, kind string
 		if err := sc.Scan(&id, &check, &kind, &sid); err != nil {
