@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,9 +61,25 @@ func (b base) actionGroups() []actionGroup {
 		}
 		out[i].Actions = append(out[i].Actions, actionOption{Label: b.T(k), Value: code})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Label < out[j].Label })
+	rank := func(g actionGroup) int {
+		if i := slices.Index(actionGroupOrder, strings.TrimSuffix(g.Value, ".")); i >= 0 {
+			return i
+		}
+		return len(actionGroupOrder)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if ri, rj := rank(out[i]), rank(out[j]); ri != rj {
+			return ri < rj
+		}
+		return out[i].Value < out[j].Value
+	})
 	return out
 }
+
+// actionGroupOrder is the order of the filter's groups: the records first,
+// then the findings, imports, people with access and sign-ins.
+var actionGroupOrder = []string{"person", "account", "device", "share", "asset", "service", "finding", "import", "inventory",
+	"member", "invite", "org", "user", "session", "token", "access"}
 
 // auditFilter reads the filter from the query string: dates are JST days.
 func auditFilter(r *http.Request) (store.AuditFilter, error) {
@@ -143,7 +160,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `attachment; filename="mamori-audit-`+st.org.Slug+`.csv"`)
 	cw := safecsv.NewWriter(w, true)
 	header := []string{}
-	for _, c := range []string{"at", "actor", "action", "target", "changes", "seq", "ip", "action_code", "target_code", "before", "after", "prev_hash", "hash"} {
+	for _, c := range []string{"at", "actor", "action", "target", "changes", "seq", "at_utc", "ip", "action_code", "target_code", "before", "after", "prev_hash", "hash"} {
 		header = append(header, b.T("audit.col."+c))
 	}
 	cw.Write(header)
@@ -162,7 +179,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			cw.Write([]string{fmtDateTime(e.At), rows[i].Actor, rows[i].Action, rows[i].Target, strings.Join(changes, "\n"),
-				strconv.FormatInt(e.Seq, 10), e.IP, e.Action, e.Target, e.Before, e.After, e.PrevHash, e.Hash})
+				strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.IP, e.Action, e.Target, e.Before, e.After, e.PrevHash, e.Hash})
 		}
 	}
 	if err := cw.Flush(); err != nil {
