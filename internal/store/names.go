@@ -50,9 +50,7 @@ func (t Tenant) Names(ctx context.Context, want inventory.Want) (inventory.Names
 			return err
 		}
 		checks[id], subjects[id] = check, inventory.Ref{Kind: kind, ID: sid}
-		if !slices.Contains(byKind[kind], sid) {
-			byKind[kind] = append(byKind[kind], sid)
-		}
+		byKind[kind] = append(byKind[kind], sid) // eachChunk drops repeats
 		return nil
 	})
 	if err != nil {
