@@ -73,7 +73,9 @@ func TestNames(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tr := func(key string, args ...any) string { return fmt.Sprintf(map[string]string{"name.with_service": "%[1]s (%[2]s)", "name.with_type": "%[1]s [%[2]s]", "inv.device.kind.pc": "PC", "name.finding": "%[1]s: %[2]s", "check.accounts.admin_no_mfa.title": "No MFA"}[key], args...) }
+		tr := func(key string, args ...any) string {
+			return fmt.Sprintf(map[string]string{"name.with_service": "%[1]s (%[2]s)", "name.with_type": "%[1]s [%[2]s]", "inv.device.kind.pc": "PC", "name.finding": "%[1]s: %[2]s", "check.accounts.admin_no_mfa.title": "No MFA"}[key], args...)
+		}
 		for r, label := range map[inventory.Ref]string{
 			{Kind: "person", ID: stored[650].ID}: stored[650].Name,
 			{Kind: "service", ID: svc.ID}:        "alphaドライブ",
