@@ -12,7 +12,7 @@ import (
 // proven by the given evidence.
 func result(id int64, evidence ...Ref) Result {
 	return Result{CheckID: "accounts.unlinked", Subject: Ref{KindAccount, id}, Severity: Medium, Evidence: EncodeEvidence(evidence),
-		Detail: Text{JA: "詳細", EN: "detail"}}
+		Detail: Msg("detail.accounts_without_mfa", 2)}
 }
 
 // stored is r as stored under id with the given status.
@@ -49,7 +49,7 @@ func TestReconcile(t *testing.T) {
 	moreSevere := a
 	moreSevere.Severity = High
 	otherDetail := a
-	otherDetail.Detail.EN = "another detail"
+	otherDetail.Detail = Msg("detail.accounts_without_mfa", 3)
 	tests := []struct {
 		name    string
 		stored  []Record
@@ -290,13 +290,13 @@ func TestInvolved(t *testing.T) {
 }
 
 func TestResults(t *testing.T) {
-	fs := []Finding{{CheckID: "people.departed_active", Subject: Ref{KindPerson, 4}, Evidence: []Ref{{KindAccount, 8}}, Detail: Text{JA: "a", EN: "b"}}}
+	fs := []Finding{{CheckID: "people.departed_active", Subject: Ref{KindPerson, 4}, Evidence: []Ref{{KindAccount, 8}}, Detail: Msg("detail.departed_active", day(20000), 3, 1)}}
 	c, ok := Lookup("people.departed_active")
 	if !ok {
 		t.Fatal("no check people.departed_active")
 	}
 	got := Results(fs)
-	want := Result{CheckID: c.ID, Subject: Ref{KindPerson, 4}, Severity: c.Severity, Evidence: `[{"kind":"account","id":8}]`, Detail: Text{JA: "a", EN: "b"}}
+	want := Result{CheckID: c.ID, Subject: Ref{KindPerson, 4}, Severity: c.Severity, Evidence: `[{"kind":"account","id":8}]`, Detail: Msg("detail.departed_active", day(20000), 3, 1)}
 	if len(got) != 1 || got[0] != want {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}

@@ -125,7 +125,7 @@ func (db *DB) VerifyAudit(ctx context.Context, anchors ...audit.Checkpoint) (int
 
 // AuditFilter selects entries of one organisation's trail.
 type AuditFilter struct {
-	Action string    // prefix, e.g. "person." — "" for all
+	Action string    // an action ("person.update"), or a group of them ending in "." ("person."); "" for all
 	Actor  string    // substring of the actor label
 	From   time.Time // inclusive, zero for no bound
 	To     time.Time // exclusive, zero for no bound
@@ -138,9 +138,12 @@ func (t Tenant) Audit(ctx context.Context, f AuditFilter) ([]audit.Entry, error)
 	var where []string
 	args := []any{t.org}
 	where = append(where, "org_id = ?")
-	if f.Action != "" {
+	if strings.HasSuffix(f.Action, ".") {
 		where = append(where, "action LIKE ?")
 		args = append(args, likePrefix(f.Action))
+	} else if f.Action != "" {
+		where = append(where, "action = ?")
+		args = append(args, f.Action)
 	}
 	if f.Actor != "" {
 		where = append(where, "actor LIKE ?")

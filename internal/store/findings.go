@@ -10,7 +10,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/findings"
 )
 
-const findingColumns = "id, check_id, subject_kind, subject_id, severity, status, evidence, detail_ja, detail_en, first_seen_at, last_seen_at, resolved_at, resolved_by, accepted_by, accepted_reason, accepted_until"
+const findingColumns = "id, check_id, subject_kind, subject_id, severity, status, evidence, detail_key, detail_args, first_seen_at, last_seen_at, resolved_at, resolved_by, accepted_by, accepted_reason, accepted_until"
 
 // scanFinding reads a stored finding; its statuses and the rules of its
 // life are the findings capability's (findings.Reconcile, Record.Accept).
@@ -19,7 +19,7 @@ func scanFinding(r rowScanner) (findings.Record, error) {
 	var kind, status string
 	var severity int
 	var first, last, resolved int64
-	err := r.Scan(&f.ID, &f.CheckID, &kind, &f.Subject.ID, &severity, &status, &f.Evidence, &f.Detail.JA, &f.Detail.EN,
+	err := r.Scan(&f.ID, &f.CheckID, &kind, &f.Subject.ID, &severity, &status, &f.Evidence, &f.Detail.Key, &f.Detail.Args,
 		&first, &last, &resolved, &f.ResolvedBy, &f.AcceptedBy, &f.AcceptedReason, &f.AcceptedUntil)
 	f.Subject.Kind, f.Severity, f.Status = findings.Kind(kind), findings.Severity(severity), findings.Status(status)
 	f.FirstSeenAt, f.LastSeenAt, f.ResolvedAt = fromMicros(first), fromMicros(last), fromMicros(resolved)
@@ -83,10 +83,10 @@ func (t Tenant) SyncFindings(ctx context.Context, actor audit.Actor, results []f
 			return res, err
 		}
 		now := micros(t.db.Now())
-		q := t.db.rebind("UPDATE findings SET severity = ?, evidence = ?, detail_ja = ?, detail_en = ?, last_seen_at = ? WHERE org_id = ? AND id = ?")
+		q := t.db.rebind("UPDATE findings SET severity = ?, evidence = ?, detail_key = ?, detail_args = ?, last_seen_at = ? WHERE org_id = ? AND id = ?")
 		for _, r := range plan.Refresh {
 			in := r.Result
-			if _, err := tx.ExecContext(ctx, q, int(in.Severity), in.Evidence, in.Detail.JA, in.Detail.EN, now, t.org, r.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, q, int(in.Severity), in.Evidence, in.Detail.Key, in.Detail.Args, now, t.org, r.ID); err != nil {
 				tx.Rollback()
 				return res, err
 			}
@@ -108,14 +108,14 @@ func (t Tenant) applyFinding(ctx context.Context, tx *Tx, now int64, tr findings
 	switch tr.Action {
 	case findings.ActionOpen:
 		var err error
-		id, err = tx.insert(ctx, "INSERT INTO findings (org_id, check_id, subject_kind, subject_id, severity, status, evidence, detail_ja, detail_en, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			t.org, in.CheckID, string(in.Subject.Kind), in.Subject.ID, int(in.Severity), string(tr.To), in.Evidence, in.Detail.JA, in.Detail.EN, now, now)
+		id, err = tx.insert(ctx, "INSERT INTO findings (org_id, check_id, subject_kind, subject_id, severity, status, evidence, detail_key, detail_args, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			t.org, in.CheckID, string(in.Subject.Kind), in.Subject.ID, int(in.Severity), string(tr.To), in.Evidence, in.Detail.Key, in.Detail.Args, now, now)
 		if err != nil {
 			return fmt.Errorf("insert finding: %w", err)
 		}
 	case findings.ActionReopen, findings.ActionExpire:
-		if _, err := tx.exec(ctx, "UPDATE findings SET status = ?, severity = ?, evidence = ?, detail_ja = ?, detail_en = ?, last_seen_at = ?, resolved_at = 0, resolved_by = 0, accepted_by = '', accepted_reason = '', accepted_until = '' WHERE org_id = ? AND id = ?",
-			string(tr.To), int(in.Severity), in.Evidence, in.Detail.JA, in.Detail.EN, now, t.org, id); err != nil {
+		if _, err := tx.exec(ctx, "UPDATE findings SET status = ?, severity = ?, evidence = ?, detail_key = ?, detail_args = ?, last_seen_at = ?, resolved_at = 0, resolved_by = 0, accepted_by = '', accepted_reason = '', accepted_until = '' WHERE org_id = ? AND id = ?",
+			string(tr.To), int(in.Severity), in.Evidence, in.Detail.Key, in.Detail.Args, now, t.org, id); err != nil {
 			return err
 		}
 	case findings.ActionResolve:

@@ -286,7 +286,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if st.can(org.ViewAudit) {
-		p.AuditRows = p.auditRows(d.recent)
+		p.AuditRows = p.auditRows(d.recent, d.names)
 	}
 	var buf bytes.Buffer
 	if !s.execute(&buf, r, "dashboard", p) {

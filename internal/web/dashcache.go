@@ -11,6 +11,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -24,6 +25,7 @@ type dashData struct {
 	day     string
 	summary store.Summary
 	recent  []audit.Entry
+	names   inventory.Names // of the records the recent entries name
 	open    []findings.OpenCount
 }
 
@@ -102,6 +104,11 @@ func readDash(ctx context.Context, t store.Tenant, version int64, day string) (d
 	// Computed for every role and cached once; the handler shows only what
 	// the viewer may see.
 	if d.recent, err = t.Audit(ctx, store.AuditFilter{Limit: 8}); err != nil {
+		return d, err
+	}
+	want := inventory.Want{}
+	auditWant(want, d.recent)
+	if d.names, err = t.Names(ctx, want); err != nil {
 		return d, err
 	}
 	if d.open, err = t.OpenByCheck(ctx); err != nil {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
-	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/problem"
@@ -26,20 +26,13 @@ type checkView struct {
 	FiveRules, SelfCheck, Threats       []int
 }
 
-func (b base) text(t findings.Text) string {
-	if b.Locale == i18n.Japanese {
-		return t.JA
-	}
-	return t.EN
-}
-
 func (b base) checkView(id string) checkView {
 	c, ok := checkIndex()[id]
 	if !ok {
 		return checkView{ID: id, Title: id}
 	}
-	return checkView{ID: c.ID, Title: b.text(c.Title), Explanation: b.text(c.Explanation), Remediation: b.text(c.Remediation),
-		Severity: c.Severity, SeverityLabel: b.text(c.Severity.Label()), FiveRules: c.FiveRules, SelfCheck: c.SelfCheck, Threats: c.Threats}
+	return checkView{ID: c.ID, Title: b.T(c.TitleKey()), Explanation: b.T(c.ExplanationKey()), Remediation: b.T(c.RemediationKey()),
+		Severity: c.Severity, SeverityLabel: b.T(c.Severity.Key()), FiveRules: c.FiveRules, SelfCheck: c.SelfCheck, Threats: c.Threats}
 }
 
 // checkIndex is built once: the checks are fixed for the life of the binary.
@@ -164,11 +157,12 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Labels = findingLabels{Severity: p.T("findings.severity"), What: p.T("findings.what"), Record: p.T("findings.record"),
 		Status: p.T("findings.status"), Since: p.T("findings.since")}
+	var groupRecords [][]findings.Record
 	for _, g := range counts {
 		kind := checkIndex()[g.CheckID].Subject
 		v := findingGroupView{Check: p.checkView(g.CheckID), SevClass: sevClass(g.Severity), Count: g.Count,
 			AreaLabel: p.T("score.area." + string(findings.AreaOf(kind))), Open: p.Check != "" || len(counts) == 1}
-		v.Check.SeverityLabel = p.text(g.Severity.Label())
+		v.Check.SeverityLabel = p.T(g.Severity.Key())
 		p.Total += g.Count
 		limit := groupPreview
 		if p.Check != "" {
@@ -194,10 +188,21 @@ func (s *Server) findingsList(w http.ResponseWriter, r *http.Request) {
 			v.More = g.Count - len(records)
 			v.MoreURL = p.listURL(0, "check", g.CheckID)
 		}
-		for _, f := range records {
-			v.Rows = append(v.Rows, s.findingRow(p.base, f))
-		}
 		p.Groups = append(p.Groups, v)
+		groupRecords = append(groupRecords, records)
+	}
+	// One name lookup for the records of every group on the page.
+	want := inventory.Want{}
+	for _, records := range groupRecords {
+		for _, f := range records {
+			want.Add(string(f.Subject.Kind), f.Subject.ID)
+		}
+	}
+	names := s.names(ctx, st.tenant, want)
+	for i, records := range groupRecords {
+		for _, f := range records {
+			p.Groups[i].Rows = append(p.Groups[i].Rows, s.findingRow(p.base, f, names))
+		}
 	}
 	s.render(w, r, http.StatusOK, "findings", p)
 }
@@ -297,9 +302,9 @@ func (b base) areaViews(s findings.Score) []areaView {
 	return out
 }
 
-func (s *Server) findingRow(b base, f findings.Record) findingRow {
-	row := findingRow{Record: f, Check: b.checkView(f.CheckID), Detail: b.text(f.Detail)}
-	row.Subject = b.targetLabel(string(f.Subject.Kind) + ":" + strconv.FormatInt(f.Subject.ID, 10))
+func (s *Server) findingRow(b base, f findings.Record, names inventory.Names) findingRow {
+	row := findingRow{Record: f, Check: b.checkView(f.CheckID), Detail: f.Detail.Render(b.T)}
+	row.Subject = b.recordName(inventory.Ref{Kind: string(f.Subject.Kind), ID: f.Subject.ID}, names)
 	row.Link = recordLink(b, string(f.Subject.Kind), f.Subject.ID)
 	row.URL = b.OrgURL("/findings/" + strconv.FormatInt(f.ID, 10))
 	row.SevClass, row.StatusLabel, row.Since = sevClass(row.Check.Severity), b.T("findings.status."+string(f.Status)), b.Date(f.FirstSeenAt)
@@ -346,15 +351,25 @@ func (s *Server) findingShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) fillFinding(r *http.Request, p *findingPage, f findings.Record) {
-	p.Row = s.findingRow(p.base, f)
-	for _, e := range f.Proof() {
-		p.Evidence = append(p.Evidence, evidenceView{Label: p.targetLabel(string(e.Kind) + ":" + strconv.FormatInt(e.ID, 10)), Link: recordLink(p.base, string(e.Kind), e.ID)})
-	}
-	history, err := stateOf(r).tenant.History(r.Context(), "finding:"+strconv.FormatInt(f.ID, 10))
+	t := stateOf(r).tenant
+	history, err := t.History(r.Context(), "finding:"+strconv.FormatInt(f.ID, 10))
 	if err != nil {
 		s.Logger.Error("finding history", "component", "http", "error", err)
 	}
-	p.AuditRows = p.auditRows(history)
+	// One lookup names the subject, the evidence and the history's records.
+	want := inventory.Want{}
+	want.Add(string(f.Subject.Kind), f.Subject.ID)
+	proof := f.Proof()
+	for _, e := range proof {
+		want.Add(string(e.Kind), e.ID)
+	}
+	auditWant(want, history)
+	names := s.names(r.Context(), t, want)
+	p.Row = s.findingRow(p.base, f, names)
+	for _, e := range proof {
+		p.Evidence = append(p.Evidence, evidenceView{Label: p.recordName(inventory.Ref{Kind: string(e.Kind), ID: e.ID}, names), Link: recordLink(p.base, string(e.Kind), e.ID)})
+	}
+	p.AuditRows = p.auditRows(history, names)
 }
 
 func (s *Server) findingAccept(w http.ResponseWriter, r *http.Request) {

@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"fmt"
+	"github.com/mamori-sec/mamori/internal/i18n"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,7 +76,7 @@ func TestFindingsGroupedByCheck(t *testing.T) {
 			t.Fatalf("list: got %d with %d groups, want one row per check (%d)", r.status, strings.Count(list, `class="finding-group"`), len(groups))
 		}
 		c, _ := findings.Lookup(check)
-		group := between(list, c.Title.JA, "</details>")
+		group := between(list, jaTitle(c), "</details>")
 		if !strings.Contains(group, `<span class="group-count">26 件</span>`) {
 			t.Fatalf("group of %s: want its count, 26", check)
 		}
@@ -84,8 +86,8 @@ func TestFindingsGroupedByCheck(t *testing.T) {
 		if !strings.Contains(group, "残り 6 件を含めてすべて表示") || !strings.Contains(group, "check="+check) {
 			t.Fatal("group: want a link to the other 6")
 		}
-		if strings.Count(list, c.Title.JA) != 1 {
-			t.Fatalf("the check's title appears %d times in the list, want once", strings.Count(list, c.Title.JA))
+		if strings.Count(list, jaTitle(c)) != 1 {
+			t.Fatalf("the check's title appears %d times in the list, want once", strings.Count(list, jaTitle(c)))
 		}
 		// The check on its own, paged.
 		one := keeper.get("/o/alpha/findings?check=" + check)
@@ -105,7 +107,7 @@ func TestFindingsGroupedByCheck(t *testing.T) {
 			t.Fatal("area filter: want the area chosen, named in words")
 		}
 		critical := between(keeper.get("/o/alpha/findings?severity=4").body, `id="list"`, `id="calculation"`)
-		if !strings.Contains(critical, c.Title.JA) || strings.Contains(critical, `badge sev-3`) || strings.Contains(critical, `badge sev-2`) {
+		if !strings.Contains(critical, jaTitle(c)) || strings.Contains(critical, `badge sev-3`) || strings.Contains(critical, `badge sev-2`) {
 			t.Fatal("severity filter: want critical groups only")
 		}
 		resolved := between(keeper.get("/o/alpha/findings?status=resolved").body, `id="list"`, `id="calculation"`)
@@ -121,7 +123,7 @@ func TestFindingsGroupedByCheck(t *testing.T) {
 		}
 		for status, want := range map[string]string{"": "26 件", "open": "25 件", "accepted": "1 件"} {
 			list := between(keeper.get("/o/alpha/findings?status="+status).body, `id="list"`, `id="calculation"`)
-			if !strings.Contains(between(list, c.Title.JA, "</summary>"), `<span class="group-count">`+want+`</span>`) {
+			if !strings.Contains(between(list, jaTitle(c), "</summary>"), `<span class="group-count">`+want+`</span>`) {
 				t.Errorf("status %q: want the administrators' group counting %s", status, want)
 			}
 		}
@@ -186,12 +188,12 @@ func TestPersonPageShowsReach(t *testing.T) {
 		}
 		departed, _ := findings.Lookup("people.departed_active")
 		open := between(r.body, `id="findings"`, "</section>")
-		if !strings.Contains(open, departed.Title.JA) {
+		if !strings.Contains(open, jaTitle(departed)) {
 			t.Fatal("leaver: want the open finding about them")
 		}
 		// The leaver's account page shows the finding it proves.
 		acct := keeper.get("/o/alpha/accounts/" + strconv.FormatInt(w.inv["account"][0], 10))
-		if !strings.Contains(between(acct.body, `id="findings"`, "</section>"), departed.Title.JA) {
+		if !strings.Contains(between(acct.body, `id="findings"`, "</section>"), jaTitle(departed)) {
 			t.Fatal("leaver's account page: want the finding about its departed owner")
 		}
 		table := between(r.body, `id="reach"`, "</table>")
@@ -218,7 +220,7 @@ func TestRecordPagesShowTheirFindings(t *testing.T) {
 		section := between(r.body, `id="findings"`, "</section>")
 		for _, f := range open {
 			c, _ := findings.Lookup(f.CheckID)
-			if !strings.Contains(section, c.Title.JA) || !strings.Contains(section, "/o/alpha/findings/"+strconv.FormatInt(f.ID, 10)) {
+			if !strings.Contains(section, jaTitle(c)) || !strings.Contains(section, "/o/alpha/findings/"+strconv.FormatInt(f.ID, 10)) {
 				t.Fatalf("account page: want finding %d (%s) listed and linked", f.ID, f.CheckID)
 			}
 		}
@@ -256,7 +258,7 @@ func TestPortfolioSaysWhy(t *testing.T) {
 			t.Fatalf("got top %+v, want a critical finding in A", top)
 		}
 		c, _ := findings.Lookup(top[0].CheckID)
-		want := fmt.Sprintf("%s（%d 件）", c.Title.JA, top[0].Open)
+		want := fmt.Sprintf("%s（%d 件）", jaTitle(c), top[0].Open)
 
 		cl := w.client("ja")
 		cl.signIn(owner.Email)
@@ -275,3 +277,14 @@ func TestPortfolioSaysWhy(t *testing.T) {
 		}
 	})
 }
+
+var titleCatalogue = sync.OnceValue(func() *i18n.Catalogue {
+	cat, err := i18n.Load()
+	if err != nil {
+		panic(err)
+	}
+	return cat
+})
+
+// jaTitle is a check's title as the Japanese pages show it.
+func jaTitle(c findings.Check) string { return titleCatalogue().T(i18n.Japanese, c.TitleKey()) }

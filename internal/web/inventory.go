@@ -293,7 +293,7 @@ func recordShow[T any](s *Server, k *kind[T]) http.HandlerFunc {
 			return
 		}
 		p.base = v.base
-		p.AuditRows = p.auditRows(history)
+		p.AuditRows = p.auditRows(history, s.auditNames(v.ctx, v.t, history))
 		s.render(w, r, http.StatusOK, "inventory_record", p)
 	}
 }

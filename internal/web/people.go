@@ -97,7 +97,7 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.AuditRows = p.auditRows(history)
+	p.AuditRows = p.auditRows(history, s.auditNames(r.Context(), st.tenant, history))
 	s.render(w, r, http.StatusOK, "person", p)
 }
 

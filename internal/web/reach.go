@@ -82,9 +82,10 @@ func (s *Server) reachOf(ctx context.Context, b base, t store.Tenant, p inventor
 		return r, err
 	}
 	count := map[findings.Ref]int{}
+	names := s.names(ctx, t, wantSubjects(open))
 	for _, f := range open {
 		count[f.Subject]++
-		r.Findings = append(r.Findings, s.findingRow(b, f))
+		r.Findings = append(r.Findings, s.findingRow(b, f, names))
 	}
 	for _, a := range accounts {
 		it := reachItem{Label: a.LoginID, Where: serviceName[a.ServiceID], Link: recordLink(b, "account", a.ID),
@@ -139,8 +140,18 @@ func (s *Server) recordFindings(ctx context.Context, b base, t store.Tenant, kin
 	}
 	open = append(open, proven...)
 	var rows []recordFinding
+	names := s.names(ctx, t, wantSubjects(open))
 	for _, f := range open {
-		rows = append(rows, recordFinding{findingRow: s.findingRow(b, f), Other: f.Subject != ref})
+		rows = append(rows, recordFinding{findingRow: s.findingRow(b, f, names), Other: f.Subject != ref})
 	}
 	return rows, nil
+}
+
+// wantSubjects asks for the names of the findings' records, for one lookup.
+func wantSubjects(list []findings.Record) inventory.Want {
+	want := inventory.Want{}
+	for _, f := range list {
+		want.Add(string(f.Subject.Kind), f.Subject.ID)
+	}
+	return want
 }
