@@ -3,6 +3,7 @@ package findings
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"strconv"
 	"time"
 )
@@ -113,7 +114,7 @@ func (d day) MarshalJSON() ([]byte, error) { return d.appendJSON(nil), nil }
 
 func (d day) appendJSON(b []byte) []byte {
 	b = append(b, `{"day":"`...)
-	b = time.Unix(int64(d)*86400, 0).UTC().AppendFormat(b, time.DateOnly)
+	b = append(b, calendar.Day(d).String()...)
 	return append(b, `"}`...)
 }
 

@@ -162,7 +162,7 @@ func (b base) fieldValue(kind, field, value string, names inventory.Names) strin
 					words = append(words, b.recordName(inventory.Ref{Kind: rk, ID: id}, names))
 				}
 			}
-			return strings.Join(words, "、")
+			return strings.Join(words, b.T("intake.list_sep"))
 		}
 	}
 	switch field {
@@ -205,7 +205,7 @@ func (b base) fieldValue(kind, field, value string, names inventory.Names) strin
 	case "paper":
 		var ls []string
 		if json.Unmarshal([]byte(value), &ls) == nil {
-			return strings.Join(ls, "、")
+			return strings.Join(ls, b.T("intake.list_sep"))
 		}
 	}
 	return b.valueLabel(kind, field, value)
