@@ -96,9 +96,9 @@ func allowed(c Column, lang string) string {
 		return "a whole number"
 	case listCol:
 		if ja {
-			return "複数あるときは「、」で区切る"
+			return "複数あるときは「、」で区切る（「、」を含む名前は \"A、B\" のように \" で囲む）"
 		}
-		return "separate several with commas"
+		return "separate several with commas (put a name holding a comma in double quotes: \"A, B\")"
 	case countryCol:
 		if ja {
 			return "国コード（JP、US など）または国名"

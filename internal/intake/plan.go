@@ -273,7 +273,14 @@ func (pl *planner) diff(before, after any) []Change {
 
 // duplicate rejects a second row for one record.
 func (pl *planner) duplicate(line int, column, value string, first int) error {
-	return &importer.RowError{Line: line, Column: pl.column(column), Field: column, Key: "import.row_duplicate", Args: []any{value, first}}
+	field := column
+	if k, ok := inventory.KindOf(string(pl.kind)); ok {
+		if f, ok := k.ByColumn(column); ok {
+			field = f.Key
+		}
+	}
+	return &importer.RowError{Line: line, Column: pl.column(column), Field: column, Key: "import.row_duplicate", Args: []any{value, first},
+		Reason: problem.Field(field, "inventory.duplicate", value)}
 }
 
 // personFor finds the person an address names.

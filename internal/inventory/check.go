@@ -93,14 +93,14 @@ func EmailShape(s string) bool {
 
 // Check validates rec (a *Person, *Service, *Account, *Device, *Asset or
 // *Share of kind k) field by field, in the order of the description, and
-// names the first field that is wrong. Single-line text is trimmed first,
-// as every path stores it.
+// names the first field that is wrong. Every value but long text is
+// trimmed first, as every path stores it.
 func (k *Kind) Check(rec any) error {
 	for _, f := range k.Fields {
 		switch {
 		case f.str != nil:
 			p := f.str(rec)
-			if f.Type == Text || f.Type == Email {
+			if f.Type != LongText {
 				*p = strings.TrimSpace(*p)
 			}
 			if *p == "" {
