@@ -41,6 +41,15 @@ type apiError struct {
 	Row     int          `json:"row,omitempty"`
 	Column  string       `json:"column,omitempty"`
 	Field   string       `json:"field,omitempty"`
+	// Reason is, for a refused cell, the refusal the web form gives for the
+	// same value: the inventory's message key, its field and its message.
+	Reason *apiReason `json:"reason,omitempty"`
+}
+
+type apiReason struct {
+	Key     string `json:"key"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
 }
 
 // apiFail is fail for the API: the same codes and statuses, the message in
@@ -63,6 +72,9 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	var re *importer.RowError
 	if errors.As(err, &re) {
 		body.Row, body.Column = re.Line, re.Column
+		if re.Reason != nil {
+			body.Reason = &apiReason{Key: re.Reason.Key, Field: re.Reason.Field, Message: s.Catalogue.T(apiLocale(r), re.Reason.Key, re.Reason.Args...)}
+		}
 	}
 	writeJSON(w, statusOf[body.Code], map[string]apiError{"error": body})
 }
