@@ -200,7 +200,7 @@ var People = &Kind{Slug: "people", One: "person", Fields: []Field{
 
 // Services is the description of a service.
 var Services = &Kind{Slug: "services", One: "service", Fields: []Field{
-	text("name", MaxName).required("inventory.name_required").natural().on(func(r any) *string { return &service(r).Name }),
+	text("name", MaxName).required("inventory.name_required").natural().label("inv.name").on(func(r any) *string { return &service(r).Name }),
 	enum("category", values("inv.service.category.", Cloud, OnPrem, Network)).on(func(r any) *string { return (*string)(&service(r).Category) }),
 	long("admins").on(func(r any) *string { return &service(r).Admins }),
 	text("owner_department", MaxName).on(func(r any) *string { return &service(r).OwnerDepartment }),
@@ -229,7 +229,7 @@ var Accounts = &Kind{Slug: "accounts", One: "account", Fields: []Field{
 
 // Devices is the description of a device.
 var Devices = &Kind{Slug: "devices", One: "device", Fields: []Field{
-	text("name", MaxName).required("inventory.name_required").natural().on(func(r any) *string { return &device(r).Name }),
+	text("name", MaxName).required("inventory.name_required").natural().label("inv.name").on(func(r any) *string { return &device(r).Name }),
 	enum("kind", values("inv.device.kind.", DeviceKinds...)).required("inventory.required").on(func(r any) *string { return (*string)(&device(r).Kind) }),
 	ref("person_id", "people", "user_email"),
 	enum("ownership", values("inv.device.ownership.", CompanyIssued, BYOD)).on(func(r any) *string { return (*string)(&device(r).Ownership) }),
