@@ -1,5 +1,7 @@
 package inventory
 
+import "github.com/mamori-sec/mamori/internal/problem"
+
 // Each record kind is described here once: its name, its fields in the
 // order mamori's own files write them, each field's type, the values an
 // enumeration takes with their catalogue labels, what is required, the
@@ -318,4 +320,26 @@ func (f Field) Item() Field {
 		f.Type = Text
 	}
 	return f
+}
+
+// KeyField is the field a duplicate is named by: the first part of the
+// natural key written as text (a name, an address, a login ID, a path).
+func (k *Kind) KeyField() Field {
+	for _, f := range k.Fields {
+		if f.Natural && f.str != nil && (f.Type == Text || f.Type == Email) {
+			return f
+		}
+	}
+	return k.Fields[0]
+}
+
+// Duplicate is the refusal of rec as a second record with the natural key
+// of another, the same on every path.
+func (k *Kind) Duplicate(rec any) error {
+	f := k.KeyField()
+	v := ""
+	if f.str != nil {
+		v = *f.str(rec)
+	}
+	return problem.Field(f.Key, "inventory.duplicate", v)
 }

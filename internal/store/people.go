@@ -9,7 +9,6 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/inventory"
-	"github.com/mamori-sec/mamori/internal/problem"
 )
 
 const personColumns = "id, org_id, name, kana, email, department, employment_type, join_date, leave_date, manager_email, created_at, updated_at"
@@ -194,5 +193,5 @@ func (t Tenant) emailFree(ctx context.Context, tx *Tx, email string, id int64) e
 	case err != nil:
 		return fmt.Errorf("person by address: %w", err)
 	}
-	return problem.Field("email", "inventory.duplicate", email)
+	return inventory.People.Duplicate(&inventory.Person{Email: email})
 }

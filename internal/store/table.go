@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/problem"
 )
 
@@ -25,6 +26,7 @@ type table[T any] struct {
 	id     func(*T) *int64 // the record's id field
 	org    func(*T) *int64 // the record's organisation field
 	check  func(*T) error  // validation before any write
+	kind   *inventory.Kind // the kind's description: the refusal of a duplicate
 }
 
 // flag stores a bool as 0/1 on both engines.
@@ -261,7 +263,7 @@ func (tb *table[T]) insert(ctx context.Context, tx *Tx, org int64, rec *T) error
 	args := append(append([]any{org}, tb.vals(rec)...), micros(tx.db.Now()))
 	id, err := tx.insert(ctx, "INSERT INTO "+tb.name+" (org_id, "+strings.Join(tb.cols, ", ")+", updated_at) VALUES ("+ph[:len(ph)-3]+")", args...)
 	if isUniqueViolation(err) {
-		return problem.Field(tb.key[len(tb.key)-1], "inventory.duplicate")
+		return tb.kind.Duplicate(rec)
 	}
 	if err != nil {
 		return fmt.Errorf("insert %s: %w", tb.name, err)
@@ -293,7 +295,7 @@ func (tb *table[T]) update(ctx context.Context, tx *Tx, org int64, rec *T) error
 	args := append(tb.vals(rec), micros(tx.db.Now()), org, *tb.id(rec))
 	if _, err := tx.exec(ctx, "UPDATE "+tb.name+" SET "+strings.Join(sets, ", ")+", updated_at = ? WHERE org_id = ? AND id = ?", args...); err != nil {
 		if isUniqueViolation(err) {
-			return problem.Field(tb.key[len(tb.key)-1], "inventory.duplicate")
+			return tb.kind.Duplicate(rec)
 		}
 		return err
 	}
