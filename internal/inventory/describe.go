@@ -195,7 +195,7 @@ var People = &Kind{Slug: "people", One: "person", Fields: []Field{
 	text("department", MaxName).on(func(r any) *string { return &person(r).Department }),
 	enum("employment_type", values("employment.", EmploymentTypes...)).required("person.employment_type_unknown").
 		on(func(r any) *string { return (*string)(&person(r).EmploymentType) }),
-	email("manager_email").on(func(r any) *string { return &person(r).ManagerEmail }),
+	email("manager_email").label("person.manager_email").on(func(r any) *string { return &person(r).ManagerEmail }),
 	date("join_date").on(func(r any) *string { return &person(r).JoinDate }),
 	date("leave_date").on(func(r any) *string { return &person(r).LeaveDate }),
 }}
