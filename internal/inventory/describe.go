@@ -53,6 +53,7 @@ type Field struct {
 
 	str func(rec any) *string // text-like fields of the record, for the one validation
 	num func(rec any) *int    // Int fields
+	flg func(rec any) *bool   // Bool fields
 	ids func(rec any) []int64 // RefList fields
 	lst func(rec any) []string
 	ref func(rec any) int64
@@ -168,6 +169,7 @@ func level(key string) Field {
 
 // on binds a described field to the record's struct field it checks.
 func (f Field) on(s func(any) *string) Field      { f.str = s; return f }
+func (f Field) onBool(b func(any) *bool) Field    { f.flg = b; return f }
 func (f Field) onInt(n func(any) *int) Field      { f.num = n; return f }
 func (f Field) required(missing string) Field     { f.Required, f.Missing = true, missing; return f }
 func (f Field) natural() Field                    { f.Natural = true; return f }
@@ -207,10 +209,10 @@ var Services = &Kind{Slug: "services", One: "service", Fields: []Field{
 	long("admins").on(func(r any) *string { return &service(r).Admins }),
 	text("owner_department", MaxName).on(func(r any) *string { return &service(r).OwnerDepartment }),
 	long("data_held").on(func(r any) *string { return &service(r).DataHeld }),
-	flag("sso"),
+	flag("sso").onBool(func(r any) *bool { return &service(r).SSO }),
 	enum("mfa", values("inv.service.mfa.", MFANone, MFAAvailable, MFAEnforced)).on(func(r any) *string { return (*string)(&service(r).MFA) }),
 	Field{Key: "data_country", Type: Country, Label: "af.data_country", Max: 2}.on(func(r any) *string { return &service(r).DataCountry }),
-	flag("internet_facing"),
+	flag("internet_facing").onBool(func(r any) *bool { return &service(r).InternetFacing }),
 	date("cloud_check_done").on(func(r any) *string { return &service(r).CloudCheckDone }),
 	long("notes").on(func(r any) *string { return &service(r).Notes }),
 }}
@@ -258,9 +260,9 @@ var Assets = &Kind{Slug: "assets", One: "asset", Fields: []Field{
 	long("user_scope").on(func(r any) *string { return &asset(r).UserScope }),
 	text("owner_department", MaxName).on(func(r any) *string { return &asset(r).OwnerDepartment }),
 	text("medium", MaxName).natural().on(func(r any) *string { return &asset(r).Medium }),
-	flag("personal_info"),
-	flag("sensitive_info"),
-	flag("my_number"),
+	flag("personal_info").onBool(func(r any) *bool { return &asset(r).PersonalInfo }),
+	flag("sensitive_info").onBool(func(r any) *bool { return &asset(r).SensitiveInfo }),
+	flag("my_number").onBool(func(r any) *bool { return &asset(r).MyNumber }),
 	level("confidentiality").onInt(func(r any) *int { return &asset(r).Confidentiality }),
 	level("integrity").onInt(func(r any) *int { return &asset(r).Integrity }),
 	level("availability").onInt(func(r any) *int { return &asset(r).Availability }),
@@ -342,4 +344,30 @@ func (k *Kind) Duplicate(rec any) error {
 		v = *f.str(rec)
 	}
 	return problem.Field(f.Key, "inventory.duplicate", v)
+}
+
+// Merge copies into dst the fields of src that a file covers (covered
+// reports a column key of mamori's files), leaving the rest as stored:
+// a column a file does not carry never overwrites what is known. A blank
+// enumeration that has no blank value (a service's category, a device's
+// network) is "not said" and keeps the stored value. The natural key and
+// references are left to the caller, which matched the record by them.
+func (k *Kind) Merge(dst, src any, covered func(column string) bool) {
+	for _, f := range k.Fields {
+		if f.Natural || !covered(f.Column()) {
+			continue
+		}
+		switch {
+		case f.str != nil:
+			v := *f.str(src)
+			if v == "" && f.Type == Enum && !f.Has("") {
+				continue
+			}
+			*f.str(dst) = v
+		case f.num != nil:
+			*f.num(dst) = *f.num(src)
+		case f.flg != nil:
+			*f.flg(dst) = *f.flg(src)
+		}
+	}
 }

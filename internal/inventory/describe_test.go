@@ -100,3 +100,22 @@ func TestCheckRefuses(t *testing.T) {
 		t.Errorf("duplicate share: got %v, want inventory.duplicate on path", Shares.Duplicate(&sh))
 	}
 }
+
+// TestMerge: a file changes only the columns it carries, a blank
+// enumeration without a blank value says nothing, and the natural key is
+// left to the match.
+func TestMerge(t *testing.T) {
+	cur := Device{Name: "PC-01", Kind: PC, Ownership: CompanyIssued, Network: Internal, DiskEncryption: Yes, OSVersion: "Windows 10"}
+	src := Device{Name: "pc-01", Kind: "", Ownership: BYOD, Network: "", DiskEncryption: Unknown, OSVersion: "Windows 11"}
+	got := cur
+	Devices.Merge(&got, &src, func(col string) bool { return col != "ownership" })
+	want := Device{Name: "PC-01", Kind: PC, Ownership: CompanyIssued, Network: Internal, DiskEncryption: Unknown, OSVersion: "Windows 11"}
+	if got != want {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	s := Service{Name: "会計", Category: OnPrem, SSO: true}
+	Services.Merge(&s, &Service{Name: "x", SSO: false, Notes: "n"}, func(string) bool { return true })
+	if s.Name != "会計" || s.Category != OnPrem || s.SSO || s.Notes != "n" {
+		t.Errorf("service: got %+v", s)
+	}
+}
