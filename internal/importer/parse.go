@@ -86,7 +86,7 @@ type sheet struct {
 	defaults map[string]int             // column key → rows given the default, for one summary warning
 	defVal   map[string][2]string       // the default as written in Japanese and English
 	today    string                     // YYYY-MM-DD in Japan, "" when not told
-	fields   map[string]inventory.Field // column key → the field it holds (mamori's own files)
+	fields   map[string]inventory.Field // column key → how one value of its field is written (mamori's own files)
 }
 
 // open matches the header against the layout and checks the required
@@ -110,7 +110,7 @@ func open(f File, l *layout, warnUnknown bool, opt Options) (*sheet, error) {
 	if l.format == Mamori {
 		s.fields = map[string]inventory.Field{}
 		for _, c := range columnsOf[l.kind] {
-			s.fields[c.Key] = c.field
+			s.fields[c.Key] = c.field.Item()
 		}
 	}
 	if !opt.Today.IsZero() {
@@ -187,7 +187,7 @@ func (r *row) fail(key, msg string, args ...any) {
 // export's column is free text no longer than a cell may be.
 func (r *row) field(key string) inventory.Field {
 	if f, ok := r.s.fields[key]; ok {
-		return f.Item()
+		return f
 	}
 	return inventory.Field{Key: key, Type: inventory.LongText, Max: maxCellRunes}
 }

@@ -25,7 +25,7 @@ func TestListCellQuoting(t *testing.T) {
 		}
 	}
 	for cell, want := range map[string][]string{
-		"a、b, c；d":          {"a", "b", "c", "d"},
+		"a、b, c；d":           {"a", "b", "c", "d"},
 		` "a, b" , c`:        {"a, b", "c"},
 		`x "y" z`:            {`x "y" z`},
 		"":                   nil,

@@ -1,6 +1,5 @@
 package inventory
 
-
 // Validate names the first field of a service that is wrong.
 func (s *Service) Validate() error { return Services.Check(s) }
 

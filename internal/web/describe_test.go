@@ -326,3 +326,39 @@ func TestWebEditsRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// TestAPIFieldNamesFollowDescription: the API names each field of a record
+// by its key in the kind's description, and a reference also by the name
+// of its column in mamori's files (the name or address it is written as).
+func TestAPIFieldNamesFollowDescription(t *testing.T) {
+	w := newWorld(t, store.SQLite)
+	script := w.apiClient(w.users[org.Keeper], "en")
+	for _, k := range inventory.Kinds {
+		r := script.get("/api/v1/orgs/alpha/" + k.Slug)
+		var list struct {
+			Items []map[string]any `json:"items"`
+		}
+		if r.status != http.StatusOK || json.Unmarshal([]byte(r.body), &list) != nil || len(list.Items) == 0 {
+			t.Fatalf("%s: got %d %.300s, want records", k.Slug, r.status, r.body)
+		}
+		for _, f := range k.Fields {
+			names := []string{f.Key}
+			if f.Type == inventory.Ref || f.Type == inventory.RefList {
+				names = append(names, f.Column())
+			}
+			for _, n := range names {
+				if _, ok := list.Items[0][n]; !ok {
+					t.Errorf("%s: the API has no %q (keys %v)", k.Slug, n, keys(list.Items[0]))
+				}
+			}
+		}
+	}
+}
+
+func keys(m map[string]any) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
