@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/mamori-sec/mamori/internal/problem"
 )
 
@@ -135,4 +137,17 @@ func (k *Kind) Check(rec any) error {
 		}
 	}
 	return nil
+}
+
+// Fold is the form a natural key is compared in, on every path: NFKC
+// (full-width letters and half-width kana made ordinary), lower case,
+// runs of spaces as one. "Slack" and "ｓｌａｃｋ " are one service.
+func Fold(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			s = norm.NFKC.String(s)
+			break
+		}
+	}
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }

@@ -188,7 +188,15 @@ func (t Tenant) LoadPlaces(ctx context.Context, list []*inventory.Asset) error {
 
 // SaveAsset adds (ID 0) or changes an information asset and its places.
 func (t Tenant) SaveAsset(ctx context.Context, actor audit.Actor, a *inventory.Asset) error {
-	return t.change(ctx, actor, func(tx *Tx) error { return t.saveAsset(ctx, tx, a) })
+	return t.change(ctx, actor, func(tx *Tx) error {
+		if err := assets.check(a); err != nil {
+			return err
+		}
+		if err := assets.keyFree(ctx, tx, t.org, a); err != nil {
+			return err
+		}
+		return t.saveAsset(ctx, tx, a)
+	})
 }
 
 // Shares lists the organisation's shares.
@@ -211,6 +219,12 @@ func (t Tenant) SaveShare(ctx context.Context, actor audit.Actor, s *inventory.S
 
 func save[T any](ctx context.Context, t Tenant, actor audit.Actor, tb *table[T], rec *T, id int64) error {
 	return t.change(ctx, actor, func(tx *Tx) error {
+		if err := tb.check(rec); err != nil {
+			return err
+		}
+		if err := tb.keyFree(ctx, tx, t.org, rec); err != nil {
+			return err
+		}
 		if id == 0 {
 			return tb.insert(ctx, tx, t.org, rec)
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -309,4 +310,50 @@ func sameValues(a, b map[string]any) bool {
 		}
 	}
 	return len(a) == len(b)
+}
+
+// keyFree refuses rec when another record of the organisation has its
+// natural key once case, width and runs of spaces are folded
+// (inventory.Fold), the way an import matches records, so that the form
+// cannot store "Slack" beside "slack" and leave an export that does not
+// import again; the unique index sees only exact equality. Id columns of
+// the key narrow the query; the text columns are compared folded.
+func (tb *table[T]) keyFree(ctx context.Context, tx *Tx, org int64, rec *T) error {
+	vals := tb.vals(rec)
+	where, args := "org_id = ? AND id <> ?", []any{org, *tb.id(rec)}
+	var texts []string
+	var want []string
+	for _, k := range tb.key {
+		v := vals[slices.Index(tb.cols, k)]
+		if n, ok := v.(int64); ok {
+			where += " AND " + k + " = ?"
+			args = append(args, n)
+			continue
+		}
+		texts = append(texts, k)
+		want = append(want, inventory.Fold(fmt.Sprint(v)))
+	}
+	rows, err := tx.tx.QueryContext(ctx, tx.db.rebind("SELECT "+strings.Join(texts, ", ")+" FROM "+tb.name+" WHERE "+where), args...)
+	if err != nil {
+		return fmt.Errorf("%s by key: %w", tb.name, err)
+	}
+	defer rows.Close()
+	got := make([]string, len(texts))
+	ptrs := make([]any, len(texts))
+	for i := range got {
+		ptrs[i] = &got[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		same := true
+		for i := range got {
+			same = same && inventory.Fold(got[i]) == want[i]
+		}
+		if same {
+			return tb.kind.Duplicate(rec)
+		}
+	}
+	return rows.Err()
 }
