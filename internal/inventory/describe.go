@@ -173,7 +173,6 @@ func (f Field) onBool(b func(any) *bool) Field    { f.flg = b; return f }
 func (f Field) onInt(n func(any) *int) Field      { f.num = n; return f }
 func (f Field) required(missing string) Field     { f.Required, f.Missing = true, missing; return f }
 func (f Field) natural() Field                    { f.Natural = true; return f }
-func (f Field) file(column string) Field          { f.File = column; return f }
 func (f Field) label(key string) Field            { f.Label = key; return f }
 func (f Field) onList(l func(any) []string) Field { f.lst = l; return f }
 func (f Field) onIDs(l func(any) []int64) Field   { f.ids = l; return f }

@@ -70,11 +70,10 @@ func fileOf(t *testing.T, kind importer.Kind, rows ...map[string]string) []byte 
 
 // badCase is one refused value of one field.
 type badCase struct {
-	name   string
-	field  string // the form field and the refusal's field
-	column string // the file's column key, when not field
-	value  string
-	key    string // the inventory's refusal
+	name  string
+	field string // the form field and the refusal's field
+	value string
+	key   string // the inventory's refusal
 	// fileLevel: a CSV holding the value is not text at all (a NUL byte,
 	// bytes that are not UTF-8), so an import refuses the file as a whole
 	// before any cell is read; the form and the store refuse the value.

@@ -345,12 +345,6 @@ func (v *view) area(name, value string) field {
 	return f
 }
 
-func (v *view) date(name, value string) field {
-	f := v.text(name, value)
-	f.Type, f.Display = "date", v.Day(value)
-	return f
-}
-
 func (v *view) number(name string, n int) field {
 	f := v.text(name, strconv.Itoa(n))
 	f.Type = "number"
@@ -409,7 +403,7 @@ func (v *view) described(k *inventory.Kind, key, value string) field {
 	case inventory.LongText:
 		f.Type = "textarea"
 	case inventory.Date:
-		f.Type, f.Max = "date", 0
+		f.Type, f.Max, f.Display = "date", 0, v.Day(value)
 	case inventory.Email:
 		f.Type = "email"
 	case inventory.Enum, inventory.TriState:
