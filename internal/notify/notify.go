@@ -134,3 +134,22 @@ func DueNow(now time.Time, h Hours) (calendar.Day, bool, error) {
 	m := t.Hour()*60 + t.Minute()
 	return today, m >= h.Start && m < h.End, nil
 }
+
+// NextWindow is the earliest moment from now within a person's hours on a
+// working day: now itself when it is, else the start of the next
+// window. A digest retried in the evening waits for the morning.
+func NextWindow(now time.Time, h Hours) (time.Time, error) {
+	today, in, err := DueNow(now, h)
+	if err != nil || in {
+		return now, err
+	}
+	at, _, err := SendAt(today, h)
+	if err != nil {
+		return now, err
+	}
+	if at.After(now) {
+		return at, nil
+	}
+	at, _, err = SendAt(today.AddDays(1), h)
+	return at, err
+}

@@ -3,16 +3,9 @@ package notify_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"errors"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -23,12 +16,11 @@ import (
 	"time"
 
 	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/notify"
+	"github.com/mamori-sec/mamori/internal/notify/notifytest"
 )
 
 func translator(t *testing.T, l i18n.Locale) notify.T {
@@ -314,128 +306,13 @@ func mustUnmarshal(t *testing.T, b []byte, v any) {
 	}
 }
 
-// smtpSink is an in-process SMTP server on loopback requiring STARTTLS and
-// AUTH PLAIN, keeping each message it accepts.
-type smtpSink struct {
-	mu   sync.Mutex
-	msgs []sunk
-	addr string
-	pool *x509.CertPool
-}
-
-type sunk struct {
-	from string
-	to   []string
-	data []byte
-	tls  bool
-}
-
-type sinkSession struct {
-	sink *smtpSink
-	conn *smtp.Conn
-	auth bool
-	cur  sunk
-}
-
-func (s *sinkSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (s *sinkSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != "mamori@example.jp" || pass != "app-password-1" {
-			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
-		}
-		s.auth = true
-		return nil
-	}), nil
-}
-func (s *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
-	if !s.auth {
-		return smtp.ErrAuthRequired
-	}
-	s.cur = sunk{from: from}
-	return nil
-}
-func (s *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.cur.to = append(s.cur.to, to)
-	return nil
-}
-func (s *sinkSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	_, s.cur.tls = s.conn.TLSConnectionState()
-	s.cur.data = b
-	s.sink.mu.Lock()
-	s.sink.msgs = append(s.sink.msgs, s.cur)
-	s.sink.mu.Unlock()
-	return nil
-}
-func (s *sinkSession) Reset()        {}
-func (s *sinkSession) Logout() error { return nil }
-
-// testCert makes a self-signed certificate for 127.0.0.1 and the pool that
-// trusts it.
-func testCert(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "smtp.test"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, DNSNames: []string{"localhost"},
-		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true, IsCA: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
-}
-
-func startSink(t *testing.T) *smtpSink {
-	t.Helper()
-	cert, pool := testCert(t)
-	sink := &smtpSink{pool: pool}
-	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &sinkSession{sink: sink, conn: c}, nil }))
-	srv.Domain = "localhost"
-	srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
-	srv.ErrorLog = discardLog{}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink.addr = ln.Addr().String()
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return sink
-}
-
-type discardLog struct{}
-
-func (discardLog) Printf(string, ...any) {}
-func (discardLog) Println(...any)        {}
-
 // TestSMTPEndToEnd sends a Japanese digest through a loopback smarthost
 // with STARTTLS and AUTH PLAIN and reads back what it received: the
 // encoded subject, the addresses, both bodies and the link.
 func TestSMTPEndToEnd(t *testing.T) {
-	sink := startSink(t)
-	host, port, _ := net.SplitHostPort(sink.addr)
-	var p int
-	for _, c := range port {
-		p = p*10 + int(c-'0')
-	}
-	sh := notify.Smarthost{Host: host, Port: p, StartTLS: true, Username: "mamori@example.jp", Password: "app-password-1",
-		From: "mamori@example.jp", TLS: &tls.Config{RootCAs: sink.pool, ServerName: "127.0.0.1"}}
+	sink := notifytest.Start(t)
+	sh := notify.Smarthost{Host: sink.Host, Port: sink.Port, StartTLS: true, Username: notifytest.User, Password: notifytest.Password,
+		From: "mamori@example.jp", TLS: sink.TLS()}
 	tr := translator(t, i18n.Japanese)
 	m := notify.EmailOf(sample(), tr)
 	key := notify.IdempotencyKey(1, 2, calendar.Date(2026, 5, 7), notify.Email)
@@ -446,18 +323,19 @@ func TestSMTPEndToEnd(t *testing.T) {
 	if err := sh.Send(t.Context(), "sato@example.jp", msg); err != nil {
 		t.Fatal(err)
 	}
-	if len(sink.msgs) != 1 {
-		t.Fatalf("got %d messages, want 1", len(sink.msgs))
+	msgs := sink.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("got %d messages, want 1", len(msgs))
 	}
-	got := sink.msgs[0]
-	if got.from != "mamori@example.jp" || len(got.to) != 1 || got.to[0] != "sato@example.jp" || !got.tls {
-		t.Errorf("envelope: got from %q to %v tls %v", got.from, got.to, got.tls)
+	got := msgs[0]
+	if got.From != "mamori@example.jp" || len(got.To) != 1 || got.To[0] != "sato@example.jp" || !got.TLS {
+		t.Errorf("envelope: got from %q to %v tls %v", got.From, got.To, got.TLS)
 	}
-	raw := string(got.data)
+	raw := string(got.Data)
 	if !strings.Contains(raw, "Subject: =?utf-8?") {
 		t.Errorf("subject is not an encoded word:\n%s", raw)
 	}
-	r, err := mail.CreateReader(bytes.NewReader(got.data))
+	r, err := mail.CreateReader(bytes.NewReader(got.Data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -497,15 +375,9 @@ func TestSMTPEndToEnd(t *testing.T) {
 // TestSMTPFaults: a wrong password and an unreachable smarthost fail with
 // reasons in words; a password is never sent without STARTTLS.
 func TestSMTPFaults(t *testing.T) {
-	sink := startSink(t)
-	host, port, _ := net.SplitHostPort(sink.addr)
-	var p int
-	for _, c := range port {
-		p = p*10 + int(c-'0')
-	}
+	sink := notifytest.Start(t)
 	msg := []byte("Subject: x\r\n\r\nx\r\n")
-	tlsCfg := &tls.Config{RootCAs: sink.pool, ServerName: "127.0.0.1"}
-	bad := notify.Smarthost{Host: host, Port: p, StartTLS: true, Username: "mamori@example.jp", Password: "wrong", From: "a@example.jp", TLS: tlsCfg}
+	bad := notify.Smarthost{Host: sink.Host, Port: sink.Port, StartTLS: true, Username: notifytest.User, Password: "wrong", From: "a@example.jp", TLS: sink.TLS()}
 	err := bad.Send(t.Context(), "b@example.jp", msg)
 	if err == nil || notify.Reason(err.Error()) != "jobs.reason.auth" {
 		t.Errorf("wrong password: got %v (%s), want an authentication failure", err, notify.Reason(errText(err)))
@@ -516,7 +388,7 @@ func TestSMTPFaults(t *testing.T) {
 		t.Errorf("password without TLS: got %v, want ErrPlainAuth", err)
 	}
 	untrusted := bad
-	untrusted.Password, untrusted.TLS = "app-password-1", nil
+	untrusted.Password, untrusted.TLS = notifytest.Password, nil
 	if err := untrusted.Send(t.Context(), "b@example.jp", msg); err == nil || notify.Reason(err.Error()) != "jobs.reason.tls" {
 		t.Errorf("untrusted certificate: got %v, want a TLS failure", err)
 	}
@@ -528,8 +400,8 @@ func TestSMTPFaults(t *testing.T) {
 	if err == nil || notify.Reason(err.Error()) != "jobs.reason.refused" {
 		t.Errorf("closed port: got %v, want connection refused", err)
 	}
-	if len(sink.msgs) != 0 {
-		t.Errorf("got %d messages through failing settings, want 0", len(sink.msgs))
+	if n := len(sink.Messages()); n != 0 {
+		t.Errorf("got %d messages through failing settings, want 0", n)
 	}
 }
 

@@ -306,3 +306,16 @@ func (t Tenant) Deliveries(ctx context.Context, limit int) ([]Delivery, error) {
 	}
 	return out, rows.Err()
 }
+
+// QueueAction runs fn — a queue operation such as enqueuing a test message
+// or retrying a job — in a transaction that also records it in the
+// organisation's audit trail, so the action and its record commit
+// together.
+func (t Tenant) QueueAction(ctx context.Context, actor audit.Actor, ev audit.Event, fn func(context.Context, *sql.Tx) error) error {
+	return t.change(ctx, actor, func(tx *Tx) error {
+		if err := fn(ctx, tx.tx); err != nil {
+			return err
+		}
+		return t.record(ctx, tx, ev)
+	})
+}
