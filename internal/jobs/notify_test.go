@@ -335,3 +335,110 @@ func TestSendTestMessage(t *testing.T) {
 	}
 }
 
+
+// TestTwoServersSendOneDigest: two app servers on one PostgreSQL, both
+// working the queue, both scheduling (the periodic digest run at start
+// and a manual run on each): the person gets one message.
+func TestTwoServersSendOneDigest(t *testing.T) {
+	if len(storetest.Engines()) < 2 {
+		t.Skip("MAMORI_TEST_POSTGRES is not set")
+	}
+	ctx := context.Background()
+	url := storetest.PostgresURL(t)
+	sink := notifytest.Start(t)
+	box, _ := seal.New(bytes.Repeat([]byte{7}, 32))
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &jobClock{t: jstAt(2026, 5, 7, 9, 5)}
+	var queues []*jobs.Queue
+	var first *store.DB
+	for range 2 {
+		db, err := store.Open(ctx, url, t.TempDir(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := jobs.Migrate(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		q, err := jobs.Open(db, jobs.Config{Work: true, Delay: -1, PollInterval: 20 * time.Millisecond,
+			Notify: jobs.Notify{Box: box, Catalogue: cat, BaseURL: "https://mamori.example", Now: clock.now, TLS: sink.TLS(),
+				Routines: func(store.Tenant) jobs.DueLister { return fakeRoutines{} }}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		queues = append(queues, q)
+		if first == nil {
+			first = db
+		}
+	}
+	sys := audit.Actor{Label: "test"}
+	user, err := first.CreateUser(ctx, sys, auth.User{Email: "sato@example.jp", Name: "Sato", PasswordHash: "x", Locale: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgID, err := first.CreateOrg(ctx, sys, org.Org{Slug: "demo", Name: "Demo"}, user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := notify.Channel{Kind: notify.Email, Enabled: true, Host: "127.0.0.1", Port: sink.Port, StartTLS: true, Username: notifytest.User,
+		Sender: "mamori@example.jp", Secret: box.Seal([]byte(notifytest.Password), notify.SealContext(orgID, notify.Email))}
+	if err := first.Tenant(orgID).SaveChannel(ctx, sys, ch, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queues {
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			q.Stop(sctx)
+		})
+	}
+	var wg sync.WaitGroup
+	for _, q := range queues {
+		wg.Go(func() {
+			if _, err := q.QueueDigests(ctx); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	waitFor(t, "the digest job to finish", func() bool {
+		vs, _ := queues[0].OrgJobs(ctx, orgID, 10)
+		for _, v := range vs {
+			if v.Kind == "digest" && v.State == "completed" {
+				return true
+			}
+		}
+		return false
+	})
+	// A later run of the schedule on either server adds nothing.
+	for _, q := range queues {
+		if n, err := q.QueueDigests(ctx); err != nil || n != 0 {
+			t.Errorf("queued %d (%v) after the digest went out, want 0", n, err)
+		}
+	}
+	if n := len(sink.Messages()); n != 1 {
+		t.Errorf("got %d messages, want 1", n)
+	}
+	vs, _ := queues[1].OrgJobs(ctx, orgID, 10)
+	digests := 0
+	for _, v := range vs {
+		if v.Kind == "digest" {
+			digests++
+			if v.Attempt != 1 {
+				t.Errorf("digest job attempted %d times, want 1", v.Attempt)
+			}
+		}
+	}
+	if digests != 1 {
+		t.Errorf("got %d digest jobs, want 1", digests)
+	}
+}
