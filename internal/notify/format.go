@@ -29,11 +29,9 @@ func (it Item) when(t T) string {
 	case it.Due.IsZero():
 		return t("notify.msg.finding")
 	case it.Overdue > 0:
-		y, m, dd := it.Due.Date()
-		return t("notify.msg.overdue", y, int(m), dd, it.Overdue)
+		return t("notify.msg.overdue", it.Due.Slashed(), it.Overdue)
 	default:
-		y, m, dd := it.Due.Date()
-		return t("notify.msg.due", y, int(m), dd)
+		return t("notify.msg.due", it.Due.Slashed())
 	}
 }
 
@@ -42,8 +40,7 @@ func (d Digest) intro(t T) string {
 	if d.Test {
 		return t("notify.msg.test_body")
 	}
-	y, m, dd := d.Day.Date()
-	return t("notify.msg.intro", d.Recipient, y, int(m), dd)
+	return t("notify.msg.intro", d.Recipient, d.Day.Slashed())
 }
 
 // Mail is an e-mail's subject and bodies.

@@ -364,7 +364,7 @@ func TestSMTPEndToEnd(t *testing.T) {
 			html = string(b)
 		}
 	}
-	if !strings.Contains(text, "Sato さん、2026年5月7日の対応事項") || !strings.Contains(text, "・Weekly sign-in log check <admin>（期限 2026年5月4日、3日超過）\n  https://mamori.example/o/example/routines/7") {
+	if !strings.Contains(text, "Sato さん、2026/05/07 の対応事項") || !strings.Contains(text, "・Weekly sign-in log check <admin>（期限 2026/05/04、3日超過）\n  https://mamori.example/o/example/routines/7") {
 		t.Errorf("text body:\n%s", text)
 	}
 	if !strings.Contains(html, `<a href="https://mamori.example/o/example/findings/12">Shared link open to anyone</a>`) || !strings.Contains(html, "&lt;admin&gt;") {
