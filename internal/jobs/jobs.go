@@ -32,6 +32,10 @@ import (
 // it, so a burst of edits (or an import) gives one evaluation.
 const Delay = 2 * time.Second
 
+// RescueAfter is how long a job left "running" by a server that died
+// waits before another server runs it again (River's default is an hour).
+const RescueAfter = posture.LeaseTime
+
 // busyRetry is how long an evaluation waits while another evaluation of
 // its organisation holds the lease.
 const busyRetry = 2 * time.Second
@@ -159,6 +163,10 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		// Evaluations are bounded by the lease; a job that outlives it is
 		// stopped rather than overlapping the next holder.
 		JobTimeout: posture.LeaseTime - time.Minute,
+		// A job left running by a server that died (kill -9, power loss)
+		// is given back to the queue after this long: River cannot tell a
+		// dead server from a slow one sooner than the longest job may run.
+		RescueStuckJobsAfter: RescueAfter,
 		// The SQLite driver has no LISTEN/NOTIFY, and riverdatabasesql is
 		// poll-only: idle workers poll every FetchPollInterval.
 		PollOnly:    true,

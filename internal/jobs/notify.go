@@ -340,6 +340,9 @@ type digestWorker struct {
 	q *Queue
 }
 
+// Timeout bounds one attempt: a digest is a few messages.
+func (w *digestWorker) Timeout(*river.Job[DigestArgs]) time.Duration { return 5 * time.Minute }
+
 func (w *digestWorker) Work(ctx context.Context, job *river.Job[DigestArgs]) error {
 	q := w.q
 	t := q.db.Tenant(job.Args.OrgID)
@@ -351,11 +354,17 @@ func (w *digestWorker) Work(ctx context.Context, job *river.Job[DigestArgs]) err
 	if err != nil || !ok {
 		return err // no longer a member: nothing to send
 	}
-	now := q.now()
-	if at, err := notify.NextWindow(now, r.Prefs.Hours); err != nil {
-		return err
-	} else if at.After(now) {
-		return river.JobSnooze(at.Sub(now))
+	// On its own day (or before it), a digest waits for the person's
+	// hours: a retry in the evening goes out the next working morning. A
+	// digest of a past day is late already and goes now.
+	if now := q.now(); calendar.Of(now) <= day {
+		at, err := notify.NextWindow(now, r.Prefs.Hours)
+		if err != nil {
+			return err
+		}
+		if at.After(now) {
+			return river.JobSnooze(at.Sub(now))
+		}
 	}
 	its, err := q.items(ctx, t, r, day)
 	if err != nil || len(its) == 0 {

@@ -335,7 +335,6 @@ func TestSendTestMessage(t *testing.T) {
 	}
 }
 
-
 // TestTwoServersSendOneDigest: two app servers on one PostgreSQL, both
 // working the queue, both scheduling (the periodic digest run at start
 // and a manual run on each): the person gets one message.
