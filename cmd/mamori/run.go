@@ -17,7 +17,9 @@ import (
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/importer"
+	"github.com/mamori-sec/mamori/internal/jobs"
 	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/web"
 )
 
@@ -220,6 +222,10 @@ type config struct {
 	// publicURL is mamori's address as people reach it, for the links in
 	// reminders (serve and demo); empty, the listening address.
 	publicURL string
+	// box and queue are set by serve before it calls prepare (the demo
+	// seeds its reminders with them).
+	box   *seal.Box
+	queue *jobs.Queue
 }
 
 func (c *config) register(fs *flag.FlagSet, e *env) {

@@ -106,6 +106,12 @@ func seedDemo(e *env, cfg config, db *store.DB) (signIn, error) {
 		if err != nil {
 			return signIn{}, err
 		}
+		enqueue := func(ctx context.Context, orgID, userID int64, k notify.Kind) error {
+			return cfg.queue.SendTest(ctx, audit.Actor{Label: "demo"}, orgID, userID, k)
+		}
+		if err := demo.SeedReminders(e.ctx, db, cfg.box, enqueue, db.Now()); err != nil {
+			return signIn{}, err
+		}
 		e.say("cli.demo.created", demo.Name)
 		for _, c := range []struct {
 			key  string
@@ -258,6 +264,7 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (signIn, er
 	}
 
 	var si signIn
+	cfg.box, cfg.queue = box, queue
 	if prepare != nil {
 		if si, err = prepare(e, cfg, db); err != nil {
 			return err
