@@ -411,3 +411,24 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+// TestNextWindow: a retry in the evening or on a day off waits for the
+// start of the next working day's hours; within the hours it goes now.
+func TestNextWindow(t *testing.T) {
+	h := notify.DefaultHours
+	for _, tc := range []struct{ now, want time.Time }{
+		{jst(2026, 5, 7, 10, 0), jst(2026, 5, 7, 10, 0)},
+		{jst(2026, 5, 7, 7, 0), jst(2026, 5, 7, 9, 0)},
+		{jst(2026, 5, 7, 19, 0), jst(2026, 5, 8, 9, 0)},
+		{jst(2026, 5, 1, 19, 0), jst(2026, 5, 7, 9, 0)}, // Friday evening before Golden Week's weekend and holidays
+		{jst(2026, 5, 5, 12, 0), jst(2026, 5, 7, 9, 0)},
+	} {
+		got, err := notify.NextWindow(tc.now, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Equal(tc.want) {
+			t.Errorf("NextWindow(%s): got %s, want %s", tc.now, got, tc.want)
+		}
+	}
+}
