@@ -432,3 +432,20 @@ func TestNextWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestWebhookURLNotInError: a webhook's URL is a secret; when it cannot be
+// reached, the error (kept in the job's row, shown on the jobs page,
+// logged) names the host and the reason, not the path.
+func TestWebhookURLNotInError(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	req, err := notify.Request(t.Context(), notify.Target{Kind: notify.Slack, URL: "http://" + addr + "/services/T0/B0/SECRETXYZ"}, notify.Endpoints{}, sample(), translator(t, i18n.English))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = notify.Post(http.DefaultClient, req)
+	if err == nil || strings.Contains(err.Error(), "SECRETXYZ") || !strings.Contains(err.Error(), addr) || notify.Reason(err.Error()) != "jobs.reason.refused" {
+		t.Errorf("got %v, want connection refused naming %s and not the path", err, addr)
+	}
+}

@@ -123,6 +123,12 @@ func (e *HTTPError) Error() string {
 func Post(c *http.Client, req *http.Request) error {
 	resp, err := c.Do(req)
 	if err != nil {
+		// A webhook's URL is its secret: the error kept in the job's row,
+		// shown on the jobs page and logged names only the host.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return fmt.Errorf("notify: %s %s: %w", ue.Op, req.URL.Host, ue.Err)
+		}
 		return err
 	}
 	defer resp.Body.Close()
