@@ -500,6 +500,7 @@ type View struct {
 	MaxAttempts int
 	CreatedAt   time.Time
 	ScheduledAt time.Time
+	AttemptedAt time.Time // the last attempt's start; zero before the first
 	FinalizedAt time.Time
 	// Error is the last attempt's error ("" when none); Reason its
 	// catalogue key in words (notify.Reason).
@@ -553,6 +554,9 @@ func viewOf(j *rivertype.JobRow) View {
 	v := View{ID: j.ID, Kind: j.Kind, State: string(j.State), Attempt: j.Attempt, MaxAttempts: j.MaxAttempts, CreatedAt: j.CreatedAt, ScheduledAt: j.ScheduledAt}
 	if j.FinalizedAt != nil {
 		v.FinalizedAt = *j.FinalizedAt
+	}
+	if j.AttemptedAt != nil {
+		v.AttemptedAt = *j.AttemptedAt
 	}
 	if n := len(j.Errors); n > 0 {
 		v.Error = j.Errors[n-1].Error
