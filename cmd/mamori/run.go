@@ -17,7 +17,9 @@ import (
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/importer"
+	"github.com/mamori-sec/mamori/internal/jobs"
 	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/web"
 )
 
@@ -217,6 +219,13 @@ type config struct {
 	// proxy only (serve and demo).
 	behindTLSProxy bool
 	work           bool // serve: run the job queue's workers here
+	// publicURL is mamori's address as people reach it, for the links in
+	// reminders (serve and demo); empty, the listening address.
+	publicURL string
+	// box and queue are set by serve before it calls prepare (the demo
+	// seeds its reminders with them).
+	box   *seal.Box
+	queue *jobs.Queue
 }
 
 func (c *config) register(fs *flag.FlagSet, e *env) {
@@ -234,6 +243,7 @@ func (c *config) register(fs *flag.FlagSet, e *env) {
 // registerServe adds the flags only a serving command has.
 func (c *config) registerServe(fs *flag.FlagSet, e *env) {
 	fs.BoolVar(&c.behindTLSProxy, "behind-tls-proxy", envBool(e.getenv, "MAMORI_BEHIND_TLS_PROXY"), e.cat.T(e.locale, "cli.flag.behind_tls_proxy"))
+	fs.StringVar(&c.publicURL, "public-url", e.getenv("MAMORI_PUBLIC_URL"), e.cat.T(e.locale, "cli.flag.public_url"))
 }
 
 // envBool reads a yes/no environment variable: 1, true or yes (any case)

@@ -17,6 +17,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/demo"
 	"github.com/mamori-sec/mamori/internal/jobs"
+	"github.com/mamori-sec/mamori/internal/notify"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/seal"
@@ -103,6 +104,12 @@ func seedDemo(e *env, cfg config, db *store.DB) (signIn, error) {
 	if n == 0 {
 		res, err := demo.Seed(e.ctx, db, db.Now())
 		if err != nil {
+			return signIn{}, err
+		}
+		enqueue := func(ctx context.Context, orgID, userID int64, k notify.Kind) error {
+			return cfg.queue.SendTest(ctx, audit.Actor{Label: "demo"}, orgID, userID, k)
+		}
+		if err := demo.SeedReminders(e.ctx, db, cfg.box, enqueue, db.Now()); err != nil {
 			return signIn{}, err
 		}
 		e.say("cli.demo.created", demo.Name)
@@ -225,12 +232,6 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (signIn, er
 	if _, err := jobs.Migrate(e.ctx, db); err != nil {
 		return err
 	}
-	// The queue is wired before anything writes (the demo's seed included),
-	// so every inventory change enqueues its evaluation.
-	queue, err := jobs.Open(db, jobs.Config{Work: cfg.work, Logger: log})
-	if err != nil {
-		return err
-	}
 	key, err := seal.LoadOrCreateKey(cfg.keyPath())
 	if err != nil {
 		return problem.New(problem.Invalid, "cli.key_unreadable", cfg.keyPath())
@@ -250,8 +251,20 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (signIn, er
 	}
 	defer ln.Close()
 	base := "http://" + displayAddr(ln.Addr())
+	public := strings.TrimRight(cfg.publicURL, "/")
+	if public == "" {
+		public = base
+	}
+	// The queue is wired before anything writes (the demo's seed included),
+	// so every inventory change enqueues its evaluation.
+	queue, err := jobs.Open(db, jobs.Config{Work: cfg.work, Logger: log,
+		Notify: jobs.Notify{Box: box, Catalogue: e.cat, BaseURL: public, Endpoints: notify.DefaultEndpoints}})
+	if err != nil {
+		return err
+	}
 
 	var si signIn
+	cfg.box, cfg.queue = box, queue
 	if prepare != nil {
 		if si, err = prepare(e, cfg, db); err != nil {
 			return err
@@ -263,7 +276,7 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (signIn, er
 	}
 	anchorNow(e.ctx, db, cfg, "start", log)
 
-	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Logger: log, Version: version, TrustedProxies: proxies, MaxImports: cfg.maxImports,
+	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Jobs: queue, Logger: log, Version: version, TrustedProxies: proxies, MaxImports: cfg.maxImports,
 		BehindTLSProxy: cfg.behindTLSProxy})
 	if err != nil {
 		return err

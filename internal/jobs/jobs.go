@@ -32,6 +32,10 @@ import (
 // it, so a burst of edits (or an import) gives one evaluation.
 const Delay = 2 * time.Second
 
+// RescueAfter is how long a job left "running" by a server that died
+// waits before another server runs it again (River's default is an hour).
+const RescueAfter = posture.LeaseTime
+
 // busyRetry is how long an evaluation waits while another evaluation of
 // its organisation holds the lease.
 const busyRetry = 2 * time.Second
@@ -83,6 +87,11 @@ type Config struct {
 	// default, one second); tests make it short.
 	PollInterval time.Duration
 	Logger       *slog.Logger
+	// Notify is what reminders need (the seal key, the catalogues, the
+	// address links point to, the clock).
+	Notify Notify
+	// RetryPolicy overrides River's back-off (tests make it short).
+	RetryPolicy river.ClientRetryPolicy
 }
 
 // Queue is the River client of one process.
@@ -92,6 +101,7 @@ type Queue struct {
 	delay  time.Duration
 	log    *slog.Logger
 	work   bool
+	notify Notify
 }
 
 // driver picks River's driver for the store's engine. Both take
@@ -141,7 +151,7 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	log = log.With("component", "jobs")
-	q := &Queue{db: db, delay: cfg.Delay, log: log, work: cfg.Work}
+	q := &Queue{db: db, delay: cfg.Delay, log: log, work: cfg.Work, notify: cfg.Notify}
 	if q.delay == 0 {
 		q.delay = Delay
 	}
@@ -153,9 +163,14 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		// Evaluations are bounded by the lease; a job that outlives it is
 		// stopped rather than overlapping the next holder.
 		JobTimeout: posture.LeaseTime - time.Minute,
+		// A job left running by a server that died (kill -9, power loss)
+		// is given back to the queue after this long: River cannot tell a
+		// dead server from a slow one sooner than the longest job may run.
+		RescueStuckJobsAfter: RescueAfter,
 		// The SQLite driver has no LISTEN/NOTIFY, and riverdatabasesql is
 		// poll-only: idle workers poll every FetchPollInterval.
-		PollOnly: true,
+		PollOnly:    true,
+		RetryPolicy: cfg.RetryPolicy,
 	}
 	if cfg.PollInterval > 0 {
 		rc.FetchCooldown = min(cfg.PollInterval, river.FetchCooldownDefault)
@@ -165,6 +180,13 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		river.AddWorker(workers, &evaluateWorker{q: q})
 		river.AddWorker(workers, river.WorkFunc(q.evaluateAll))
 		river.AddWorker(workers, river.WorkFunc(q.prune))
+		river.AddWorker(workers, river.WorkFunc(q.digestAll))
+		river.AddWorker(workers, &digestWorker{q: q})
+		river.AddWorker(workers, &testWorker{q: q})
+		every := cfg.Notify.Every
+		if every <= 0 {
+			every = DigestEvery
+		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}}
 		rc.PeriodicJobs = []*river.PeriodicJob{
@@ -174,6 +196,9 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 				func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "prune", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(every),
+				func() (river.JobArgs, *river.InsertOpts) { return DigestAllArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "digest_all", RunOnStart: true}),
 		}
 	}
 	q.client, err = river.NewClient(drv, rc)

@@ -62,11 +62,12 @@ const (
 	ManageMembers  Permission = "manage_members"  // invite, change roles, disable
 	ManageSettings Permission = "manage_settings" // name, mandatory second factor
 	AcceptRisk     Permission = "accept_risk"     // accept a finding as a risk until a date
+	ViewJobs       Permission = "view_jobs"       // see the organisation's background jobs and retry them
 )
 
 var grants = map[Role][]Permission{
-	Owner:   {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers, ManageSettings, AcceptRisk},
-	Advisor: {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers, AcceptRisk},
+	Owner:   {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers, ManageSettings, AcceptRisk, ViewJobs},
+	Advisor: {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers, AcceptRisk, ViewJobs},
 	Keeper:  {ViewDashboard, ViewProgramme, EditProgramme},
 	Auditor: {ViewDashboard, ViewProgramme, ViewAudit},
 	Member:  {ViewDashboard},

@@ -15,11 +15,11 @@ import (
 )
 
 // fill replaces the wildcards of a route pattern: {org} with slug, {id}
-// with id, {kind} with a kind of inventory list, {token} and {file} with
-// junk.
+// with id, {kind} with a kind of inventory list, {channel} with e-mail,
+// {token} and {file} with junk.
 func fill(pattern, slug string, id int64) (method, path string) {
 	method, path, _ = strings.Cut(pattern, " ")
-	r := strings.NewReplacer("{org}", slug, "{id}", fmt.Sprint(id), "{kind}", "accounts", "{token}", "nope", "{file}", "nope.css", "{$}", "")
+	r := strings.NewReplacer("{org}", slug, "{id}", fmt.Sprint(id), "{kind}", "accounts", "{channel}", "email", "{token}", "nope", "{file}", "nope.css", "{$}", "")
 	return method, r.Replace(path)
 }
 
@@ -34,6 +34,11 @@ func (w *world) idFor(pattern string, inA bool) int64 {
 		}
 	}
 	switch {
+	case strings.Contains(pattern, "/jobs/{id}"):
+		if inA {
+			return w.jobs[0]
+		}
+		return w.jobs[1]
 	case strings.Contains(pattern, "/invitations/{id}"):
 		if inA {
 			return w.invitations[0]

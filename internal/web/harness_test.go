@@ -17,6 +17,8 @@ import (
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/jobs"
+	"github.com/mamori-sec/mamori/internal/notify"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/seal"
@@ -42,6 +44,8 @@ type world struct {
 	personA, personB inventory.Person
 	inv              map[string][2]int64 // one record of each inventory kind ("service"…): its id in A and in B
 	invitations      [2]int64            // a pending invitation of A and of B
+	jobs             [2]int64            // a queued job of A and of B
+	queue            *jobs.Queue         // the queue the pages see (not working; startQueue works)
 	seq              int
 }
 
@@ -81,7 +85,14 @@ func newWorldWith(t *testing.T, engine store.Engine, opt func(*web.Deps)) *world
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := web.Deps{DB: db, Catalogue: cat, Box: box, Now: clock.Now, Version: "test",
+	if _, err := jobs.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	queue, err := jobs.Open(db, jobs.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := web.Deps{DB: db, Catalogue: cat, Box: box, Jobs: queue, Now: clock.Now, Version: "test",
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if opt != nil {
 		opt(&deps)
@@ -92,7 +103,7 @@ func newWorldWith(t *testing.T, engine store.Engine, opt func(*web.Deps)) *world
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	w := &world{t: t, db: db, srv: srv, ts: ts, box: box, clock: clock, users: map[org.Role]auth.User{}}
+	w := &world{t: t, db: db, srv: srv, ts: ts, box: box, clock: clock, users: map[org.Role]auth.User{}, queue: queue}
 	hash, err := auth.HashPassword(testPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -132,6 +143,16 @@ func newWorldWith(t *testing.T, engine store.Engine, opt func(*web.Deps)) *world
 	pa, _, _ := db.Tenant(w.orgA.ID).People(ctx, store.PeopleQuery{})
 	pb, _, _ := db.Tenant(w.orgB.ID).People(ctx, store.PeopleQuery{})
 	w.personA, w.personB = pa[0], pb[0]
+	for i, o := range []org.Org{w.orgA, w.orgB} {
+		if err := queue.SendTest(ctx, sys, o.ID, 0, notify.Email); err != nil {
+			t.Fatal(err)
+		}
+		vs, err := queue.OrgJobs(ctx, o.ID, 0)
+		if err != nil || len(vs) == 0 {
+			t.Fatalf("jobs of %s: %v %v", o.Slug, vs, err)
+		}
+		w.jobs[i] = vs[0].ID
+	}
 	w.inv = map[string][2]int64{}
 	for i, o := range []struct {
 		org    org.Org

@@ -31,9 +31,12 @@ type Deps struct {
 	DB        *store.DB
 	Catalogue *i18n.Catalogue
 	Box       *seal.Box
-	Logger    *slog.Logger
-	Now       func() time.Time
-	Throttle  auth.Throttle
+	// Jobs is the job queue (jobs page, retry, test messages); nil on a
+	// server without one, whose jobs page says so.
+	Jobs     JobBoard
+	Logger   *slog.Logger
+	Now      func() time.Time
+	Throttle auth.Throttle
 	// TrustedProxies are the peers whose X-Forwarded-For is believed
 	// (--trusted-proxy); empty, the header is ignored.
 	TrustedProxies []netip.Prefix
