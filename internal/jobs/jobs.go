@@ -24,6 +24,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -70,6 +71,35 @@ type PruneArgs struct{}
 
 // Kind names the job in River's table.
 func (PruneArgs) Kind() string { return "prune" }
+
+// RoutinesArgs brings one organisation's routines in step with its
+// inventory, makes their coming occurrences and escalates the overdue ones
+// (store.Tenant.SyncRoutines). It is enqueued beside the evaluation by
+// every inventory change, and unique per organisation like it.
+type RoutinesArgs struct {
+	OrgID int64 `json:"org_id"`
+}
+
+// Kind names the job in River's table.
+func (RoutinesArgs) Kind() string { return "routines" }
+
+// InsertOpts makes the job unique per organisation while it waits or
+// retries (a change while one runs adds another: the sync reads the
+// inventory afresh and does only what is missing).
+func (RoutinesArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateScheduled, rivertype.JobStateRetryable,
+	}}}
+}
+
+// RoutinesAllArgs is the daily job (and at start) that runs every
+// organisation's routines sync, so occurrences fall due and overdue ones
+// escalate with the passing days, with no change needed.
+type RoutinesAllArgs struct{}
+
+// Kind names the job in River's table.
+func (RoutinesAllArgs) Kind() string { return "routines_all" }
 
 // Config says how the queue runs.
 type Config struct {
@@ -165,6 +195,8 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		river.AddWorker(workers, &evaluateWorker{q: q})
 		river.AddWorker(workers, river.WorkFunc(q.evaluateAll))
 		river.AddWorker(workers, river.WorkFunc(q.prune))
+		river.AddWorker(workers, river.WorkFunc(q.routines))
+		river.AddWorker(workers, river.WorkFunc(q.routinesAll))
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}}
 		rc.PeriodicJobs = []*river.PeriodicJob{
@@ -174,6 +206,9 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 				func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "prune", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+				func() (river.JobArgs, *river.InsertOpts) { return RoutinesAllArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "routines_all", RunOnStart: true}),
 		}
 	}
 	q.client, err = river.NewClient(drv, rc)
@@ -185,9 +220,12 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 }
 
 // enqueueTx is the store's follow-up: it inserts the organisation's
-// evaluation in the change's transaction.
+// evaluation and routines sync in the change's transaction.
 func (q *Queue) enqueueTx(ctx context.Context, tx *sql.Tx, orgID int64) error {
-	_, err := q.client.InsertTx(ctx, tx, EvaluateArgs{OrgID: orgID}, q.opts())
+	if _, err := q.client.InsertTx(ctx, tx, EvaluateArgs{OrgID: orgID}, q.opts()); err != nil {
+		return err
+	}
+	_, err := q.client.InsertTx(ctx, tx, RoutinesArgs{OrgID: orgID}, q.opts())
 	return err
 }
 
@@ -276,6 +314,33 @@ func (q *Queue) evaluateAll(ctx context.Context, _ *river.Job[EvaluateAllArgs]) 
 	}
 	if len(params) == 0 {
 		return nil
+	}
+	_, err = q.client.InsertMany(ctx, params)
+	return err
+}
+
+// routines syncs one organisation's routines on the store's clock.
+func (q *Queue) routines(ctx context.Context, job *river.Job[RoutinesArgs]) error {
+	res, err := q.db.Tenant(job.Args.OrgID).SyncRoutines(ctx, audit.System, calendar.Of(q.db.Now()))
+	if err != nil {
+		return err
+	}
+	if res != (store.RoutineSync{}) {
+		q.log.Info("routines synced", "org_id", job.Args.OrgID, "created", res.Created, "not_applicable", res.NotApplicable,
+			"reapplied", res.Reapplied, "occurrences", res.Occurrences, "escalated", res.Escalated)
+	}
+	return nil
+}
+
+// routinesAll enqueues every organisation's routines sync.
+func (q *Queue) routinesAll(ctx context.Context, _ *river.Job[RoutinesAllArgs]) error {
+	orgs, err := q.db.Orgs(ctx)
+	if err != nil || len(orgs) == 0 {
+		return err
+	}
+	params := make([]river.InsertManyParams, len(orgs))
+	for i, o := range orgs {
+		params[i] = river.InsertManyParams{Args: RoutinesArgs{OrgID: o.ID}}
 	}
 	_, err = q.client.InsertMany(ctx, params)
 	return err
