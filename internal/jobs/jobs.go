@@ -74,8 +74,12 @@ func (PruneArgs) Kind() string { return "prune" }
 
 // RoutinesArgs brings one organisation's routines in step with its
 // inventory, makes their coming occurrences and escalates the overdue ones
-// (store.Tenant.SyncRoutines). It is enqueued beside the evaluation by
-// every inventory change, and unique per organisation like it.
+// (store.Tenant.SyncRoutines): the daily run enqueues one per
+// organisation. After an inventory change the evaluation job syncs the
+// routines itself once it has evaluated, so the change count that makes
+// an evaluation run again also covers the routines (a separate job
+// enqueued by the change would be absorbed, unique, by one still running
+// and miss the change).
 type RoutinesArgs struct {
 	OrgID int64 `json:"org_id"`
 }
@@ -83,9 +87,8 @@ type RoutinesArgs struct {
 // Kind names the job in River's table.
 func (RoutinesArgs) Kind() string { return "routines" }
 
-// InsertOpts makes the job unique per organisation while it waits or
-// retries (a change while one runs adds another: the sync reads the
-// inventory afresh and does only what is missing).
+// InsertOpts makes the job unique per organisation while it waits, runs
+// or retries.
 func (RoutinesArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
@@ -220,12 +223,10 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 }
 
 // enqueueTx is the store's follow-up: it inserts the organisation's
-// evaluation and routines sync in the change's transaction.
+// evaluation in the change's transaction. The evaluation syncs the
+// organisation's routines when it is done (evaluateWorker).
 func (q *Queue) enqueueTx(ctx context.Context, tx *sql.Tx, orgID int64) error {
-	if _, err := q.client.InsertTx(ctx, tx, EvaluateArgs{OrgID: orgID}, q.opts()); err != nil {
-		return err
-	}
-	_, err := q.client.InsertTx(ctx, tx, RoutinesArgs{OrgID: orgID}, q.opts())
+	_, err := q.client.InsertTx(ctx, tx, EvaluateArgs{OrgID: orgID}, q.opts())
 	return err
 }
 
@@ -289,6 +290,13 @@ func (w *evaluateWorker) Work(ctx context.Context, job *river.Job[EvaluateArgs])
 	}
 	w.q.log.Info("evaluated", "org_id", job.Args.OrgID, "findings", res.Findings, "opened", res.Sync.Opened,
 		"resolved", res.Sync.Resolved, "score", res.Score.Value, "duration_ms", res.Took.Milliseconds())
+	// The evaluation saw every change up to its completion (otherwise it
+	// would have run again); a later change enqueues a new evaluation. The
+	// routines follow the same inventory. A failure here is retried by the
+	// daily run, the job being complete already.
+	if err := w.q.syncRoutines(ctx, job.Args.OrgID); err != nil {
+		w.q.log.Error("routines sync", "org_id", job.Args.OrgID, "error", err)
+	}
 	return nil
 }
 
@@ -319,14 +327,19 @@ func (q *Queue) evaluateAll(ctx context.Context, _ *river.Job[EvaluateAllArgs]) 
 	return err
 }
 
-// routines syncs one organisation's routines on the store's clock.
+// routines syncs one organisation's routines.
 func (q *Queue) routines(ctx context.Context, job *river.Job[RoutinesArgs]) error {
-	res, err := q.db.Tenant(job.Args.OrgID).SyncRoutines(ctx, audit.System, calendar.Of(q.db.Now()))
+	return q.syncRoutines(ctx, job.Args.OrgID)
+}
+
+// syncRoutines syncs an organisation's routines on the store's clock.
+func (q *Queue) syncRoutines(ctx context.Context, orgID int64) error {
+	res, err := q.db.Tenant(orgID).SyncRoutines(ctx, audit.System, calendar.Of(q.db.Now()))
 	if err != nil {
 		return err
 	}
 	if res != (store.RoutineSync{}) {
-		q.log.Info("routines synced", "org_id", job.Args.OrgID, "created", res.Created, "not_applicable", res.NotApplicable,
+		q.log.Info("routines synced", "org_id", orgID, "created", res.Created, "not_applicable", res.NotApplicable,
 			"reapplied", res.Reapplied, "occurrences", res.Occurrences, "escalated", res.Escalated)
 	}
 	return nil

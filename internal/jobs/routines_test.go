@@ -14,8 +14,9 @@ import (
 )
 
 // TestInventoryChangeSyncsRoutines: an inventory change enqueues the
-// organisation's routines sync in its own transaction, and the worker
-// brings the routines in step — nobody calls the sync by hand.
+// organisation's evaluation in its own transaction, and the evaluation
+// brings the routines in step — nobody calls the sync by hand — even
+// when the change arrives while a sync is running.
 func TestInventoryChangeSyncsRoutines(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
