@@ -300,18 +300,38 @@ func (t Tenant) materialise(ctx context.Context, tx *Tx, routineID int64, today 
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
+	// One multi-row statement per 200 occurrences: a sync of a new
+	// company makes a dozen at once, and each round trip counts on
+	// PostgreSQL.
+	var vals []string
+	var args []any
 	n := 0
+	flush := func() error {
+		if len(vals) == 0 {
+			return nil
+		}
+		res, err := tx.exec(ctx, "INSERT INTO routine_occurrences (org_id, routine_id, due_on) VALUES "+strings.Join(vals, ", ")+
+			" ON CONFLICT (routine_id, due_on) DO NOTHING", args...)
+		if err != nil {
+			return fmt.Errorf("insert occurrences: %w", err)
+		}
+		k, _ := res.RowsAffected()
+		n += int(k)
+		vals, args = vals[:0], args[:0]
+		return nil
+	}
 	for _, w := range wants {
 		for _, d := range w.days {
-			res, err := tx.exec(ctx, `INSERT INTO routine_occurrences (org_id, routine_id, due_on) VALUES (?, ?, ?)
-				ON CONFLICT (routine_id, due_on) DO NOTHING`, t.org, w.id, d.String())
-			if err != nil {
-				return 0, fmt.Errorf("insert occurrence: %w", err)
-			}
-			if k, _ := res.RowsAffected(); k > 0 {
-				n += int(k)
+			vals, args = append(vals, "(?, ?, ?)"), append(args, t.org, w.id, d.String())
+			if len(vals) == 200 {
+				if err := flush(); err != nil {
+					return 0, err
+				}
 			}
 		}
+	}
+	if err := flush(); err != nil {
+		return 0, err
 	}
 	return n, nil
 }
