@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/calendar"
@@ -328,5 +329,41 @@ func TestRoutinesAPI(t *testing.T) {
 	}
 	if r = c.post("/api/v1/orgs/alpha/occurrences/"+id+"/complete", url.Values{"note": {"checked by script"}}); r.status != 200 || !strings.Contains(r.body, `"status":"done"`) {
 		t.Fatalf("complete: got %d %s, want done", r.status, r.body)
+	}
+}
+
+// TestEscalationReachesTheOwner travels in time: a weekly chore left
+// undone past its routine's limit is escalated by the routines job, shows
+// on the owner's dashboard (not the keeper's, who sees it in the week's
+// list), and puts the company first on the advisor's portfolio with its
+// overdue count.
+func TestEscalationReachesTheOwner(t *testing.T) {
+	w := newWorld(t, "sqlite")
+	owner, keeper, advisor := w.client("ja"), w.client("ja"), w.client("ja")
+	owner.signIn(w.users[org.Owner].Email)
+	if r := owner.get("/o/alpha/"); strings.Contains(r.body, "期限を大きく過ぎた定期業務があります") {
+		t.Fatal("escalation shown before anything is overdue")
+	}
+	sync := func() store.RoutineSync {
+		res, err := w.db.Tenant(w.orgA.ID).SyncRoutines(context.Background(), audit.System, calendar.Of(w.clock.Now()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	w.clock.Add(16 * 24 * time.Hour) // the first weekly sign-in review is now 9 days or more overdue
+	if res := sync(); res.Escalated == 0 {
+		t.Fatalf("got %+v, want the overdue review escalated", res)
+	}
+	for c, role := range map[*client]org.Role{owner: org.Owner, keeper: org.Keeper, advisor: org.Advisor} {
+		c.signIn(w.users[role].Email) // the sessions of 16 days ago have lapsed
+	}
+	owner.mustShow("/o/alpha/", "期限を大きく過ぎた定期業務があります", "経営者に報告済み")
+	if r := keeper.get("/o/alpha/"); strings.Contains(r.body, "期限を大きく過ぎた定期業務があります") || !strings.Contains(r.body, "経営者に報告済み") {
+		t.Fatal("keeper's dashboard: want the escalated chore in the week's list, without the owner's notice")
+	}
+	p := advisor.get("/portfolio")
+	if !strings.Contains(p.body, "期限超過の定期業務") || !strings.Contains(p.body, `<a href="/o/alpha/routines">`) {
+		t.Fatalf("portfolio: want the overdue routines counted and linked\n%s", p.body)
 	}
 }
