@@ -59,7 +59,9 @@ func (EvaluateArgs) InsertOpts() river.InsertOpts {
 
 // EvaluateAllArgs is the daily job that enqueues every organisation's
 // evaluation, so findings that depend on the date (an account unused for
-// 90 days, an accepted risk that expires) appear on their own.
+// 90 days, an accepted risk that expires) appear on their own — and, as
+// each evaluation ends by syncing its organisation's routines, so
+// occurrences fall due and overdue ones escalate.
 type EvaluateAllArgs struct{}
 
 // Kind names the job in River's table.
@@ -71,38 +73,6 @@ type PruneArgs struct{}
 
 // Kind names the job in River's table.
 func (PruneArgs) Kind() string { return "prune" }
-
-// RoutinesArgs brings one organisation's routines in step with its
-// inventory, makes their coming occurrences and escalates the overdue ones
-// (store.Tenant.SyncRoutines): the daily run enqueues one per
-// organisation. After an inventory change the evaluation job syncs the
-// routines itself once it has evaluated, so the change count that makes
-// an evaluation run again also covers the routines (a separate job
-// enqueued by the change would be absorbed, unique, by one still running
-// and miss the change).
-type RoutinesArgs struct {
-	OrgID int64 `json:"org_id"`
-}
-
-// Kind names the job in River's table.
-func (RoutinesArgs) Kind() string { return "routines" }
-
-// InsertOpts makes the job unique per organisation while it waits, runs
-// or retries.
-func (RoutinesArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-		rivertype.JobStateScheduled, rivertype.JobStateRetryable,
-	}}}
-}
-
-// RoutinesAllArgs is the daily job (and at start) that runs every
-// organisation's routines sync, so occurrences fall due and overdue ones
-// escalate with the passing days, with no change needed.
-type RoutinesAllArgs struct{}
-
-// Kind names the job in River's table.
-func (RoutinesAllArgs) Kind() string { return "routines_all" }
 
 // Config says how the queue runs.
 type Config struct {
@@ -198,8 +168,6 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		river.AddWorker(workers, &evaluateWorker{q: q})
 		river.AddWorker(workers, river.WorkFunc(q.evaluateAll))
 		river.AddWorker(workers, river.WorkFunc(q.prune))
-		river.AddWorker(workers, river.WorkFunc(q.routines))
-		river.AddWorker(workers, river.WorkFunc(q.routinesAll))
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}}
 		rc.PeriodicJobs = []*river.PeriodicJob{
@@ -209,9 +177,6 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 				func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "prune", RunOnStart: true}),
-			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
-				func() (river.JobArgs, *river.InsertOpts) { return RoutinesAllArgs{}, nil },
-				&river.PeriodicJobOpts{ID: "routines_all", RunOnStart: true}),
 		}
 	}
 	q.client, err = river.NewClient(drv, rc)
@@ -290,10 +255,12 @@ func (w *evaluateWorker) Work(ctx context.Context, job *river.Job[EvaluateArgs])
 	}
 	w.q.log.Info("evaluated", "org_id", job.Args.OrgID, "findings", res.Findings, "opened", res.Sync.Opened,
 		"resolved", res.Sync.Resolved, "score", res.Score.Value, "duration_ms", res.Took.Milliseconds())
-	// The evaluation saw every change up to its completion (otherwise it
-	// would have run again); a later change enqueues a new evaluation. The
-	// routines follow the same inventory. A failure here is retried by the
-	// daily run, the job being complete already.
+	// The routines follow the same inventory: the evaluation saw every
+	// change up to its completion (otherwise it would have run again), and
+	// a later change enqueues a new evaluation, so no change is missed —
+	// which a separate job enqueued by the change would not promise, being
+	// absorbed (unique) by one still running. A failure here is retried by
+	// the next day's evaluation, the job being complete already.
 	if err := w.q.syncRoutines(ctx, job.Args.OrgID); err != nil {
 		w.q.log.Error("routines sync", "org_id", job.Args.OrgID, "error", err)
 	}
@@ -327,11 +294,6 @@ func (q *Queue) evaluateAll(ctx context.Context, _ *river.Job[EvaluateAllArgs]) 
 	return err
 }
 
-// routines syncs one organisation's routines.
-func (q *Queue) routines(ctx context.Context, job *river.Job[RoutinesArgs]) error {
-	return q.syncRoutines(ctx, job.Args.OrgID)
-}
-
 // syncRoutines syncs an organisation's routines on the store's clock.
 func (q *Queue) syncRoutines(ctx context.Context, orgID int64) error {
 	res, err := q.db.Tenant(orgID).SyncRoutines(ctx, audit.System, calendar.Of(q.db.Now()))
@@ -343,20 +305,6 @@ func (q *Queue) syncRoutines(ctx context.Context, orgID int64) error {
 			"reapplied", res.Reapplied, "occurrences", res.Occurrences, "escalated", res.Escalated)
 	}
 	return nil
-}
-
-// routinesAll enqueues every organisation's routines sync.
-func (q *Queue) routinesAll(ctx context.Context, _ *river.Job[RoutinesAllArgs]) error {
-	orgs, err := q.db.Orgs(ctx)
-	if err != nil || len(orgs) == 0 {
-		return err
-	}
-	params := make([]river.InsertManyParams, len(orgs))
-	for i, o := range orgs {
-		params[i] = river.InsertManyParams{Args: RoutinesArgs{OrgID: o.ID}}
-	}
-	_, err = q.client.InsertMany(ctx, params)
-	return err
 }
 
 func (q *Queue) prune(ctx context.Context, _ *river.Job[PruneArgs]) error {

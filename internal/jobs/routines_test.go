@@ -55,7 +55,7 @@ func TestInventoryChangeSyncsRoutines(t *testing.T) {
 				}
 				return false
 			}
-			// The run at start gives the empty company its yearly chores;
+			// The daily evaluations at start give the empty company its yearly chores;
 			// after it, only the change's own follow-up can add more.
 			wait := func(chore, msg string) {
 				deadline := time.Now().Add(30 * time.Second)
