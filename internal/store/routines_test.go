@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -199,6 +200,50 @@ func TestRoutineEscalationAndCompletion(t *testing.T) {
 		entries, _ := ten.Audit(ctx, store.AuditFilter{Action: "routine.complete"})
 		if len(entries) != 1 {
 			t.Fatalf("got %d completion entries, want 1", len(entries))
+		}
+	})
+}
+
+// TestShareReviewMarks: a share review is completed by marking each open
+// share kept or closed; the marks are its evidence, and a share of another
+// organisation is refused with nothing stored.
+func TestShareReviewMarks(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB, c *clock) {
+		ctx := context.Background()
+		ten := db.Tenant(mustOrg(t, db, "shares"))
+		other := db.Tenant(mustOrg(t, db, "elsewhere"))
+		var shares []int64
+		for _, tn := range []store.Tenant{ten, other} {
+			svc := inventory.Service{Name: "Box", Category: inventory.Cloud, MFA: inventory.MFAAvailable}
+			if err := tn.SaveService(ctx, actor, &svc); err != nil {
+				t.Fatal(err)
+			}
+			sh := inventory.Share{ServiceID: svc.ID, Path: "/営業/見積", Scope: inventory.AnyoneWithLink, Permission: inventory.ShareView}
+			if err := tn.SaveShare(ctx, actor, &sh); err != nil {
+				t.Fatal(err)
+			}
+			shares = append(shares, sh.ID)
+		}
+		if _, err := ten.SyncRoutines(ctx, actor, calendar.Of(c.now())); err != nil {
+			t.Fatal(err)
+		}
+		review := routineByChore(t, ten, "monthly.share_review")
+		occ, _ := ten.Occurrences(ctx, store.OccurrenceQuery{RoutineID: review.ID, AnyAssignee: true})
+		id := occ[0].ID
+		err := ten.CompleteOccurrence(ctx, actor, id, routine.Completion{Shares: map[int64]routine.ShareMark{shares[1]: routine.Closed}}, nil)
+		if problem.CodeOf(err) != problem.Invalid {
+			t.Fatalf("marking another organisation's share: got %v, want a refusal", err)
+		}
+		if ev, _ := ten.OccurrenceEvidence(ctx, id); len(ev) != 0 {
+			t.Fatalf("after the refusal: got %d pieces of evidence, want none", len(ev))
+		}
+		if err := ten.CompleteOccurrence(ctx, actor, id, routine.Completion{Shares: map[int64]routine.ShareMark{shares[0]: routine.Closed}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		ev, _ := ten.OccurrenceEvidence(ctx, id)
+		want := "share:" + strconv.FormatInt(shares[0], 10) + ":closed"
+		if len(ev) != 1 || ev[0].Kind != routine.EvidenceShares || ev[0].Linked != want {
+			t.Fatalf("got %+v, want one mark %s", ev, want)
 		}
 	})
 }
