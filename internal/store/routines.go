@@ -439,7 +439,11 @@ func (t Tenant) AddRoutine(ctx context.Context, actor audit.Actor, in RoutineInp
 		if err != nil {
 			return err
 		}
-		if err := t.record(ctx, tx, audit.Event{Action: "routine.add", Target: routineTarget(id), After: routineAudit(c.ID, svc, in)}); err != nil {
+		after, err := t.routineAudit(ctx, tx, c.ID, svc, in)
+		if err != nil {
+			return err
+		}
+		if err := t.record(ctx, tx, audit.Event{Action: "routine.add", Target: routineTarget(id), After: after}); err != nil {
 			return err
 		}
 		_, err = t.materialise(ctx, tx, id, today)
@@ -448,9 +452,17 @@ func (t Tenant) AddRoutine(ctx context.Context, actor audit.Actor, in RoutineInp
 	return id, err
 }
 
-func routineAudit(chore, service string, in RoutineInput) map[string]any {
+// routineAudit is a routine as its audit entries record it; the assignee
+// by name ("" for the keepers), so the trail reads in words.
+func (t Tenant) routineAudit(ctx context.Context, tx *Tx, chore, service string, in RoutineInput) (map[string]any, error) {
+	assignee := ""
+	if in.AssigneeID != 0 {
+		if err := tx.queryRow(ctx, "SELECT name FROM users WHERE id = ?", in.AssigneeID).Scan(&assignee); err != nil {
+			return nil, notFound(err)
+		}
+	}
 	return map[string]any{"chore": chore, "service": service, "cadence": in.Schedule.Cadence, "weekday": int(in.Schedule.Weekday),
-		"day": in.Schedule.Day, "month": int(in.Schedule.Month), "assignee": in.AssigneeID, "paused": in.Paused, "escalate_after": in.EscalateAfter}
+		"day": in.Schedule.Day, "month": int(in.Schedule.Month), "assignee": assignee, "paused": in.Paused, "escalate_after": in.EscalateAfter}, nil
 }
 
 // UpdateRoutine changes a routine's schedule, assignee, pause or
@@ -483,8 +495,15 @@ func (t Tenant) UpdateRoutine(ctx context.Context, actor audit.Actor, id int64, 
 			boolInt(in.Paused), in.EscalateAfter, starts.String(), t.org, id); err != nil {
 			return err
 		}
-		if err := t.record(ctx, tx, audit.Event{Action: "routine.update", Target: routineTarget(id),
-			Before: routineAudit(before.Chore.ID, before.Service, prev), After: routineAudit(before.Chore.ID, before.Service, in)}); err != nil {
+		b, err := t.routineAudit(ctx, tx, before.Chore.ID, before.Service, prev)
+		if err != nil {
+			return err
+		}
+		a, err := t.routineAudit(ctx, tx, before.Chore.ID, before.Service, in)
+		if err != nil {
+			return err
+		}
+		if err := t.record(ctx, tx, audit.Event{Action: "routine.update", Target: routineTarget(id), Before: b, After: a}); err != nil {
 			return err
 		}
 		if restart {
