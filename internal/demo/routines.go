@@ -28,7 +28,7 @@ func seedRoutines(ctx context.Context, t store.Tenant, now time.Time, leaveOverd
 	if err != nil {
 		return err
 	}
-	n := 0
+	n, left := 0, false
 	for d := today.AddDays(-7 * routineWeeks); ; d = d.AddDays(7) {
 		if d > today {
 			d = today
@@ -41,7 +41,8 @@ func seedRoutines(ctx context.Context, t store.Tenant, now time.Time, leaveOverd
 			return err
 		}
 		for _, o := range os {
-			if leaveOverdue && o.Chore.ID == "weekly.pending_updates" && o.On >= today.AddDays(-13) && o.On <= today.AddDays(-7) {
+			if leaveOverdue && !left && o.Chore.ID == "weekly.pending_updates" && o.On >= today.AddDays(-13) && o.On <= today.AddDays(-7) {
+				left = true
 				continue // a week or more overdue: escalated by the sync
 			}
 			n++

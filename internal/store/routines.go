@@ -153,7 +153,7 @@ func (t Tenant) Routines(ctx context.Context) ([]Routine, error) {
 		if order[a.Chore.ID] != order[b.Chore.ID] {
 			return order[a.Chore.ID] < order[b.Chore.ID]
 		}
-		return a.Service < b.Service
+		return strings.ToLower(a.Service) < strings.ToLower(b.Service)
 	})
 	return out, rows.Err()
 }
