@@ -28,7 +28,7 @@ func seedRoutines(ctx context.Context, t store.Tenant, now time.Time, leaveOverd
 	if err != nil {
 		return err
 	}
-	n, left := 0, false
+	n, left := 0, int64(0) // left: the occurrence left overdue
 	for d := today.AddDays(-7 * routineWeeks); ; d = d.AddDays(7) {
 		if d > today {
 			d = today
@@ -41,8 +41,10 @@ func seedRoutines(ctx context.Context, t store.Tenant, now time.Time, leaveOverd
 			return err
 		}
 		for _, o := range os {
-			if leaveOverdue && !left && o.Chore.ID == "weekly.pending_updates" && o.On >= today.AddDays(-13) && o.On <= today.AddDays(-7) {
-				left = true
+			if leaveOverdue && left == 0 && o.Chore.ID == "weekly.pending_updates" && o.On >= today.AddDays(-13) && o.On <= today.AddDays(-7) {
+				left = o.ID
+			}
+			if o.ID == left {
 				continue // a week or more overdue: escalated by the sync
 			}
 			n++
