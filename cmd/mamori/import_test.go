@@ -26,7 +26,7 @@ func TestImportAndExportCommands(t *testing.T) {
 		{[]string{"migrate"}, env, 0, nil},
 		{[]string{"org", "add", "--slug", "kaisha", "--name", "株式会社かいしゃ"}, env, 0, nil},
 		{[]string{"import", "--org", "kaisha", "--kind", "people", people}, env, 0, []string{"people.csv (People, mamori template or export): 2 rows", "2 to add, 0 to change", "+ row 2  山田 太郎 <yamada@kaisha.example>", "Nothing has been changed yet"}},
-		{[]string{"import", people, "--org", "kaisha", "--apply"}, ja, 0, []string{"追加 2 件", "反映しました。所見の評価を予約しました"}},
+		{[]string{"import", people, "--org", "kaisha", "--apply"}, ja, 0, []string{"追加 2 件", "反映しました。検出事項の評価を予約しました"}},
 		{[]string{"import", "--org", "kaisha", "--apply", people}, env, 0, []string{"0 to add, 0 to change, 2 unchanged", "Everything already matches"}},
 		{[]string{"import", "--org", "kaisha", bad}, env, 1, []string{"Row 3", "機密性", "高"}},
 		{[]string{"import", "--org", "kaisha", bad}, ja, 1, []string{"3 行目", "機密性"}},

@@ -178,7 +178,7 @@ func TestImportReturnsBeforeEvaluation(t *testing.T) {
 		if r.status != http.StatusSeeOther {
 			t.Fatalf("apply: got %d", r.status)
 		}
-		if list := c.get(r.location).body; !strings.Contains(list, "取り込みました。所見の評価を始めました。") || !strings.Contains(list, "評価を実行中です…") {
+		if list := c.get(r.location).body; !strings.Contains(list, "取り込みました。検出事項の評価を始めました。") || !strings.Contains(list, "評価を実行中です…") {
 			t.Fatal("list after the import: want the confirmation and the running-evaluation notice")
 		}
 		if got := w.findingStatus(t, "accounts.admin_no_mfa", acct); got != findings.Open {
