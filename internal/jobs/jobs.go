@@ -24,6 +24,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -62,7 +63,9 @@ func (EvaluateArgs) InsertOpts() river.InsertOpts {
 
 // EvaluateAllArgs is the daily job that enqueues every organisation's
 // evaluation, so findings that depend on the date (an account unused for
-// 90 days, an accepted risk that expires) appear on their own.
+// 90 days, an accepted risk that expires) appear on their own — and, as
+// each evaluation ends by syncing its organisation's routines, so
+// occurrences fall due and overdue ones escalate.
 type EvaluateAllArgs struct{}
 
 // Kind names the job in River's table.
@@ -210,7 +213,8 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 }
 
 // enqueueTx is the store's follow-up: it inserts the organisation's
-// evaluation in the change's transaction.
+// evaluation in the change's transaction. The evaluation syncs the
+// organisation's routines when it is done (evaluateWorker).
 func (q *Queue) enqueueTx(ctx context.Context, tx *sql.Tx, orgID int64) error {
 	_, err := q.client.InsertTx(ctx, tx, EvaluateArgs{OrgID: orgID}, q.opts())
 	return err
@@ -276,6 +280,15 @@ func (w *evaluateWorker) Work(ctx context.Context, job *river.Job[EvaluateArgs])
 	}
 	w.q.log.Info("evaluated", "org_id", job.Args.OrgID, "findings", res.Findings, "opened", res.Sync.Opened,
 		"resolved", res.Sync.Resolved, "score", res.Score.Value, "score_assessed", res.Score.Assessed, "duration_ms", res.Took.Milliseconds())
+	// The routines follow the same inventory: the evaluation saw every
+	// change up to its completion (otherwise it would have run again), and
+	// a later change enqueues a new evaluation, so no change is missed —
+	// which a separate job enqueued by the change would not promise, being
+	// absorbed (unique) by one still running. A failure here is retried by
+	// the next day's evaluation, the job being complete already.
+	if err := w.q.syncRoutines(ctx, job.Args.OrgID); err != nil {
+		w.q.log.Error("routines sync", "org_id", job.Args.OrgID, "error", err)
+	}
 	return nil
 }
 
@@ -304,6 +317,19 @@ func (q *Queue) evaluateAll(ctx context.Context, _ *river.Job[EvaluateAllArgs]) 
 	}
 	_, err = q.client.InsertMany(ctx, params)
 	return err
+}
+
+// syncRoutines syncs an organisation's routines on the store's clock.
+func (q *Queue) syncRoutines(ctx context.Context, orgID int64) error {
+	res, err := q.db.Tenant(orgID).SyncRoutines(ctx, audit.System, calendar.Of(q.db.Now()))
+	if err != nil {
+		return err
+	}
+	if res != (store.RoutineSync{}) {
+		q.log.Info("routines synced", "org_id", orgID, "created", res.Created, "not_applicable", res.NotApplicable,
+			"reapplied", res.Reapplied, "occurrences", res.Occurrences, "escalated", res.Escalated)
+	}
+	return nil
 }
 
 func (q *Queue) prune(ctx context.Context, _ *river.Job[PruneArgs]) error {

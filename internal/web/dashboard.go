@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/routine"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
@@ -42,14 +44,16 @@ type portfolioRow struct {
 	Score      findings.Score
 	Attention  bool
 	Reason     string // the first reason to look, in words
+	Routines   store.RoutineFigures
 	RoleLabel  string
 	LastChange string
+	LastDone   string // the last completed routine, as the page writes a day
 }
 
 // portfolioLabels are the words of every row, translated once for the
 // page rather than once a row: an advisor may serve hundreds of companies.
 type portfolioLabels struct {
-	Org, Role, Status, Score, NotAssessed, People, NoTOTP, LastChange, Attention, OK string
+	Org, Role, Status, Score, NotAssessed, People, NoTOTP, LastChange, Attention, OK, Overdue, LastDone, Never string
 }
 
 type portfolioPage struct {
@@ -76,9 +80,11 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 	}
 	p.L = portfolioLabels{Org: p.T("portfolio.org"), Role: p.T("portfolio.role"), Status: p.T("portfolio.status"), Score: p.T("findings.score"),
 		NotAssessed: p.T("findings.not_assessed"), People: p.T("portfolio.people"),
-		NoTOTP: p.T("portfolio.no_totp"), LastChange: p.T("portfolio.last_change"), Attention: p.T("portfolio.attention"), OK: p.T("portfolio.ok")}
+		NoTOTP: p.T("portfolio.no_totp"), LastChange: p.T("portfolio.last_change"), Attention: p.T("portfolio.attention"), OK: p.T("portfolio.ok"),
+		Overdue: p.T("portfolio.routines_overdue"), LastDone: p.T("portfolio.routine_last_done"), Never: p.T("portfolio.never")}
 	roles := map[org.Role]string{}
 	var calm []portfolioRow
+	today := calendar.Of(s.Now())
 	for _, o := range orgs {
 		if _, ok := roles[o.Role]; !ok {
 			roles[o.Role] = p.T("role." + string(o.Role))
@@ -88,9 +94,14 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		row := portfolioRow{MemberOrg: o.MemberOrg, Summary: o.Summary, Score: findings.ScoreOf(open, o.Summary.Records()),
-			RoleLabel: roles[o.Role], LastChange: p.DateTime(o.Summary.LastChange)}
-		row.Attention, row.Reason = p.attention(o.Org, o.Summary, row.Score)
+		figs, err := s.DB.Tenant(o.ID).RoutineFigures(r.Context(), today)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		row := portfolioRow{MemberOrg: o.MemberOrg, Summary: o.Summary, Score: findings.ScoreOf(open, o.Summary.Records()), Routines: figs,
+			RoleLabel: roles[o.Role], LastChange: p.DateTime(o.Summary.LastChange), LastDone: p.Date(figs.LastDone)}
+		row.Attention, row.Reason = p.attention(o.Org, o.Summary, row.Score, figs)
 		if row.Attention {
 			p.Rows = append(p.Rows, row)
 			p.Attention++
@@ -98,6 +109,9 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 			calm = append(calm, row)
 		}
 	}
+	// The companies needing attention first, the most overdue chores
+	// first among them.
+	sort.SliceStable(p.Rows, func(i, j int) bool { return p.Rows[i].Routines.Overdue > p.Rows[j].Routines.Overdue })
 	p.Rows = append(p.Rows, calm...)
 	p.Table = portfolioTable(p.L, p.Rows)
 	s.render(w, r, http.StatusOK, "portfolio", p)
@@ -106,7 +120,7 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 // attention says whether the advisor should look at a company and why,
 // the weightiest reason first: an urgent finding, an administrator of
 // mamori without a second factor, an empty inventory, a serious finding.
-func (b base) attention(o org.Org, sum store.Summary, score findings.Score) (bool, string) {
+func (b base) attention(o org.Org, sum store.Summary, score findings.Score, figs store.RoutineFigures) (bool, string) {
 	var top *findings.Deduction
 	if t := score.Top(1); len(t) == 1 {
 		top = &t[0]
@@ -121,6 +135,8 @@ func (b base) attention(o org.Org, sum store.Summary, score findings.Score) (boo
 		return true, b.T("portfolio.reason.privileged_no_totp", sum.PrivilegedNoTOTP)
 	case o.RequireTOTP && sum.MembersNoTOTP > 0:
 		return true, b.T("portfolio.reason.members_no_totp", sum.MembersNoTOTP)
+	case figs.Escalated > 0 || figs.Overdue > 0:
+		return true, b.T("portfolio.reason.routines_overdue", figs.Overdue)
 	case !score.Assessed:
 		return true, b.T("portfolio.reason.no_data")
 	case sum.People == 0:
@@ -168,6 +184,16 @@ func portfolioTable(l portfolioLabels, rows []portfolioRow) template.HTML {
 		td("num", l.Score, score)
 		td("num", l.People, strconv.Itoa(r.Summary.People))
 		td("num", l.NoTOTP, strconv.Itoa(r.Summary.MembersNoTOTP))
+		overdue := "0"
+		if r.Routines.Overdue > 0 {
+			overdue = `<a href="/o/` + esc(url.PathEscape(r.Slug)) + `/routines">` + strconv.Itoa(r.Routines.Overdue) + "</a>"
+		}
+		td("num", l.Overdue, overdue)
+		last := esc(l.Never)
+		if !r.Routines.LastDone.IsZero() {
+			last = esc(r.LastDone)
+		}
+		td("", l.LastDone, last)
 		td("", l.LastChange, esc(r.LastChange))
 		b.WriteString("\n  </tr>")
 	}
@@ -194,8 +220,24 @@ var dashboardModules = []struct{ label, summary, path string }{
 	{"intake.title", "module.import.summary", "/import"},
 	{"inv.where.title", "module.where.summary", "/inventory/where"},
 	{"nav.findings", "module.findings.summary", "/findings"},
+	{"nav.routines", "module.routines.summary", "/routines"},
 	{"nav.people", "module.people.summary", "/people"},
 	{"nav.audit", "module.audit.summary", "/audit"},
+}
+
+// weekItem is one line of the keeper's week: a finding to act on, a
+// routine due or overdue, a leaver's item, or a set-up step; each one
+// click from done.
+type weekItem struct {
+	Kind      string // finding, routine, leaver, setup
+	Title     string
+	Link      string
+	Due       string
+	Overdue   bool
+	Escalated bool
+	// OccurrenceID, for a routine: the one-click completion posts here.
+	OccurrenceID int64
+	Hint         string
 }
 
 type dashboardPage struct {
@@ -204,6 +246,9 @@ type dashboardPage struct {
 	Lines     []deductionView
 	Summary   store.Summary
 	Checklist []checkItem
+	Week      []weekItem
+	Escalated int // routines escalated to the owner
+	CanDo     bool
 	AuditRows []auditRow
 	Modules   []moduleLine
 	Leaving   []leavingView
@@ -288,6 +333,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	if st.can(org.ViewAudit) {
 		p.AuditRows = p.auditRows(d.recent, d.names)
 	}
+	if err := s.fillWeekList(r, &p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var buf bytes.Buffer
 	if !s.execute(&buf, r, "dashboard", p) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -296,3 +345,55 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	s.dashPages.put(key, buf.Bytes())
 	writeHTML(w, http.StatusOK, buf.Bytes())
 }
+
+// fillWeekList makes the keeper's week one list: overdue routines (the
+// escalated first), the top findings, routines due in the coming week,
+// leavers' items, then the set-up steps not yet done.
+func (s *Server) fillWeekList(r *http.Request, p *dashboardPage) error {
+	st := stateOf(r)
+	p.CanDo = st.can(org.EditProgramme)
+	if !st.can(org.ViewProgramme) {
+		return nil
+	}
+	today := calendar.Of(s.Now())
+	os, err := st.tenant.Occurrences(r.Context(), store.OccurrenceQuery{Through: today.AddDays(7), Waiting: true, AnyAssignee: true})
+	if err != nil {
+		return err
+	}
+	var overdue, due []weekItem
+	for _, o := range os {
+		row := p.occRow(o, today)
+		it := weekItem{Kind: "routine", Title: row.Title, Link: row.URL, Due: row.Due, Overdue: row.Status == routine.Overdue,
+			Escalated: !o.EscalatedAt.IsZero(), OccurrenceID: o.ID, Hint: row.Who}
+		if it.Escalated {
+			p.Escalated++
+		}
+		if it.Overdue {
+			overdue = append(overdue, it)
+		} else {
+			due = append(due, it)
+		}
+	}
+	sort.SliceStable(overdue, func(i, j int) bool { return overdue[i].Escalated && !overdue[j].Escalated })
+	p.Week = append(p.Week, overdue...)
+	for _, l := range p.Lines {
+		p.Week = append(p.Week, weekItem{Kind: "finding", Title: l.Check.Title, Link: p.OrgURL("/findings?check=" + url.QueryEscape(l.CheckID)),
+			Hint: p.T("findings.n_records", l.Open)})
+	}
+	p.Week = append(p.Week, due...)
+	leavers, err := s.leaverItems(r)
+	if err != nil {
+		return err
+	}
+	p.Week = append(p.Week, leavers...)
+	for _, c := range p.Checklist {
+		if !c.Done {
+			p.Week = append(p.Week, weekItem{Kind: "setup", Title: p.T(c.Key), Link: c.Link})
+		}
+	}
+	return nil
+}
+
+// leaverItems is the seam for the leavers' checklists (issue 9, item 4):
+// their open items join the week's list here, as weekItem{Kind: "leaver"}.
+func (s *Server) leaverItems(r *http.Request) ([]weekItem, error) { return nil, nil }

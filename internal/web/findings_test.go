@@ -32,8 +32,8 @@ func TestFindingsPagesAndRiskAcceptance(t *testing.T) {
 			t.Fatal("a keeper sees the risk acceptance form; only owners and advisors may accept risks")
 		}
 		dash := keeper.get("/o/alpha/")
-		if !strings.Contains(dash.body, "今週いちばん大事な3つの対応") {
-			t.Fatal("dashboard lacks the three most important actions")
+		if !strings.Contains(dash.body, "今週やること") || !strings.Contains(dash.body, "/o/alpha/findings?check=") {
+			t.Fatal("dashboard lacks the week's list with the most important actions")
 		}
 
 		owner := w.client("ja")

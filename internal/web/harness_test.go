@@ -196,7 +196,11 @@ func (w *world) addInventory(i int, o org.Org, person int64, tag string) {
 	invitation, err := t.Invite(ctx, sys, "invitee@"+o.Slug+".example", "招待者", "x", org.Member)
 	check(err)
 	w.invitations[i] = invitation
-	for kind, id := range map[string]int64{"service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID} {
+	// Routines, one waiting occurrence and one done with a file, so that
+	// the routines' pages have records to walk.
+	routine, waiting, evidence := w.addRoutines(t, tag)
+	for kind, id := range map[string]int64{"service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID,
+		"routine": routine, "occurrence": waiting, "evidence": evidence} {
 		ids := w.inv[kind]
 		ids[i] = id
 		w.inv[kind] = ids

@@ -35,6 +35,8 @@ func isUpload(r *http.Request) bool {
 		return true
 	case len(seg) == 5 && seg[0] == "api" && seg[1] == "v1" && seg[2] == "orgs" && seg[4] == "import":
 		return true
+	case isEvidenceUpload(seg):
+		return true // bounded by readCompletion
 	}
 	return false
 }

@@ -135,6 +135,22 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/orgs/{org}/findings", orgScoped, org.ViewProgramme, s.apiFindings},
 		{"GET /api/v1/orgs/{org}/{kind}", orgScoped, org.ViewProgramme, s.apiInventory},
 		{"POST /api/v1/orgs/{org}/import", orgScoped, org.EditProgramme, s.apiImport},
+		{"GET /o/{org}/routines", orgScoped, org.ViewProgramme, s.routinesWeek},
+		{"GET /o/{org}/routines/calendar", orgScoped, org.ViewProgramme, s.routinesCalendar},
+		{"GET /o/{org}/routines/people", orgScoped, org.ViewProgramme, s.routinesPeople},
+		{"GET /o/{org}/routines/all", orgScoped, org.ViewProgramme, s.routinesAll},
+		{"POST /o/{org}/routines", orgScoped, org.EditProgramme, s.routineAdd},
+		{"GET /o/{org}/routines/{id}", orgScoped, org.ViewProgramme, s.routineShow},
+		{"POST /o/{org}/routines/{id}", orgScoped, org.EditProgramme, s.routineUpdate},
+		{"POST /o/{org}/routines/feed", orgScoped, org.ViewProgramme, s.feedCreate},
+		{"POST /o/{org}/routines/feed/revoke", orgScoped, org.ViewProgramme, s.feedRevoke},
+		{"GET /o/{org}/occurrences/{id}", orgScoped, org.ViewProgramme, s.occurrenceShow},
+		{"POST /o/{org}/occurrences/{id}/complete", orgScoped, org.EditProgramme, s.occurrenceComplete},
+		{"GET /o/{org}/evidence/{id}", orgScoped, org.ViewProgramme, s.evidenceDownload},
+		{"GET /api/v1/orgs/{org}/routines", orgScoped, org.ViewProgramme, s.apiRoutines},
+		{"GET /api/v1/orgs/{org}/occurrences", orgScoped, org.ViewProgramme, s.apiOccurrences},
+		{"POST /api/v1/orgs/{org}/occurrences/{id}/complete", orgScoped, org.EditProgramme, s.apiComplete},
+		{"GET /ical/{token}", public, "", s.icalFeed},
 	}
 }
 

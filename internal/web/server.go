@@ -133,6 +133,7 @@ func (s *Server) loadTemplates() error {
 		},
 		"add":      func(a, b int) int { return a + b },
 		"sevclass": sevClass,
+		"dict":     dict,
 	}
 	pages, err := fs.Glob(assets, "templates/pages/*.html")
 	if err != nil {
@@ -156,6 +157,23 @@ func (s *Server) loadTemplates() error {
 	}
 	s.chromes = &chromeCache{t: chromeT}
 	return nil
+}
+
+// dict builds a map from key, value pairs, to hand a partial template more
+// than one value.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
 }
 
 // sevClass is the CSS class of a severity badge.
