@@ -154,6 +154,9 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	log = log.With("component", "jobs")
+	if cfg.Notify.Routines == nil {
+		cfg.Notify.Routines = func(t store.Tenant) DueLister { return t }
+	}
 	q := &Queue{db: db, delay: cfg.Delay, log: log, work: cfg.Work, notify: cfg.Notify}
 	if q.delay == 0 {
 		q.delay = Delay

@@ -55,21 +55,21 @@ type Notify struct {
 	// TLS overrides the smarthost's TLS configuration (tests trust their
 	// own certificate authority).
 	TLS *tls.Config
-	// Routines lists a person's due routine occurrences; nil, the digest
-	// holds findings only.
+	// Routines lists a person's due routine occurrences; nil means the
+	// organisation's own routines (store.Tenant.DueOccurrences).
 	Routines RoutineSource
 	// Every overrides DigestEvery.
 	Every time.Duration
 }
 
-// DueLister is what R1's store gives per organisation:
-// store.Tenant.DueOccurrences.
+// DueLister lists a person's waiting routine occurrences in one
+// organisation: store.Tenant.DueOccurrences.
 type DueLister interface {
 	DueOccurrences(ctx context.Context, assigneeUserID int64, through calendar.Day) ([]routine.Due, error)
 }
 
-// RoutineSource opens the due-occurrence lister of one organisation. With
-// the routines module, it is func(t store.Tenant) DueLister { return t }.
+// RoutineSource opens the due-occurrence lister of one organisation;
+// tests give a fake.
 type RoutineSource func(t store.Tenant) DueLister
 
 // Source gathers one kind of digest item for a person.
@@ -141,7 +141,7 @@ func (s routinesSource) Items(ctx context.Context, t store.Tenant, r store.Recip
 			title += " — " + d.Service
 		}
 		out = append(out, notify.Item{Kind: notify.RoutineItem, Title: title, Due: d.On, Overdue: d.DaysOverdue(day),
-			URL: fmt.Sprintf("%s/o/%s/routines/occurrences/%d", s.base, o.Slug, d.OccurrenceID)})
+			URL: fmt.Sprintf("%s/o/%s/occurrences/%d", s.base, o.Slug, d.OccurrenceID)})
 	}
 	return out, nil
 }

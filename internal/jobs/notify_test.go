@@ -207,10 +207,10 @@ func TestDigestOncePerWorkingDay(t *testing.T) {
 			if to, _ := r.Header.AddressList("To"); len(to) != 1 || to[0].Address != "sato@example.jp" || to[0].Name != "佐藤 花子" {
 				t.Errorf("to: got %v", to)
 			}
-			if !strings.Contains(string(msg.Data), "routines/occurrences/41") {
+			if !strings.Contains(string(msg.Data), "/occurrences/41") {
 				t.Errorf("the message has no link to the occurrence:\n%s", msg.Data)
 			}
-			if !strings.Contains(slack.bodies[0], "3日超過") || !strings.Contains(slack.bodies[0], "https://mamori.example/o/demo/routines/occurrences/41") {
+			if !strings.Contains(slack.bodies[0], "3日超過") || !strings.Contains(slack.bodies[0], "https://mamori.example/o/demo/occurrences/41") {
 				t.Errorf("slack: got %s", slack.bodies[0])
 			}
 			waitFor(t, "both deliveries recorded", func() bool {
