@@ -72,6 +72,27 @@ func peopleChecks() []Check {
 			Run:       runLeavingSoonAdmin,
 		},
 		{
+			ID:       "people.leaver_items_open",
+			Severity: High,
+			Subject:  KindPerson,
+			Title: Text{
+				JA: "退職日を過ぎても退職手続きのチェックリストが終わっていません",
+				EN: "A leaver's checklist is still open after the leave date",
+			},
+			Explanation: Text{
+				JA: "退職した人のチェックリストに、退職日を過ぎても終わっていない項目が残っています。アカウントの停止、機器の回収、共有の引き継ぎ、鍵や入館証の回収のどれかが残っていると、元従業員が社外から会社の情報に触れられたり、引き継がれないまま消えるデータが出たりします。退職の前後は情報の持ち出しが最も起きやすい時期です。",
+				EN: "The checklist of someone who has left still has items open after the leave date. Whether it is an account not yet suspended, a device not collected, a share not handed over, or keys and an entry card not returned, the former employee may still reach company information from outside, or data may be lost because nobody took it over. The weeks around a departure are when data is most often taken.",
+			},
+			Remediation: Text{
+				JA: "①この人のページを開き、チェックリストで未完了の項目を確かめます。②アカウントは各サービスの管理コンソールで停止し、最新のユーザー一覧を mamori に取り込むと項目が自動で完了になります。③機器は回収してデータを消去し、mamori で廃棄日または消去の記録を入力します。④共有は引き継ぐか停止します。⑤鍵や入館証など、データでは確かめられない項目は、済んだら「完了」を押します。不要な項目は理由を書いて「不要」にします。",
+				EN: "1. Open the person's page and look at the open items of the checklist. 2. Suspend each account in its service's admin console, then import the latest user list into mamori: the items close on their own. 3. Collect each device, erase it, and record its disposal date or erasure in mamori. 4. Hand over or close each share. 5. For what the data cannot show, such as keys and entry cards, press Done once it is done; mark an item Not needed, with the reason, when it does not apply.",
+			},
+			FiveRules: []int{4},
+			SelfCheck: []int{4, 19},
+			Threats:   []int{4},
+			Run:       runLeaverItemsOpen,
+		},
+		{
 			ID:       "people.no_accounts",
 			Severity: Low,
 			Subject:  KindPerson,
@@ -170,6 +191,47 @@ func runLeavingSoonAdmin(s *Snapshot, emit func(Finding)) {
 			Detail: Text{
 				JA: fmt.Sprintf("%sに退職予定（あと%d日）、管理者アカウント%d件", leave.ja(), leave-x.today, len(ev)),
 				EN: fmt.Sprintf("leaves on %s (in %d days); %d administrator accounts", leave.en(), leave-x.today, len(ev)),
+			},
+		})
+	}
+}
+
+func runLeaverItemsOpen(s *Snapshot, emit func(Finding)) {
+	x := &s.ix
+	type late struct {
+		due day
+		n   int
+		ev  []Ref
+	}
+	byPerson := map[int64]*late{}
+	var order []int64
+	for _, it := range s.LeaverItems {
+		due := parseDay(it.Due)
+		if due == noDay || due >= x.today {
+			continue
+		}
+		l := byPerson[it.PersonID]
+		if l == nil {
+			l = &late{due: due}
+			byPerson[it.PersonID] = l
+			order = append(order, it.PersonID)
+		}
+		l.n++
+		if it.Subject.ID != 0 {
+			l.ev = append(l.ev, it.Subject)
+		}
+	}
+	for _, id := range order {
+		if x.people.get(id) < 0 {
+			continue
+		}
+		l := byPerson[id]
+		emit(Finding{
+			Subject:  Ref{KindPerson, id},
+			Evidence: l.ev,
+			Detail: Text{
+				JA: fmt.Sprintf("%sに退職（%d日経過）、未完了の項目%d件", l.due.ja(), x.today-l.due, l.n),
+				EN: fmt.Sprintf("left on %s (%d days ago); %d items open", l.due.en(), x.today-l.due, l.n),
 			},
 		})
 	}
