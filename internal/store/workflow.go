@@ -372,6 +372,7 @@ func (t Tenant) AddItem(ctx context.Context, actor audit.Actor, checklistID int6
 			return notFound(err)
 		}
 		if c.Status == workflow.ChecklistCancelled {
+			it = workflow.Item{ChecklistID: c.ID, PersonID: c.PersonID}
 			return problem.New(problem.Conflict, "workflow.cancelled")
 		}
 		if it, err = workflow.NewManual(c, label); err != nil {

@@ -499,11 +499,12 @@ func (it Item) Apply(m Mark, by int64, at time.Time) (Item, error) {
 // NewManual is an item the keeper adds to a checklist in their own words.
 func NewManual(c Checklist, label string) (Item, error) {
 	label = strings.TrimSpace(label)
+	refused := Item{ChecklistID: c.ID, PersonID: c.PersonID}
 	switch {
 	case label == "":
-		return Item{}, problem.Field("label", "workflow.label_required")
+		return refused, problem.Field("label", "workflow.label_required")
 	case len([]rune(label)) > MaxNote:
-		return Item{}, problem.Field("label", "workflow.note_too_long", MaxNote)
+		return refused, problem.Field("label", "workflow.note_too_long", MaxNote)
 	}
 	return Item{ChecklistID: c.ID, PersonID: c.PersonID, Checklist: c.Kind, Due: c.Due, Kind: Manual, Label: label, Status: Open}, nil
 }
