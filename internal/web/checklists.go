@@ -202,7 +202,7 @@ func (s *Server) checklistItemMark(w http.ResponseWriter, r *http.Request) {
 		s.checklistError(w, r, it.PersonID, id, err)
 		return
 	}
-	redirect(w, r, "/o/"+st.org.Slug+"/people/"+strconv.FormatInt(it.PersonID, 10)+"#checklist-"+strconv.FormatInt(it.ChecklistID, 10), "checklist_saved")
+	redirect(w, r, "/o/"+st.org.Slug+"/people/"+strconv.FormatInt(it.PersonID, 10)+"?ok=checklist_saved#checklist-"+strconv.FormatInt(it.ChecklistID, 10), "")
 }
 
 // checklistItemAdd adds the keeper's own item to a checklist.
@@ -222,7 +222,7 @@ func (s *Server) checklistItemAdd(w http.ResponseWriter, r *http.Request) {
 		s.checklistError(w, r, it.PersonID, 0, err)
 		return
 	}
-	redirect(w, r, "/o/"+st.org.Slug+"/people/"+strconv.FormatInt(it.PersonID, 10)+"#checklist-"+strconv.FormatInt(id, 10), "checklist_item_added")
+	redirect(w, r, "/o/"+st.org.Slug+"/people/"+strconv.FormatInt(it.PersonID, 10)+"?ok=checklist_item_added#checklist-"+strconv.FormatInt(id, 10), "")
 }
 
 // checklistError shows a refused mark or item on the person's page, with

@@ -215,10 +215,10 @@ const (
 	ActionClose    Action = "checklist.close"     // every item is done or not needed
 	ActionReopen   Action = "checklist.reopen"    // an item opened again
 	ActionCancel   Action = "checklist.cancel"    // its event went away
-	ActionAddItem  Action = "checklist.item_add"  // an item was added (by the data or the keeper)
-	ActionDone     Action = "checklist.item_done" // an item was done
-	ActionSkip     Action = "checklist.item_skip" // an item was marked not needed
-	ActionItemOpen Action = "checklist.item_open" // an item opened again
+	ActionAddItem  Action = "checklist.item.add"  // an item was added (by the data or the keeper)
+	ActionDone     Action = "checklist.item.done" // an item was done
+	ActionSkip     Action = "checklist.item.skip" // an item was marked not needed
+	ActionItemOpen Action = "checklist.item.open" // an item opened again
 )
 
 // Mark is a person closing or reopening an item by hand.
