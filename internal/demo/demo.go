@@ -135,6 +135,11 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 			}
 		}
 	}
+	if c.stock != nil {
+		if err := seedChecklists(ctx, db.Tenant(orgID), c, now); err != nil {
+			return 0, nil, err
+		}
+	}
 	return orgID, creds, nil
 }
 

@@ -12,10 +12,11 @@ import (
 )
 
 // RecentDays is how far back a join or leave date still brings its
-// checklist: a person imported with a leave date three years ago needs no
-// checklist (the departed-person findings cover their accounts), one who
-// left last week does.
-const RecentDays = 30
+// checklist (about six weeks, so that whoever left at the end of last
+// month always has one): a person imported with a leave date three years
+// ago needs no checklist (the departed-person findings cover their
+// accounts), one who left last week does.
+const RecentDays = 45
 
 // Member is a user of mamori with a membership in the organisation; a
 // leaver whose e-mail matches one gets the "remove from mamori" item.

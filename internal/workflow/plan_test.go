@@ -149,7 +149,8 @@ func TestLeaverWindow(t *testing.T) {
 	}{
 		{"leaving next week", "2026-06-17", 1},
 		{"left last week", "2026-06-03", 1},
-		{"left 30 days ago", "2026-05-11", 1},
+		{"left 45 days ago", "2026-04-26", 1},
+		{"left 46 days ago", "2026-04-25", 0},
 		{"left long ago", "2023-03-31", 0},
 		{"no leave date", "", 0},
 	}
