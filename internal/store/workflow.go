@@ -113,6 +113,22 @@ func (t Tenant) OpenChecklists(ctx context.Context) ([]workflow.Checklist, error
 	return out, err
 }
 
+// OverdueChecklists returns the open checklists past their due day,
+// leavers first: what escalates to the owner. The checklist page shows
+// them in red; the reminder digest (internal/notify, issue 9 item 3)
+// reads them here to reach the owner, so escalation needs nothing else
+// from this module.
+func (t Tenant) OverdueChecklists(ctx context.Context, today calendar.Day) ([]workflow.Checklist, error) {
+	open, err := t.OpenChecklists(ctx)
+	var out []workflow.Checklist
+	for _, c := range open {
+		if c.Overdue(today) {
+			out = append(out, c)
+		}
+	}
+	return out, err
+}
+
 // OpenLeaverItems returns the open items of open leaver checklists,
 // soonest due first: the dashboard's "this week" and the findings read
 // them.

@@ -134,9 +134,12 @@ func TestLeaverChecklistStore(t *testing.T) {
 		if err != nil || len(open) != 3 || !open[0].Overdue(today) {
 			t.Fatalf("got %+v, %v; want 3 overdue items", open, err)
 		}
-		lists, _ = ten.OpenChecklists(ctx)
-		if len(lists) != 1 || !lists[0].Overdue(today) {
-			t.Fatalf("open checklists: got %+v, want the overdue leaver's", lists)
+		lists, _ = ten.OverdueChecklists(ctx, today)
+		if len(lists) != 1 || lists[0].ID != cl.ID {
+			t.Fatalf("overdue checklists: got %+v, want the leaver's", lists)
+		}
+		if early, _ := ten.OverdueChecklists(ctx, cl.Due); len(early) != 0 {
+			t.Fatalf("overdue on the due day itself: got %d, want none", len(early))
 		}
 
 		// The device is disposed, the membership removed, the key returned.
