@@ -22,7 +22,9 @@ type checklistView struct {
 	Overdue bool
 	Person  inventory.Person
 	Items   []itemView
-	Open    int
+	// Open and Total count the checklist's items (Items, in words, is
+	// filled only where the page lists them).
+	Open, Total int
 }
 
 // itemView is an item in words, with a link to its record.
@@ -125,7 +127,7 @@ func (n *namer) item(b base, it workflow.Item) itemView {
 func (n *namer) views(b base, lists []workflow.Checklist, today calendar.Day) []checklistView {
 	out := make([]checklistView, len(lists))
 	for i, c := range lists {
-		out[i] = checklistView{Checklist: c, Overdue: c.Overdue(today), Open: c.OpenItems()}
+		out[i] = checklistView{Checklist: c, Overdue: c.Overdue(today), Open: c.OpenItems(), Total: len(c.Items)}
 		for _, it := range c.Items {
 			out[i].Items = append(out[i].Items, n.item(b, it))
 		}
@@ -178,7 +180,7 @@ func (s *Server) checklistList(w http.ResponseWriter, r *http.Request) {
 	}
 	today := calendar.Of(s.Now())
 	for _, c := range lists {
-		p.Checklists = append(p.Checklists, checklistView{Checklist: c, Overdue: c.Overdue(today), Person: byID[c.PersonID], Open: c.OpenItems()})
+		p.Checklists = append(p.Checklists, checklistView{Checklist: c, Overdue: c.Overdue(today), Person: byID[c.PersonID], Open: c.OpenItems(), Total: len(c.Items)})
 	}
 	s.render(w, r, http.StatusOK, "checklists", p)
 }

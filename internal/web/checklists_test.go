@@ -191,7 +191,8 @@ func TestChecklistMarks(t *testing.T) {
 
 		// Past the leave date: overdue on the list, and a finding.
 		list := c.get("/o/alpha/checklists")
-		if list.status != http.StatusOK || !strings.Contains(list.body, "山田花子") || strings.Contains(list.body, `class="overdue"`) {
+		if list.status != http.StatusOK || !strings.Contains(list.body, "山田花子") || strings.Contains(list.body, `class="overdue"`) ||
+			!strings.Contains(list.body, fmt.Sprintf("未完了 %d 件／全 %d 件", cl.OpenItems()-1, len(cl.Items)+1)) {
 			t.Fatalf("list before the date: got %d, want the checklist, not overdue", list.status)
 		}
 		if strings.Index(list.body, "退職の手続き") > strings.Index(list.body, "入社の準備") {
