@@ -81,7 +81,9 @@ func TestLeaverChecklistClosesFromImport(t *testing.T) {
 
 	// The save enqueued the evaluation, which generates the checklist; the
 	// keeper reloads the page until it shows.
-	p = s.waitPage(t, person, func(text string) bool { return strings.Contains(text, leaverTitle) && strings.Contains(text, suspendItem) })
+	p = s.waitPage(t, person, func(text string) bool {
+		return strings.Contains(text, leaverTitle) && strings.Contains(text, suspendItem)
+	})
 	if !strings.Contains(p.Text, leaverTitle) || !strings.Contains(p.Text, suspendItem) {
 		t.Fatalf("person page: got %q, want the leaver checklist with %q", p.Text, suspendItem)
 	}
@@ -119,7 +121,9 @@ func TestLeaverChecklistClosesFromImport(t *testing.T) {
 	const width, height = 390, 844
 	s.b.run(t, "emulate a phone",
 		chromedp.EmulateViewport(width, height, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
-	t.Cleanup(func() { chromedp.Run(s.b.ctx, emulation.ClearDeviceMetricsOverride(), emulation.SetTouchEmulationEnabled(false)) })
+	t.Cleanup(func() {
+		chromedp.Run(s.b.ctx, emulation.ClearDeviceMetricsOverride(), emulation.SetTouchEmulationEnabled(false))
+	})
 	for _, shot := range []struct{ path, name string }{{person, "10-checklist-phone"}, {org + "/checklists", "11-checklists-phone"}} {
 		s.b.load(t, "open at phone size", http.StatusOK, chromedp.Navigate(s.srv.base+shot.path))
 		var scrollWidth int
