@@ -154,10 +154,36 @@ func (t Tenant) OpenLeaverItems(ctx context.Context) ([]workflow.Item, error) {
 func checklistTarget(id int64) string { return "checklist:" + strconv.FormatInt(id, 10) }
 func itemTarget(id int64) string      { return "checklist_item:" + strconv.FormatInt(id, 10) }
 
-func itemAudit(it workflow.Item) map[string]any {
+// subjectWords names the record an item is about as a person reads it
+// (a login and its service, a device's name, a share's path, a member's
+// address), for the audit trail; "#id" when the record is gone.
+func (t Tenant) subjectWords(ctx context.Context, tx *Tx, s workflow.Subject) string {
+	var q string
+	switch s.Kind {
+	case workflow.AccountSubject:
+		q = "SELECT a.login_id || ' (' || v.name || ')' FROM accounts a JOIN services v ON v.id = a.service_id AND v.org_id = a.org_id WHERE a.org_id = ? AND a.id = ?"
+	case workflow.DeviceSubject:
+		q = "SELECT name FROM devices WHERE org_id = ? AND id = ?"
+	case workflow.ShareSubject:
+		q = "SELECT path FROM shares WHERE org_id = ? AND id = ?"
+	case workflow.ServiceSubject:
+		q = "SELECT name FROM services WHERE org_id = ? AND id = ?"
+	case workflow.UserSubject:
+		q = "SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id AND m.org_id = ? WHERE u.id = ?"
+	default:
+		return ""
+	}
+	var words string
+	if err := tx.queryRow(ctx, q, t.org, s.ID).Scan(&words); err != nil || words == "" {
+		return "#" + strconv.FormatInt(s.ID, 10)
+	}
+	return words
+}
+
+func itemAudit(it workflow.Item, subject string) map[string]any {
 	m := map[string]any{"kind": it.Kind, "status": it.Status, "checklist": it.ChecklistID, "person_id": it.PersonID}
-	if it.Subject.ID != 0 {
-		m["subject"] = string(it.Subject.Kind) + ":" + strconv.FormatInt(it.Subject.ID, 10)
+	if subject != "" {
+		m["subject"] = subject
 	}
 	if it.Label != "" {
 		m["label"] = it.Label
@@ -307,7 +333,8 @@ func (t Tenant) applyPlan(ctx context.Context, tx *Tx, plan workflow.Plan) error
 			tx.unchanged++
 			continue
 		}
-		if err := t.record(ctx, tx, audit.Event{Action: string(itemAction(ch.To)), Target: itemTarget(ch.Item.ID), Before: itemAudit(ch.Item), After: itemAudit(after)}); err != nil {
+		words := t.subjectWords(ctx, tx, ch.Item.Subject)
+		if err := t.record(ctx, tx, audit.Event{Action: string(itemAction(ch.To)), Target: itemTarget(ch.Item.ID), Before: itemAudit(ch.Item, words), After: itemAudit(after, words)}); err != nil {
 			return err
 		}
 	}
@@ -350,7 +377,7 @@ func (t Tenant) insertItem(ctx context.Context, tx *Tx, it workflow.Item, now in
 	if err != nil {
 		return 0, fmt.Errorf("add item: %w", err)
 	}
-	return id, t.record(ctx, tx, audit.Event{Action: string(workflow.ActionAddItem), Target: itemTarget(id), After: itemAudit(it)})
+	return id, t.record(ctx, tx, audit.Event{Action: string(workflow.ActionAddItem), Target: itemTarget(id), After: itemAudit(it, t.subjectWords(ctx, tx, it.Subject))})
 }
 
 // MarkItem is a person marking an item done or not needed (with a reason),
@@ -370,7 +397,8 @@ func (t Tenant) MarkItem(ctx context.Context, actor audit.Actor, itemID int64, m
 			after.Status, after.Reason, after.ClosedBy, micros(after.ClosedAt), after.Note, t.org, itemID); err != nil {
 			return err
 		}
-		if err := t.record(ctx, tx, audit.Event{Action: string(itemAction(after.Status)), Target: itemTarget(itemID), Before: itemAudit(before), After: itemAudit(after)}); err != nil {
+		words := t.subjectWords(ctx, tx, before.Subject)
+		if err := t.record(ctx, tx, audit.Event{Action: string(itemAction(after.Status)), Target: itemTarget(itemID), Before: itemAudit(before, words), After: itemAudit(after, words)}); err != nil {
 			return err
 		}
 		return t.settleChecklist(ctx, tx, before.ChecklistID)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -160,6 +161,10 @@ func TestLeaverChecklistStore(t *testing.T) {
 		}
 		if items, _ := ten.OpenLeaverItems(ctx); len(items) != 0 {
 			t.Fatalf("got %d open leaver items, want none", len(items))
+		}
+		added, _ := ten.History(ctx, "checklist_item:"+itoa(itemOf(t, cl, workflow.SuspendAccount).ID))
+		if len(added) == 0 || !strings.Contains(added[len(added)-1].After, `"subject":"sato@leaver.example (Google Workspace)"`) {
+			t.Fatalf("item history: got %+v, want the account named in words", added)
 		}
 		hist, _ := ten.History(ctx, "checklist:"+itoa(cl.ID))
 		if len(hist) < 2 || hist[0].Action != string(workflow.ActionClose) {
