@@ -68,8 +68,10 @@ type options struct {
 	warmup  time.Duration
 	cold    int
 	idle    time.Duration
-	large   bool   // the inventory pages of the large synthetic organisation
-	db      string // database URL for the demo server; "" for SQLite in its data directory
+	large   bool          // the inventory pages of the large synthetic organisation
+	db      string        // database URL for the demo server; "" for SQLite in its data directory
+	pprof   string        // directory for CPU profiles of the server, one per measurement; "" for none
+	wait    time.Duration // for the bulk load of -large, and again for its findings
 	args    []string
 	started time.Time
 }
@@ -85,6 +87,8 @@ func main() {
 	fs.DurationVar(&o.idle, "idle", 5*time.Second, "rest after the load before reading the resident set")
 	fs.BoolVar(&o.large, "large", false, "measure the list pages of the 10,000-person organisation of `mamori demo --large` instead (no cold starts)")
 	fs.StringVar(&o.db, "db", "", "database `URL` of the demo server, e.g. an empty PostgreSQL database; empty: SQLite in its data directory")
+	fs.DurationVar(&o.wait, "large-wait", largeStart, "how long -large waits for the bulk load, and again for the first evaluation (a busy machine needs more)")
+	fs.StringVar(&o.pprof, "pprof", "", "write a CPU profile of the demo server for each measurement into `DIR` (go tool pprof DIR/FILE)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: go run ./cmd/mamori-load [-large] [-db URL] [-bin PATH] [-c 32] [-d 10s] [-warmup 2s]")
 		fs.PrintDefaults()
@@ -105,7 +109,7 @@ func main() {
 	budget := 10*time.Minute + time.Duration(o.cold)*40*time.Second + 2*time.Minute +
 		6*(o.warmup+o.d+30*time.Second) + o.idle
 	if o.large {
-		budget = 10*time.Minute + largeStart + findingsWait + 2*time.Minute +
+		budget = 10*time.Minute + 2*o.wait + findingsWait + 2*time.Minute +
 			time.Duration(2*len(largeTargets("", "")))*(o.warmup+o.d+30*time.Second) + o.idle
 	}
 	ctx, cancel := context.WithTimeout(ctx, budget)
@@ -137,6 +141,11 @@ func run(ctx context.Context, o options) (*report, error) {
 	}
 	defer os.RemoveAll(tmp)
 	procs := &registry{}
+	if o.pprof != "" {
+		if err := os.MkdirAll(o.pprof, 0o755); err != nil {
+			return nil, err
+		}
+	}
 	defer procs.stopAll()
 
 	rep := report{opts: o, env: describeMachine()}
@@ -192,7 +201,7 @@ func runDemo(ctx context.Context, o options, procs *registry, tmp string, rep *r
 
 	// The demo company, signed in as its owner.
 	logf("starting the demo company")
-	d, err := startDemo(ctx, procs, o.bin, filepath.Join(tmp, "demo"), demoSpec{extra: demoArgs(o), wait: 2 * time.Minute})
+	d, err := startDemo(ctx, procs, o.bin, filepath.Join(tmp, "demo"), demoSpec{extra: demoArgs(o), wait: 2 * time.Minute, pprof: o.pprof != ""})
 	if err != nil {
 		return err
 	}
@@ -248,14 +257,14 @@ func largeTargets(org, cookie string) []target {
 // runLarge loads the inventory pages of the large synthetic organisation.
 func runLarge(ctx context.Context, o options, procs *registry, tmp string, rep *report) error {
 	logf("starting `mamori demo --large`: the bulk load takes minutes")
-	d, err := startDemo(ctx, procs, o.bin, filepath.Join(tmp, "demo"), demoSpec{extra: demoArgs(o), wait: largeStart, org: largeOrg})
+	d, err := startDemo(ctx, procs, o.bin, filepath.Join(tmp, "demo"), demoSpec{extra: demoArgs(o), wait: o.wait, org: largeOrg, pprof: o.pprof != ""})
 	if err != nil {
 		return err
 	}
 	rep.demoSeed, rep.bulk = d.ready, d.bulk
 	logf("running after %s; waiting for the findings of %s", d.ready.Round(time.Second), largeOrg)
 	t0 := time.Now()
-	if rep.findings, rep.evaluation, err = waitFindings(ctx, d, findingsWait); err != nil {
+	if rep.findings, rep.evaluation, err = waitFindings(ctx, d, max(findingsWait, o.wait)); err != nil {
 		return err
 	}
 	rep.findingsAfter = time.Since(t0)
@@ -282,9 +291,20 @@ func loadAndRest(ctx context.Context, o options, d *demoServer, targets []target
 		t := targets[i]
 		pass := 1 + n/len(targets)
 		logf("pass %d: %s %s, %d clients, %s after %s warm-up", pass, t.name, t.path, o.c, o.d, o.warmup)
+		var prof chan error
+		if o.pprof != "" && d.pprofAddr != "" {
+			prof = make(chan error, 1)
+			file := filepath.Join(o.pprof, fmt.Sprintf("pass%d-%02d-%s.pprof", pass, i, slug(t.name)))
+			go func() { prof <- captureProfile(ctx, d.pprofAddr, o.warmup, o.d, file) }()
+		}
 		r, err := measure(ctx, lt, d.base, t, o.c, o.warmup, o.d, d.proc.pid())
 		if err != nil {
 			return err
+		}
+		if prof != nil {
+			if err := <-prof; err != nil {
+				logf("  profile: %v", err)
+			}
 		}
 		r.pass = pass
 		logf("  %d requests, %d errors, %.0f req/s, p50 %s p99 %s", r.count, r.errors, r.rps, ms(r.p50), ms(r.p99))

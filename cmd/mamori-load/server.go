@@ -118,6 +118,7 @@ func (p *proc) stop() {
 type registry struct {
 	mu    sync.Mutex
 	procs []*proc
+	env   []string // added to the environment of the processes started next
 }
 
 func (r *registry) stopAll() {
@@ -144,7 +145,7 @@ func (r *registry) start(bin string, args ...string) (*proc, error) {
 		}
 		env = append(env, kv)
 	}
-	cmd.Env = append(env, "LANG=C")
+	cmd.Env = append(append(env, "LANG=C"), r.env...)
 	cmd.SysProcAttr = procAttr()
 	p := &proc{cmd: cmd, done: make(chan struct{}), lines: make(chan string, 1024)}
 	cmd.Stderr = &p.stderr
@@ -247,12 +248,13 @@ func healthy(ctx context.Context, client *http.Client, u string) bool {
 
 // demoServer is the running demo company with a signed-in owner.
 type demoServer struct {
-	proc     *proc
-	base     string // http://127.0.0.1:PORT
-	cookie   string // "mamori_session=…"
-	dashPath string // /o/sakura-seiki/
-	ready    time.Duration
-	bulk     time.Duration // how long the large organisation's bulk load took, as the server says; 0 if none
+	proc      *proc
+	base      string // http://127.0.0.1:PORT
+	cookie    string // "mamori_session=…"
+	dashPath  string // /o/sakura-seiki/
+	ready     time.Duration
+	bulk      time.Duration // how long the large organisation's bulk load took, as the server says; 0 if none
+	pprofAddr string        // the server's profiler (MAMORI_DEBUG_PPROF); "" for none
 }
 
 // demoSpec says which demo server to start.
@@ -260,6 +262,7 @@ type demoSpec struct {
 	extra []string      // more arguments of `mamori demo`: --large, --db URL
 	wait  time.Duration // for the sign-in link: seeding may take long
 	org   string        // slug of the organisation to load; "" for the one GET / leads to
+	pprof bool          // serve the profiler on a loopback port
 }
 
 var (
@@ -275,12 +278,20 @@ func startDemo(ctx context.Context, procs *registry, bin, dataDir string, spec d
 	if err != nil {
 		return nil, err
 	}
+	var pprofAddr string
+	if spec.pprof {
+		if pprofAddr, err = freeAddr(); err != nil {
+			return nil, err
+		}
+		procs.env = []string{"MAMORI_DEBUG_PPROF=" + pprofAddr}
+		defer func() { procs.env = nil }()
+	}
 	t0 := time.Now()
 	p, err := procs.start(bin, append([]string{"demo", "--data", dataDir, "--addr", addr}, spec.extra...)...)
 	if err != nil {
 		return nil, err
 	}
-	d := &demoServer{proc: p}
+	d := &demoServer{proc: p, pprofAddr: pprofAddr}
 	wait, cancel := context.WithTimeout(ctx, spec.wait)
 	defer cancel()
 	var link string
@@ -439,4 +450,48 @@ func do(ctx context.Context, client *http.Client, method, u, cookie string) (*ht
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp, nil
+}
+
+// captureProfile waits out the warm-up, then saves a CPU profile of the
+// server over the measured window d to file.
+func captureProfile(ctx context.Context, addr string, warmup, d time.Duration, file string) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(warmup):
+	}
+	secs := max(1, int(d/time.Second))
+	ctx, cancel := context.WithTimeout(ctx, d+30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, secs), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("profile: status %d", resp.StatusCode)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, b, 0o644)
+}
+
+// slug makes a target's name usable in a file name.
+func slug(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
 }

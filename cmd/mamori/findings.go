@@ -8,7 +8,6 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/findings"
-	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -38,7 +37,8 @@ func cmdFindings(e *env, args []string) error {
 				return err
 			}
 		}
-		rep, err := posture.BuildReport(e.ctx, t, slug, status)
+		tr := func(key string, args ...any) string { return e.cat.T(e.locale, key, args...) }
+		rep, err := posture.BuildReport(e.ctx, t, slug, status, tr)
 		if err != nil {
 			return err
 		}
@@ -47,23 +47,23 @@ func cmdFindings(e *env, args []string) error {
 			enc.SetIndent("", "  ")
 			return enc.Encode(rep)
 		}
-		e.say("cli.findings.score", rep.Score, len(rep.Findings))
+		if rep.Score == nil {
+			e.say("cli.findings.not_assessed", len(rep.Findings))
+		} else {
+			e.say("cli.findings.score", *rep.Score, len(rep.Findings))
+		}
 		for _, f := range rep.Findings {
-			title := f.Title.EN
-			if e.locale == i18n.Japanese {
-				title = f.Title.JA
-			}
 			sev := findings.Severity(0)
 			for s := findings.Low; s <= findings.Critical; s++ {
 				if s.String() == f.Severity {
 					sev = s
 				}
 			}
-			label := sev.Label().EN
-			if e.locale == i18n.Japanese {
-				label = sev.Label().JA
+			line := tr("cli.findings.line", f.ID, tr(sev.Key()), tr("findings.status."+f.Status), f.Title, f.Subject.Name)
+			if f.Detail != "" {
+				line += tr("cli.findings.detail", f.Detail)
 			}
-			fmt.Fprintf(e.stdout, "%6d  %-8s %-9s %s:%d  %s\n", f.ID, label, f.Status, f.Subject.Kind, f.Subject.ID, title)
+			fmt.Fprintln(e.stdout, line)
 		}
 		return nil
 	})

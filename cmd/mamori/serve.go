@@ -281,6 +281,11 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (signIn, er
 	if err := queue.Start(context.WithoutCancel(e.ctx)); err != nil {
 		return err
 	}
+	if addr := e.getenv("MAMORI_DEBUG_PPROF"); addr != "" {
+		if err := startProfiler(e.ctx, addr, log); err != nil {
+			return err
+		}
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("listening", "component", "server", "url", base, "engine", db.Engine(), "trusted_proxies", len(proxies), "startup_ms", time.Since(started).Milliseconds())

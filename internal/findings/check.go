@@ -4,7 +4,9 @@
 //
 // Each check explains itself to someone who is not a security expert — what
 // is wrong, what can happen because of it, and how to fix it step by step in
-// the admin consoles the company already has — in Japanese and English, and
+// the admin consoles the company already has — in the catalogues
+// (internal/i18n/catalogue/*/checks.json: check.<id>.title, .explanation,
+// .remediation, and the detail messages of its findings), and
 // says which item of IPA's 情報セキュリティ5か条, which question of the
 // 5分でできる自社診断 and which of the 情報セキュリティ10大脅威 2025 (組織)
 // it belongs to, so that a finding doubles as evidence for those lists.
@@ -18,6 +20,7 @@ import (
 	"cmp"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 )
@@ -48,23 +51,13 @@ func (s Severity) String() string {
 	return "unknown"
 }
 
-// Label is the word shown to people.
-func (s Severity) Label() Text {
-	switch s {
-	case Critical:
-		return Text{JA: "緊急", EN: "Critical"}
-	case High:
-		return Text{JA: "高", EN: "High"}
-	case Medium:
-		return Text{JA: "中", EN: "Medium"}
-	case Low:
-		return Text{JA: "低", EN: "Low"}
+// Key is the catalogue key of the word shown to people (severity.1 … 4).
+func (s Severity) Key() string {
+	if s < Low || s > Critical {
+		return "severity.unknown"
 	}
-	return Text{JA: "不明", EN: "Unknown"}
+	return "severity." + strconv.Itoa(int(s))
 }
-
-// Text is one message in both languages mamori speaks; both are complete.
-type Text struct{ JA, EN string }
 
 // Kind names the kind of record a finding is about.
 type Kind string
@@ -97,8 +90,8 @@ type Finding struct {
 	// always part of the proof and is not repeated here.
 	Evidence []Ref
 	// Detail is an optional line of specifics, e.g. how many days since
-	// the last update.
-	Detail Text
+	// the last update: a catalogue key (detail.*) and its arguments.
+	Detail Message
 }
 
 // Check is one rule over the inventory.
@@ -107,12 +100,12 @@ type Check struct {
 	// so it is never renamed once released.
 	ID       string
 	Severity Severity
-	// Title says what is wrong, Explanation why it matters in the real
-	// world, Remediation how to fix it step by step; all for a non-expert.
-	Title, Explanation, Remediation Text
-	FiveRules                       []int // 情報セキュリティ5か条 items 1–5
-	SelfCheck                       []int // 5分でできる自社診断 questions 1–25
-	Threats                         []int // 情報セキュリティ10大脅威 2025 (組織) ranks 1–10
+	// What is wrong, why it matters in the real world and how to fix it
+	// step by step, all for a non-expert, are in the catalogues under
+	// TitleKey, ExplanationKey and RemediationKey, in every language.
+	FiveRules []int // 情報セキュリティ5か条 items 1–5
+	SelfCheck []int // 5分でできる自社診断 questions 1–25
+	Threats   []int // 情報セキュリティ10大脅威 2025 (組織) ranks 1–10
 	// Subject is the kind of record every finding of this check is about.
 	Subject Kind
 	// Needs names the data the check cannot assess without (e.g.
@@ -125,6 +118,15 @@ type Check struct {
 
 	rows *rowCheck // set for the checks over share rows, which Evaluate counts first
 }
+
+// TitleKey is the catalogue key of what the check finds wrong.
+func (c Check) TitleKey() string { return "check." + c.ID + ".title" }
+
+// ExplanationKey is the catalogue key of why it matters.
+func (c Check) ExplanationKey() string { return "check." + c.ID + ".explanation" }
+
+// RemediationKey is the catalogue key of how to fix it, step by step.
+func (c Check) RemediationKey() string { return "check." + c.ID + ".remediation" }
 
 // Checks returns every check, sorted by ID.
 func Checks() []Check {

@@ -1,7 +1,10 @@
 package findings
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/mamori-sec/mamori/internal/i18n"
 
 	"github.com/mamori-sec/mamori/internal/inventory"
 )
@@ -596,6 +599,7 @@ func runOne(c Check, s *Snapshot) []Finding {
 }
 
 func TestChecksTable(t *testing.T) {
+	cat := testCatalogue(t)
 	known := map[string]bool{}
 	for _, c := range Checks() {
 		known[c.ID] = true
@@ -626,7 +630,7 @@ func TestChecksTable(t *testing.T) {
 						t.Errorf("subject %v reported twice", f.Subject)
 					}
 					seen[f.Subject] = true
-					checkDetail(t, f.Detail)
+					checkDetail(t, cat, f.Detail)
 				}
 				if k.fires == quiet {
 					if len(got) > 0 {
@@ -665,8 +669,23 @@ func subjects(fs []Finding) []Ref {
 	return out
 }
 
-func checkDetail(t *testing.T, d Text) {
+// checkDetail renders a finding's detail in both languages: its key is in
+// both catalogues and every argument is used and of the right type.
+func checkDetail(t *testing.T, cat *i18n.Catalogue, m Message) {
 	t.Helper()
+	if m.IsZero() {
+		return
+	}
+	if !cat.Has(m.Key) {
+		t.Errorf("detail key %q is not in every catalogue", m.Key)
+	}
+	render := func(l i18n.Locale) string {
+		return m.Render(func(key string, args ...any) string { return cat.T(l, key, args...) })
+	}
+	d := text{JA: render(i18n.Japanese), EN: render(i18n.English)}
+	if strings.Contains(d.JA+d.EN, "%!") {
+		t.Errorf("detail %q / %q: an argument does not fit its verb", d.JA, d.EN)
+	}
 	if (d.JA == "") != (d.EN == "") {
 		t.Errorf("detail %q / %q: one language missing", d.JA, d.EN)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/synth"
 )
@@ -52,16 +53,31 @@ func TestCheckIDs(t *testing.T) {
 	}
 }
 
+// text is one message of the catalogues in both languages.
+type text struct{ JA, EN string }
+
+// testCatalogue is the catalogues the checks' words live in.
+func testCatalogue(t *testing.T) *i18n.Catalogue {
+	t.Helper()
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
 func TestCheckTexts(t *testing.T) {
+	cat := testCatalogue(t)
 	for _, c := range Checks() {
 		t.Run(c.ID, func(t *testing.T) {
 			if c.Run == nil {
 				t.Error("no Run")
 			}
-			if c.Severity < Low || c.Severity > Critical || c.Severity.String() == "unknown" || c.Severity.Label().JA == "不明" {
+			if c.Severity < Low || c.Severity > Critical || c.Severity.String() == "unknown" || cat.Raw(i18n.Japanese, c.Severity.Key()) == "" {
 				t.Errorf("severity %d out of range", c.Severity)
 			}
-			for name, txt := range map[string]Text{"title": c.Title, "explanation": c.Explanation, "remediation": c.Remediation} {
+			for name, key := range map[string]string{"title": c.TitleKey(), "explanation": c.ExplanationKey(), "remediation": c.RemediationKey()} {
+				txt := text{JA: cat.Raw(i18n.Japanese, key), EN: cat.Raw(i18n.English, key)}
 				if strings.TrimSpace(txt.JA) == "" || strings.TrimSpace(txt.EN) == "" {
 					t.Errorf("%s: empty in one language: %q / %q", name, txt.JA, txt.EN)
 					continue
@@ -282,17 +298,22 @@ func TestParseDay(t *testing.T) {
 		if got := parseDay(k.in); got != k.want {
 			t.Errorf("parseDay(%q) = %d, want %d", k.in, got, k.want)
 		}
-		if k.want != noDay && k.want.en() != k.in {
-			t.Errorf("day %d writes as %q, want %q", k.want, k.want.en(), k.in)
+		if b, _ := k.want.MarshalJSON(); k.want != noDay && string(b) != `{"day":"`+k.in+`"}` {
+			t.Errorf("day %d writes as %s, want %q", k.want, b, k.in)
 		}
 	}
 	// Today is the calendar day in Japan: 23:30 UTC on 29 June is already
 	// 30 June in Tokyo.
 	if got, want := dayOf(time.Date(2025, 6, 29, 23, 30, 0, 0, time.UTC)), parseDay("2025-06-30"); got != want {
-		t.Errorf("dayOf: got %s, want %s", got.en(), want.en())
+		t.Errorf("dayOf: got %d, want %d", got, want)
 	}
-	if got := parseDay("2025-04-01").ja(); got != "2025年4月1日" {
-		t.Errorf("ja date: got %q", got)
+	// A day in a detail is written each language's way.
+	cat := testCatalogue(t)
+	m := Msg("detail.retention_until", parseDay("2025-04-01"))
+	for l, want := range map[i18n.Locale]string{i18n.Japanese: "保存期限2025年4月1日", i18n.English: "retention until 2025-04-01"} {
+		if got := m.Render(func(k string, a ...any) string { return cat.T(l, k, a...) }); got != want {
+			t.Errorf("%s detail: got %q, want %q", l, got, want)
+		}
 	}
 }
 

@@ -49,8 +49,8 @@ type Result struct {
 	CheckID  string
 	Subject  Ref
 	Severity Severity
-	Evidence string // EncodeEvidence of the proof
-	Detail   Text
+	Evidence string  // EncodeEvidence of the proof
+	Detail   Message // rendered in the reader's language (Message.Render)
 }
 
 // key identifies a finding across evaluations: one check, one subject.

@@ -2,7 +2,6 @@ package findings
 
 import (
 	"encoding/json"
-	"fmt"
 	"reflect"
 	"testing"
 
@@ -13,7 +12,7 @@ import (
 // proven by the given evidence.
 func result(id int64, evidence ...Ref) Result {
 	return Result{CheckID: "accounts.unlinked", Subject: Ref{KindAccount, id}, Severity: Medium, Evidence: EncodeEvidence(evidence),
-		Detail: Text{JA: "詳細", EN: "detail"}}
+		Detail: Msg("detail.accounts_without_mfa", 2)}
 }
 
 // stored is r as stored under id with the given status.
@@ -50,7 +49,7 @@ func TestReconcile(t *testing.T) {
 	moreSevere := a
 	moreSevere.Severity = High
 	otherDetail := a
-	otherDetail.Detail.EN = "another detail"
+	otherDetail.Detail = Msg("detail.accounts_without_mfa", 3)
 	tests := []struct {
 		name    string
 		stored  []Record
@@ -291,42 +290,15 @@ func TestInvolved(t *testing.T) {
 }
 
 func TestResults(t *testing.T) {
-	fs := []Finding{{CheckID: "people.departed_active", Subject: Ref{KindPerson, 4}, Evidence: []Ref{{KindAccount, 8}}, Detail: Text{JA: "a", EN: "b"}}}
+	fs := []Finding{{CheckID: "people.departed_active", Subject: Ref{KindPerson, 4}, Evidence: []Ref{{KindAccount, 8}}, Detail: Msg("detail.departed_active", day(20000), 3, 1)}}
 	c, ok := Lookup("people.departed_active")
 	if !ok {
 		t.Fatal("no check people.departed_active")
 	}
 	got := Results(fs)
-	want := Result{CheckID: c.ID, Subject: Ref{KindPerson, 4}, Severity: c.Severity, Evidence: `[{"kind":"account","id":8}]`, Detail: Text{JA: "a", EN: "b"}}
+	want := Result{CheckID: c.ID, Subject: Ref{KindPerson, 4}, Severity: c.Severity, Evidence: `[{"kind":"account","id":8}]`, Detail: Msg("detail.departed_active", day(20000), 3, 1)}
 	if len(got) != 1 || got[0] != want {
 		t.Fatalf("got %+v, want %+v", got, want)
-	}
-}
-
-func TestScoreOf(t *testing.T) {
-	tests := []struct {
-		name string
-		open []OpenCount
-		want int
-	}{
-		{"nothing open", nil, 100},
-		{"one critical", []OpenCount{{CheckID: "a", Severity: Critical, Open: 1}}, 80},
-		{"five criticals of one check", []OpenCount{{CheckID: "a", Severity: Critical, Open: 5}}, 76},
-		{"capped at twice the weight", []OpenCount{{CheckID: "a", Severity: Critical, Open: 500}}, 60},
-		{"mixed", []OpenCount{{CheckID: "a", Severity: High, Open: 2}, {CheckID: "b", Severity: Low, Open: 1}}, 88},
-		{"never below zero", []OpenCount{{CheckID: "a", Severity: Critical, Open: 99}, {CheckID: "b", Severity: Critical, Open: 99}, {CheckID: "c", Severity: Critical, Open: 99}}, 0},
-	}
-	for _, tt := range tests {
-		if got := ScoreOf(tt.open).Value; got != tt.want {
-			t.Errorf("%s: got %d, want %d", tt.name, got, tt.want)
-		}
-	}
-	s := ScoreOf([]OpenCount{{CheckID: "b", Severity: Low, Open: 1}, {CheckID: "a", Severity: High, Open: 2}, {CheckID: "c", Severity: High, Open: 2}})
-	if got := fmt.Sprint(s.Top(2)); got != fmt.Sprint([]Deduction{{"a", High, 2, 11}, {"c", High, 2, 11}}) {
-		t.Errorf("top: got %s, want the two largest deductions, by check", got)
-	}
-	if s.Count(int(High)) != 4 || s.Count(int(Low)) != 1 || s.Count(int(Critical)) != 0 {
-		t.Errorf("counts: got %v", s.Counts)
 	}
 }
 

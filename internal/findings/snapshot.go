@@ -1,7 +1,6 @@
 package findings
 
 import (
-	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -505,50 +504,4 @@ func parseDay(s string) day {
 		return noDay
 	}
 	return day(d)
-}
-
-// ja writes the day as 2025年4月1日.
-func (d day) ja() string { return calendar.Day(d).Japanese() }
-
-// en writes the day as 2025-04-01.
-func (d day) en() string { return calendar.Day(d).String() }
-
-// since is a Detail such as "最終更新から214日（2024年11月28日）" / "214 days
-// since the last update (2024-11-28)".
-func since(ja, en string, from, today day) Text {
-	n := int(today - from)
-	return Text{
-		JA: fmt.Sprintf("%sから%d日（%s）", ja, n, from.ja()),
-		EN: fmt.Sprintf("%d days since %s (%s)", n, en, from.en()),
-	}
-}
-
-// sinceMemo hands out since texts, formatting each start day once: the
-// records a check reports share a few hundred dates, so a check reporting
-// a hundred thousand shares formats a few hundred strings.
-type sinceMemo struct {
-	ja, en, jaTail, enTail string
-	today                  day
-	m                      map[day]Text
-}
-
-func newSince(ja, en string, today day) *sinceMemo {
-	return &sinceMemo{ja: ja, en: en, today: today, m: map[day]Text{}}
-}
-
-// tail adds words after the count, e.g. "、見直しの記録なし".
-func (m *sinceMemo) tail(ja, en string) *sinceMemo {
-	m.jaTail, m.enTail = ja, en
-	return m
-}
-
-func (m *sinceMemo) get(from day) Text {
-	if t, ok := m.m[from]; ok {
-		return t
-	}
-	t := since(m.ja, m.en, from, m.today)
-	t.JA += m.jaTail
-	t.EN += m.enTail
-	m.m[from] = t
-	return t
 }

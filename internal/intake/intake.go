@@ -4,9 +4,9 @@
 // A file is read and parsed by package importer; Plan compares its records
 // with what the organisation already has and says what an import would
 // do, without writing; Apply computes the same plan again and writes it in
-// one transaction (every row or none), with one audit entry for the import
-// besides the entries of each record, then evaluates the findings so that
-// they reflect the import at once. Importing the same file twice changes
+// one transaction (every row or none), as one audit entry for the import
+// that holds the changes to each record as its details, then evaluates the
+// findings so that they reflect the import at once. Importing the same file twice changes
 // nothing the second time, and a file mamori exported imports as a no-op.
 //
 // # Matching
@@ -286,12 +286,10 @@ func commit(ctx context.Context, t store.Tenant, actor audit.Actor, parsed impor
 		pv.Applied = true
 		return pv, false, nil
 	}
-	if err := t.Batch(ctx, actor, func(w *store.Writer) error {
-		if err := pl.write(ctx, w); err != nil {
-			return err
-		}
-		return w.Record(ctx, audit.Event{Action: "import.apply", Target: "import:" + short(pv.SHA256), After: summary(pv)})
-	}); err != nil {
+	// One audit entry for the import: the changes to each record are its
+	// details, which a record's history still shows.
+	ev := audit.Event{Action: "import.apply", Target: "import:" + short(pv.SHA256), After: summary(pv)}
+	if err := t.BatchAs(ctx, actor, ev, func(w *store.Writer) error { return pl.write(ctx, w) }); err != nil {
 		return Preview{}, false, err
 	}
 	pv.Applied = true

@@ -175,7 +175,8 @@ func TestPreviewCounts(t *testing.T) {
 		if err != nil || !applied.Applied {
 			t.Fatalf("apply: got %+v %v, want it applied", applied.Applied, err)
 		}
-		// 1 added, 2 changed, one summary; the evaluation runs later, as a job.
+		// One entry for the import, whose details are the 1 added and 2
+		// changed; the evaluation runs later, as a job.
 		entries, err := f.ten.Audit(f.ctx, store.AuditFilter{})
 		if err != nil {
 			t.Fatal(err)
@@ -183,12 +184,12 @@ func TestPreviewCounts(t *testing.T) {
 		actions := map[string]int{}
 		for _, e := range entries {
 			actions[e.Action]++
-			if e.Action == "import.apply" && (!strings.Contains(e.After, `"sha256":"`+pv.SHA256) || !strings.Contains(e.After, `"file":"people.csv"`) || !strings.Contains(e.After, `"added":1`)) {
+			if e.Action == "import.apply" && (!strings.Contains(e.After, `"sha256":"`+pv.SHA256) || !strings.Contains(e.After, `"file":"people.csv"`) || !strings.Contains(e.After, `"added":1`) || !strings.Contains(e.After, `"details_records":3,`)) {
 				t.Errorf("got summary %s, want the file, its sha256 and the counts", e.After)
 			}
 		}
-		if actions["person.create"] != 5 || actions["person.update"] != 2 || actions["import.apply"] != 1 {
-			t.Fatalf("got actions %v, want 4 seeded + 1 created, 2 updated, 1 import summary", actions)
+		if actions["person.create"] != 4 || actions["person.update"] != 0 || actions["import.apply"] != 1 {
+			t.Fatalf("got actions %v, want 4 seeded and 1 import entry holding the import's 3 changes", actions)
 		}
 		d := f.inventory()
 		if len(d.People) != 5 {
@@ -204,6 +205,36 @@ func TestPreviewCounts(t *testing.T) {
 				if person.LeaveDate != "2026-03-31" || person.Kana != "タナカ サブロウ" {
 					t.Errorf("got %+v, want 田中 matched by name and kana and given a leave date", person)
 				}
+			}
+		}
+		// A record's history still shows what the import changed in it,
+		// dated and signed by the import's entry.
+		var importSeq int64
+		for _, e := range entries {
+			if e.Action == "import.apply" {
+				importSeq = e.Seq
+			}
+		}
+		for _, person := range d.People {
+			hist, err := f.ten.History(f.ctx, fmt.Sprintf("person:%d", person.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range hist {
+				if e.Seq == importSeq {
+					got = append(got, e.Action)
+					if e.Actor != keeper.Label || e.Target != fmt.Sprintf("person:%d", person.ID) {
+						t.Errorf("%s: got %q on %q, want the import's actor on the person", person.Email, e.Actor, e.Target)
+					}
+					if person.Email == "sato@example.co.jp" && (!strings.Contains(e.Before, "営業部") || !strings.Contains(e.After, "営業二部")) {
+						t.Errorf("got before %s after %s, want the department change", e.Before, e.After)
+					}
+				}
+			}
+			want := map[string]string{"sato@example.co.jp": "person.update", "": "person.update", "takahashi@example.co.jp": "person.create"}[person.Email]
+			if len(hist) == 0 || strings.Join(got, ",") != want {
+				t.Errorf("%s: got the import's changes %v in its history of %d entries, want %q", person.Email, got, len(hist), want)
 			}
 		}
 	})

@@ -250,7 +250,7 @@ func (w *evaluateWorker) Work(ctx context.Context, job *river.Job[EvaluateArgs])
 		return river.JobSnooze(time.Second)
 	}
 	w.q.log.Info("evaluated", "org_id", job.Args.OrgID, "findings", res.Findings, "opened", res.Sync.Opened,
-		"resolved", res.Sync.Resolved, "score", res.Score.Value, "duration_ms", res.Took.Milliseconds())
+		"resolved", res.Sync.Resolved, "score", res.Score.Value, "score_assessed", res.Score.Assessed, "duration_ms", res.Took.Milliseconds())
 	return nil
 }
 

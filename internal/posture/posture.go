@@ -92,10 +92,22 @@ func evaluate(ctx context.Context, t store.Tenant, actor audit.Actor, now time.T
 	if err != nil {
 		return Result{}, err
 	}
-	score := findings.ScoreOf(open)
+	// The records counted as the dashboard counts them (the snapshot leaves
+	// out shares no check looks at).
+	sum, err := t.Summary(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	score := findings.ScoreOf(open, sum.Records())
+	res := Result{Sync: sync, Score: score, Findings: len(results), Took: time.Since(start)}
+	if !score.Assessed {
+		// No inventory yet: there is no score to keep, and a 100 would lie.
+		return res, nil
+	}
 	err = t.RecordPosture(ctx, store.PosturePoint{Day: today, Score: score.Value, Critical: score.Counts[findings.Critical],
-		High: score.Counts[findings.High], Medium: score.Counts[findings.Medium], Low: score.Counts[findings.Low]})
-	return Result{Sync: sync, Score: score, Findings: len(results), Took: time.Since(start)}, err
+		High: score.Counts[findings.High], Medium: score.Counts[findings.Medium], Low: score.Counts[findings.Low],
+		Method: store.ScoreByArea, Confidence: score.Confidence})
+	return res, err
 }
 
 // LeaverItems turns open leaver items into what the findings read.

@@ -5,57 +5,101 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/findings"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
 // Report is an organisation's findings as the command line and the JSON
-// API give them: the same ids, severities and evidence as the web pages.
+// API give them: the same ids, severities and evidence as the web pages,
+// with the words in the reader's language and each record named as a
+// person would (the account's login and service, the share's path …).
 type Report struct {
-	Org      string          `json:"org"`
-	Score    int             `json:"score"`
-	Counts   map[string]int  `json:"open_by_severity"`
-	Findings []ReportFinding `json:"findings"`
+	Org string `json:"org"`
+	// Score is null while no area of the inventory has data ("not
+	// assessed"); it is computed over the assessed areas only.
+	Score         *int            `json:"score"`
+	AreasAssessed int             `json:"areas_assessed"`
+	Confidence    int             `json:"confidence"`
+	Counts        map[string]int  `json:"open_by_severity"`
+	Findings      []ReportFinding `json:"findings"`
 }
 
 // ReportFinding is one finding in a Report.
 type ReportFinding struct {
-	ID          int64          `json:"id"`
-	Check       string         `json:"check"`
-	Severity    string         `json:"severity"`
-	Status      string         `json:"status"`
-	Title       findings.Text  `json:"title"`
-	Subject     findings.Ref   `json:"subject"`
-	Evidence    []findings.Ref `json:"evidence"`
-	Detail      findings.Text  `json:"detail"`
-	FirstSeen   time.Time      `json:"first_seen"`
-	ResolvedAt  *time.Time     `json:"resolved_at,omitempty"`
-	AcceptedTil string         `json:"accepted_until,omitempty"`
+	ID          int64      `json:"id"`
+	Check       string     `json:"check"`
+	Severity    string     `json:"severity"`
+	Status      string     `json:"status"`
+	Title       string     `json:"title"`
+	Subject     NamedRef   `json:"subject"`
+	Evidence    []NamedRef `json:"evidence"`
+	Detail      string     `json:"detail,omitempty"`
+	FirstSeen   time.Time  `json:"first_seen"`
+	ResolvedAt  *time.Time `json:"resolved_at,omitempty"`
+	AcceptedTil string     `json:"accepted_until,omitempty"`
+}
+
+// NamedRef is a record with the words it is known by.
+type NamedRef struct {
+	Kind findings.Kind `json:"kind"`
+	ID   int64         `json:"id"`
+	Name string        `json:"name"`
 }
 
 // BuildReport lists the organisation's findings of the given status ("" for
-// open and accepted), most severe first.
-func BuildReport(ctx context.Context, t store.Tenant, slug, status string) (Report, error) {
+// open and accepted), most severe first, in the language of tr (a
+// catalogue's translation: key, args → text). The records are named with
+// one lookup per kind for each thousand findings.
+func BuildReport(ctx context.Context, t store.Tenant, slug, status string, tr func(key string, args ...any) string) (Report, error) {
 	open, err := t.OpenByCheck(ctx)
 	if err != nil {
 		return Report{}, err
 	}
-	score := findings.ScoreOf(open)
-	rep := Report{Org: slug, Score: score.Value, Counts: map[string]int{}, Findings: []ReportFinding{}}
+	sum, err := t.Summary(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	score := findings.ScoreOf(open, sum.Records())
+	rep := Report{Org: slug, Counts: map[string]int{}, Findings: []ReportFinding{}, AreasAssessed: score.AreasAssessed, Confidence: score.Confidence}
+	if score.Assessed {
+		v := score.Value
+		rep.Score = &v
+	}
 	for sev, n := range score.Counts {
 		rep.Counts[sev.String()] = n
-	}
-	checks := map[string]findings.Check{}
-	for _, c := range findings.Checks() {
-		checks[c.ID] = c
 	}
 	for offset := 0; ; offset += 1000 {
 		page, total, err := t.Findings(ctx, store.FindingQuery{Status: findings.Status(status), Offset: offset, Limit: 1000})
 		if err != nil {
 			return rep, err
 		}
-		for _, f := range page {
+		want := inventory.Want{}
+		proofs := make([][]findings.Ref, len(page))
+		for i, f := range page {
+			want.Add(string(f.Subject.Kind), f.Subject.ID)
+			proofs[i] = f.Proof()
+			for _, e := range proofs[i] {
+				want.Add(string(e.Kind), e.ID)
+			}
+		}
+		names, err := t.Names(ctx, want)
+		if err != nil {
+			return rep, err
+		}
+		named := func(r findings.Ref) NamedRef {
+			n, ok := names[inventory.Ref{Kind: string(r.Kind), ID: r.ID}]
+			if !ok {
+				n = inventory.Name{Kind: string(r.Kind)}
+			}
+			return NamedRef{Kind: r.Kind, ID: r.ID, Name: n.Label(tr)}
+		}
+		for i, f := range page {
 			rf := ReportFinding{ID: f.ID, Check: f.CheckID, Severity: f.Severity.String(), Status: string(f.Status),
-				Title: checks[f.CheckID].Title, Subject: f.Subject, Evidence: f.Proof(), Detail: f.Detail, FirstSeen: f.FirstSeenAt, AcceptedTil: f.AcceptedUntil}
+				Title: tr(findings.Check{ID: f.CheckID}.TitleKey()), Subject: named(f.Subject), Evidence: make([]NamedRef, len(proofs[i])),
+				Detail: f.Detail.Render(tr), FirstSeen: f.FirstSeenAt, AcceptedTil: f.AcceptedUntil}
+			for j, e := range proofs[i] {
+				rf.Evidence[j] = named(e)
+			}
 			if !f.ResolvedAt.IsZero() {
 				at := f.ResolvedAt
 				rf.ResolvedAt = &at

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +17,11 @@ import (
 // function in this package that updates or deletes audit rows, and the
 // database refuses both (triggers in the first migration).
 func (t *Tx) Record(ctx context.Context, ev audit.Event) error {
+	t.touch(ev)
+	t.noteEvent(ev)
+	if ok, err := t.collect(ev); ok || err != nil {
+		return err
+	}
 	if err := t.head(ctx); err != nil {
 		return err
 	}
@@ -30,7 +37,6 @@ func (t *Tx) Record(ctx context.Context, ev audit.Event) error {
 	}
 	t.headSeq, t.headHash = e.Seq, e.Hash
 	t.events++
-	t.noteEvent(ev)
 	return nil
 }
 
@@ -79,6 +85,7 @@ func (db *DB) VerifyAudit(ctx context.Context, anchors ...audit.Checkpoint) (int
 		return 0, ErrNoAuditKey
 	}
 	v.Expect(db.auditKey, cps, anchors)
+	details := &detailCheck{db: db}
 	const batch = 5000
 	last := int64(0)
 	for {
@@ -97,6 +104,10 @@ func (db *DB) VerifyAudit(ctx context.Context, anchors ...audit.Checkpoint) (int
 				rows.Close()
 				return v.Count, err
 			}
+			if err := details.entry(ctx, e); err != nil {
+				rows.Close()
+				return v.Count, err
+			}
 			last = e.Seq
 			n++
 		}
@@ -104,14 +115,17 @@ func (db *DB) VerifyAudit(ctx context.Context, anchors ...audit.Checkpoint) (int
 			return v.Count, err
 		}
 		if n < batch {
-			return v.Count, v.Finish()
+			if err := v.Finish(); err != nil {
+				return v.Count, err
+			}
+			return v.Count, details.end(ctx)
 		}
 	}
 }
 
 // AuditFilter selects entries of one organisation's trail.
 type AuditFilter struct {
-	Action string    // prefix, e.g. "person." — "" for all
+	Action string    // an action ("person.update"), or a group of them ending in "." ("person."); "" for all
 	Actor  string    // substring of the actor label
 	From   time.Time // inclusive, zero for no bound
 	To     time.Time // exclusive, zero for no bound
@@ -124,9 +138,12 @@ func (t Tenant) Audit(ctx context.Context, f AuditFilter) ([]audit.Entry, error)
 	var where []string
 	args := []any{t.org}
 	where = append(where, "org_id = ?")
-	if f.Action != "" {
+	if strings.HasSuffix(f.Action, ".") {
 		where = append(where, "action LIKE ?")
 		args = append(args, likePrefix(f.Action))
+	} else if f.Action != "" {
+		where = append(where, "action = ?")
+		args = append(args, f.Action)
 	}
 	if f.Actor != "" {
 		where = append(where, "actor LIKE ?")
@@ -174,9 +191,11 @@ func likeEscape(s string) string {
 func likePrefix(s string) string { return likeEscape(s) + "%" }
 
 // History returns the entries about one record of the organisation, newest
-// first: the change history shown on a record's page.
+// first: the change history shown on a record's page. The changes an
+// import made to it are among them, each as an entry of its own.
 func (t Tenant) History(ctx context.Context, target string) ([]audit.Entry, error) {
-	rows, err := t.db.query(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE org_id = ? AND target = ? ORDER BY seq DESC LIMIT 200", t.org, target)
+	const limit = 200
+	rows, err := t.db.query(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE org_id = ? AND target = ? ORDER BY seq DESC LIMIT ?", t.org, target, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -189,5 +208,14 @@ func (t Tenant) History(ctx context.Context, target string) ([]audit.Entry, erro
 		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	more, err := t.detailHistory(ctx, target, limit)
+	if err != nil || len(more) == 0 {
+		return out, err
+	}
+	out = append(out, more...)
+	slices.SortStableFunc(out, func(a, b audit.Entry) int { return cmp.Compare(b.Seq, a.Seq) })
+	return out[:min(len(out), limit)], nil
 }

@@ -82,8 +82,13 @@ func (e *ManyError) Error() string { return fmt.Sprintf("record %d: %v", e.Index
 func (e *ManyError) Unwrap() error { return e.Err }
 
 // addMany inserts recs a batch at a time with prepared multi-row
-// statements. Rows come back with their natural key, so each id is given
-// to its record whatever order RETURNING uses. The Go work around the
+// statements. On PostgreSQL rows come back with their natural key, so each
+// id is given to its record whatever order RETURNING uses. On SQLite the
+// writer holds the database's only write lock, and a table whose largest
+// id is m gives the rows of a multi-row insert m+1, m+2, … in the order of
+// its VALUES (an INTEGER PRIMARY KEY without AUTOINCREMENT takes the largest
+// rowid plus one); reading them back cost a fifth of an import, so the ids
+// are counted instead, and checked once at the end. The Go work around the
 // statements — their arguments ahead, the audit entries (JSON, hash chain)
 // behind — runs in two goroutines beside the one that talks to the
 // database, which on SQLite is the bottleneck; all three end before
@@ -105,6 +110,7 @@ func addMany[T any](ctx context.Context, w *Writer, tb *table[T], recs []*T) err
 		return err
 	}
 	tx.noteEvent(audit.Event{OrgID: org, Action: tb.target + ".create"})
+	tx.touchKind(org, tb.target)
 	keyIdx := make([]int, len(tb.key))
 	for i, k := range tb.key {
 		for j, c := range tb.cols {
@@ -119,6 +125,18 @@ func addMany[T any](ctx context.Context, w *Writer, tb *table[T], recs []*T) err
 		byKey map[string]*T
 	}
 	now, per := micros(tx.db.Now()), tx.db.bulkRows()
+	counted := tx.db.engine == SQLite
+	var next int64 // the id of the next row, when counted
+	if counted {
+		if err := tx.queryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM "+tb.name).Scan(&next); err != nil {
+			return fmt.Errorf("insert %s: %w", tb.name, err)
+		}
+		if next > 1<<62 {
+			return fmt.Errorf("insert %s: ids exhausted", tb.name)
+		}
+		next++
+	}
+	first := next
 	done := make(chan struct{})
 	batches := make(chan batch, 4)
 	inserted := make(chan []*T, 4)
@@ -130,12 +148,16 @@ func addMany[T any](ctx context.Context, w *Writer, tb *table[T], recs []*T) err
 		defer close(batches)
 		for start := 0; start < len(recs); start += per {
 			b := batch{chunk: recs[start:min(start+per, len(recs))]}
-			b.args = make([]any, 0, len(b.chunk)*(len(tb.cols)+2))
-			b.byKey = make(map[string]*T, len(b.chunk))
+			b.args = make([]any, 0, len(b.chunk)*len(tb.cols))
+			if !counted {
+				b.byKey = make(map[string]*T, len(b.chunk))
+			}
 			for _, rec := range b.chunk {
 				vals := tb.vals(rec)
-				b.args = append(append(append(b.args, org), vals...), now)
-				b.byKey[keyOf(vals, keyIdx)] = rec
+				b.args = append(b.args, vals...)
+				if !counted {
+					b.byKey[keyOf(vals, keyIdx)] = rec
+				}
 			}
 			select {
 			case batches <- b:
@@ -144,6 +166,10 @@ func addMany[T any](ctx context.Context, w *Writer, tb *table[T], recs []*T) err
 			}
 		}
 	}()
+	// In a batch recorded as one entry (BatchAs), the records become its
+	// details, encoded here.
+	collecting := tx.details != nil
+	var collected []detail
 	go func() {
 		defer wg.Done()
 		defer close(trails)
@@ -153,6 +179,20 @@ func addMany[T any](ctx context.Context, w *Writer, tb *table[T], recs []*T) err
 			events = events[:0]
 			for _, rec := range chunk {
 				events = append(events, audit.Event{OrgID: org, Action: tb.target + ".create", Target: tb.target + ":" + strconv.FormatInt(*tb.id(rec), 10), After: tb.auditOf(rec)})
+			}
+			if collecting {
+				for _, ev := range events {
+					d, _, err := detailOf(ev)
+					if err != nil {
+						select {
+						case trails <- trail{err: err}:
+						case <-done:
+						}
+						return
+					}
+					collected = append(collected, d)
+				}
+				continue
 			}
 			tr := tx.trail(events, seq, prev)
 			seq, prev = tr.seq, tr.hash
@@ -174,47 +214,24 @@ func addMany[T any](ctx context.Context, w *Writer, tb *table[T], recs []*T) err
 		}
 		wg.Wait()
 	}
-	dest := make([]any, 1+len(keyIdx))
-	var id int64
-	keys := make([]any, len(keyIdx))
-	dest[0] = &id
-	for i := range keys {
-		dest[1+i] = &keys[i]
-	}
 	for b := range batches {
-		st, err := tx.prepared(ctx, tb.insertManySQL(tx.db.insertVerb(), len(b.chunk)))
+		st, err := tx.prepared(ctx, tb.insertManySQL(tx.db.insertVerb(), len(b.chunk), org, now, !counted))
 		if err != nil {
 			stop()
 			return fmt.Errorf("prepare %s: %w", tb.name, err)
 		}
-		rows, err := st.QueryContext(ctx, b.args...)
-		if err != nil {
-			stop()
-			return bulkError(tb, err)
-		}
-		n := 0
-		for rows.Next() {
-			if err = rows.Scan(dest...); err != nil {
-				break
+		if counted {
+			if _, err := st.ExecContext(ctx, b.args...); err != nil {
+				stop()
+				return bulkError(tb, err)
 			}
-			rec := b.byKey[keyOf(keys, nil)]
-			if rec == nil {
-				err = fmt.Errorf("store: %s: a returned row matches no record", tb.name)
-				break
+			for _, rec := range b.chunk {
+				*tb.id(rec), *tb.org(rec) = next, org
+				next++
 			}
-			*tb.id(rec), *tb.org(rec) = id, org
-			n++
-		}
-		rows.Close()
-		if err == nil {
-			err = rows.Err()
-		}
-		if err == nil && n != len(b.chunk) {
-			err = fmt.Errorf("store: %s: %d rows inserted, %d expected", tb.name, n, len(b.chunk))
-		}
-		if err != nil {
+		} else if err := tb.readIDs(ctx, st, b.args, b.byKey, keyIdx, org, len(b.chunk)); err != nil {
 			stop()
-			return bulkError(tb, err)
+			return err
 		}
 		// Hand the chunk on for its audit entries, writing those that are
 		// ready meanwhile, so that neither side waits on the other.
@@ -230,6 +247,12 @@ func addMany[T any](ctx context.Context, w *Writer, tb *table[T], recs []*T) err
 			}
 		}
 	}
+	if counted {
+		if err := tb.checkCounted(ctx, tx, org, first, recs, keyIdx); err != nil {
+			stop()
+			return err
+		}
+	}
 	close(inserted)
 	closed = true
 	for tr := range trails {
@@ -239,6 +262,76 @@ func addMany[T any](ctx context.Context, w *Writer, tb *table[T], recs []*T) err
 		}
 	}
 	stop()
+	if collecting {
+		*tx.details = append(*tx.details, collected...)
+	}
+	return nil
+}
+
+// readIDs runs the insert st and gives each record of byKey the id its row
+// came back with.
+func (tb *table[T]) readIDs(ctx context.Context, st *sql.Stmt, args []any, byKey map[string]*T, keyIdx []int, org int64, want int) error {
+	dest := make([]any, 1+len(keyIdx))
+	var id int64
+	keys := make([]any, len(keyIdx))
+	dest[0] = &id
+	for i := range keys {
+		dest[1+i] = &keys[i]
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return bulkError(tb, err)
+	}
+	n := 0
+	for rows.Next() {
+		if err = rows.Scan(dest...); err != nil {
+			break
+		}
+		rec := byKey[keyOf(keys, nil)]
+		if rec == nil {
+			err = fmt.Errorf("store: %s: a returned row matches no record", tb.name)
+			break
+		}
+		*tb.id(rec), *tb.org(rec) = id, org
+		n++
+	}
+	rows.Close()
+	if err == nil {
+		err = rows.Err()
+	}
+	if err == nil && n != want {
+		err = fmt.Errorf("store: %s: %d rows inserted, %d expected", tb.name, n, want)
+	}
+	if err != nil {
+		return bulkError(tb, err)
+	}
+	return nil
+}
+
+// checkCounted checks the ids counted for recs, first onwards: the table
+// holds exactly that many rows from first on, the last is the largest id,
+// and the first and the last record are the rows their ids name.
+func (tb *table[T]) checkCounted(ctx context.Context, tx *Tx, org, first int64, recs []*T, keyIdx []int) error {
+	var n, last int64
+	if err := tx.queryRow(ctx, "SELECT count(*), COALESCE(MAX(id), 0) FROM "+tb.name+" WHERE id >= ?", first).Scan(&n, &last); err != nil {
+		return fmt.Errorf("insert %s: %w", tb.name, err)
+	}
+	if n != int64(len(recs)) || last != first+n-1 {
+		return fmt.Errorf("store: %s: ids %d to %d expected, found %d rows up to %d", tb.name, first, first+int64(len(recs))-1, n, last)
+	}
+	for _, rec := range []*T{recs[0], recs[len(recs)-1]} {
+		keys := make([]any, len(keyIdx))
+		dest := make([]any, len(keyIdx))
+		for i := range keys {
+			dest[i] = &keys[i]
+		}
+		if err := tx.queryRow(ctx, "SELECT "+strings.Join(tb.key, ", ")+" FROM "+tb.name+" WHERE org_id = ? AND id = ?", org, *tb.id(rec)).Scan(dest...); err != nil {
+			return fmt.Errorf("insert %s: %w", tb.name, err)
+		}
+		if keyOf(keys, nil) != keyOf(tb.vals(rec), keyIdx) {
+			return fmt.Errorf("store: %s %d is not the row counted for it", tb.name, *tb.id(rec))
+		}
+	}
 	return nil
 }
 
@@ -274,17 +367,21 @@ func keyOf(vals []any, idx []int) string {
 	return b.String()
 }
 
-func (tb *table[T]) insertManySQL(verb string, n int) string {
+// insertManySQL inserts n rows; the organisation and the time, the same
+// for every row, are written into the statement rather than bound n times.
+func (tb *table[T]) insertManySQL(verb string, n int, org, now int64, returning bool) string {
 	var b strings.Builder
 	b.WriteString(verb + " INTO " + tb.name + " (org_id, " + strings.Join(tb.cols, ", ") + ", updated_at) VALUES ")
-	row := "(" + strings.Repeat("?, ", len(tb.cols)+1) + "?)"
+	row := "(" + strconv.FormatInt(org, 10) + ", " + strings.Repeat("?, ", len(tb.cols)) + strconv.FormatInt(now, 10) + ")"
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(row)
 	}
-	b.WriteString(" RETURNING id, " + strings.Join(tb.key, ", "))
+	if returning {
+		b.WriteString(" RETURNING id, " + strings.Join(tb.key, ", "))
+	}
 	return b.String()
 }
 
@@ -296,6 +393,7 @@ func (t *Tx) RecordMany(ctx context.Context, evs []audit.Event) error {
 	}
 	for _, ev := range evs {
 		t.noteEvent(ev)
+		t.touch(ev)
 	}
 	per := t.db.bulkRows()
 	for start := 0; start < len(evs); start += per {

@@ -54,3 +54,7 @@ func ScanAll(ctx context.Context, db *DB, org int64) (int, error) {
 	}
 	return n, nil
 }
+
+// DropChecks forgets the inventories ForChecks keeps, so that the next
+// evaluation reads everything.
+func DropChecks(db *DB) { db.checks.drop() }

@@ -10,7 +10,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/findings"
 )
 
-const findingColumns = "id, check_id, subject_kind, subject_id, severity, status, evidence, detail_ja, detail_en, first_seen_at, last_seen_at, resolved_at, resolved_by, accepted_by, accepted_reason, accepted_until"
+const findingColumns = "id, check_id, subject_kind, subject_id, severity, status, evidence, detail_key, detail_args, first_seen_at, last_seen_at, resolved_at, resolved_by, accepted_by, accepted_reason, accepted_until"
 
 // scanFinding reads a stored finding; its statuses and the rules of its
 // life are the findings capability's (findings.Reconcile, Record.Accept).
@@ -19,7 +19,7 @@ func scanFinding(r rowScanner) (findings.Record, error) {
 	var kind, status string
 	var severity int
 	var first, last, resolved int64
-	err := r.Scan(&f.ID, &f.CheckID, &kind, &f.Subject.ID, &severity, &status, &f.Evidence, &f.Detail.JA, &f.Detail.EN,
+	err := r.Scan(&f.ID, &f.CheckID, &kind, &f.Subject.ID, &severity, &status, &f.Evidence, &f.Detail.Key, &f.Detail.Args,
 		&first, &last, &resolved, &f.ResolvedBy, &f.AcceptedBy, &f.AcceptedReason, &f.AcceptedUntil)
 	f.Subject.Kind, f.Severity, f.Status = findings.Kind(kind), findings.Severity(severity), findings.Status(status)
 	f.FirstSeenAt, f.LastSeenAt, f.ResolvedAt = fromMicros(first), fromMicros(last), fromMicros(resolved)
@@ -83,10 +83,10 @@ func (t Tenant) SyncFindings(ctx context.Context, actor audit.Actor, results []f
 			return res, err
 		}
 		now := micros(t.db.Now())
-		q := t.db.rebind("UPDATE findings SET severity = ?, evidence = ?, detail_ja = ?, detail_en = ?, last_seen_at = ? WHERE org_id = ? AND id = ?")
+		q := t.db.rebind("UPDATE findings SET severity = ?, evidence = ?, detail_key = ?, detail_args = ?, last_seen_at = ? WHERE org_id = ? AND id = ?")
 		for _, r := range plan.Refresh {
 			in := r.Result
-			if _, err := tx.ExecContext(ctx, q, int(in.Severity), in.Evidence, in.Detail.JA, in.Detail.EN, now, t.org, r.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, q, int(in.Severity), in.Evidence, in.Detail.Key, in.Detail.Args, now, t.org, r.ID); err != nil {
 				tx.Rollback()
 				return res, err
 			}
@@ -108,14 +108,14 @@ func (t Tenant) applyFinding(ctx context.Context, tx *Tx, now int64, tr findings
 	switch tr.Action {
 	case findings.ActionOpen:
 		var err error
-		id, err = tx.insert(ctx, "INSERT INTO findings (org_id, check_id, subject_kind, subject_id, severity, status, evidence, detail_ja, detail_en, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			t.org, in.CheckID, string(in.Subject.Kind), in.Subject.ID, int(in.Severity), string(tr.To), in.Evidence, in.Detail.JA, in.Detail.EN, now, now)
+		id, err = tx.insert(ctx, "INSERT INTO findings (org_id, check_id, subject_kind, subject_id, severity, status, evidence, detail_key, detail_args, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			t.org, in.CheckID, string(in.Subject.Kind), in.Subject.ID, int(in.Severity), string(tr.To), in.Evidence, in.Detail.Key, in.Detail.Args, now, now)
 		if err != nil {
 			return fmt.Errorf("insert finding: %w", err)
 		}
 	case findings.ActionReopen, findings.ActionExpire:
-		if _, err := tx.exec(ctx, "UPDATE findings SET status = ?, severity = ?, evidence = ?, detail_ja = ?, detail_en = ?, last_seen_at = ?, resolved_at = 0, resolved_by = 0, accepted_by = '', accepted_reason = '', accepted_until = '' WHERE org_id = ? AND id = ?",
-			string(tr.To), int(in.Severity), in.Evidence, in.Detail.JA, in.Detail.EN, now, t.org, id); err != nil {
+		if _, err := tx.exec(ctx, "UPDATE findings SET status = ?, severity = ?, evidence = ?, detail_key = ?, detail_args = ?, last_seen_at = ?, resolved_at = 0, resolved_by = 0, accepted_by = '', accepted_reason = '', accepted_until = '' WHERE org_id = ? AND id = ?",
+			string(tr.To), int(in.Severity), in.Evidence, in.Detail.Key, in.Detail.Args, now, t.org, id); err != nil {
 			return err
 		}
 	case findings.ActionResolve:
@@ -142,26 +142,30 @@ func findingTarget(id int64) string { return "finding:" + strconv.FormatInt(id, 
 // refTarget is the audit target of an inventory record ("account:12").
 func refTarget(r findings.Ref) string { return string(r.Kind) + ":" + strconv.FormatInt(r.ID, 10) }
 
-// lastChangeOf finds the newest audit entry about the given records: the
-// change that made a finding about them go away.
+// lastChangeOf finds the newest audit entry about the given records — an
+// entry of its own or an import whose details changed them: the change
+// that made a finding about them go away.
 func (t Tenant) lastChangeOf(ctx context.Context, tx *Tx, refs []findings.Ref) (int64, error) {
-	targets := make([]any, 0, len(refs)+1)
-	targets = append(targets, t.org)
+	targets := make([]string, 0, len(refs))
 	for _, r := range refs {
 		targets = append(targets, refTarget(r))
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(targets)-1), ", ")
-	var seq int64
-	err := tx.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_log WHERE org_id = ? AND target IN ("+ph+")", targets...).Scan(&seq)
-	return seq, err
+	return t.lastTouched(ctx, tx, targets)
 }
 
 // FindingQuery selects findings for a list.
 type FindingQuery struct {
-	Status    findings.Status // "" for open and accepted
-	CheckID   string
-	Severity  int
-	Subject   string // "account:12"
+	Status   findings.Status // "" for open and accepted
+	CheckID  string
+	Severity int
+	Subject  string // "account:12"
+	// Kind keeps the findings about one kind of record: one area of the
+	// score. About keeps those about any of the records listed.
+	Kind  findings.Kind
+	About []findings.Ref
+	// Involving keeps the findings about a record or proven by it (a
+	// leaver's finding lists their accounts as evidence).
+	Involving *findings.Ref
 	Offset    int
 	Limit     int
 	CountUpTo int // above zero, bounds the count as ListQuery.CountUpTo does
@@ -169,6 +173,15 @@ type FindingQuery struct {
 
 // Findings lists findings, most severe first.
 func (t Tenant) Findings(ctx context.Context, q FindingQuery) ([]findings.Record, int, error) {
+	where, args := t.findingWhere(q)
+	if q.Limit <= 0 {
+		q.Limit = 100
+	}
+	return page(ctx, t.db, "findings", findingColumns, where, args, "severity DESC, check_id, subject_id", q.Offset, q.Limit, q.CountUpTo, scanFinding)
+}
+
+// findingWhere is the condition selecting q's findings.
+func (t Tenant) findingWhere(q FindingQuery) (string, []any) {
 	where := "org_id = ?"
 	args := []any{t.org}
 	if q.Status == "" {
@@ -189,10 +202,22 @@ func (t Tenant) Findings(ctx context.Context, q FindingQuery) ([]findings.Record
 		where += " AND subject_kind = ? AND subject_id = ?"
 		args = append(args, kind, id)
 	}
-	if q.Limit <= 0 {
-		q.Limit = 100
+	if q.Kind != "" {
+		where += " AND subject_kind = ?"
+		args = append(args, string(q.Kind))
 	}
-	return page(ctx, t.db, "findings", findingColumns, where, args, "severity DESC, check_id, subject_id", q.Offset, q.Limit, q.CountUpTo, scanFinding)
+	if q.About != nil {
+		var ors []string
+		for _, r := range q.About {
+			ors = append(ors, "(subject_kind = ? AND subject_id = ?)")
+			args = append(args, string(r.Kind), r.ID)
+		}
+		if len(ors) == 0 {
+			ors = []string{"1 = 0"} // about nothing
+		}
+		where += " AND (" + strings.Join(ors, " OR ") + ")"
+	}
+	return where, args
 }
 
 // Finding returns one finding of this organisation.
@@ -203,7 +228,7 @@ func (t Tenant) Finding(ctx context.Context, id int64) (findings.Record, error) 
 
 // OpenByCheck counts open findings per check, for findings.ScoreOf.
 func (t Tenant) OpenByCheck(ctx context.Context) ([]findings.OpenCount, error) {
-	rows, err := t.db.query(ctx, "SELECT check_id, MAX(severity), count(*) FROM findings WHERE org_id = ? AND status = 'open' GROUP BY check_id ORDER BY MAX(severity) DESC, count(*) DESC, check_id", t.org)
+	rows, err := t.db.query(ctx, "SELECT check_id, subject_kind, MAX(severity), count(*) FROM findings WHERE org_id = ? AND status = 'open' GROUP BY check_id, subject_kind ORDER BY MAX(severity) DESC, count(*) DESC, check_id", t.org)
 	if err != nil {
 		return nil, err
 	}
@@ -212,10 +237,11 @@ func (t Tenant) OpenByCheck(ctx context.Context) ([]findings.OpenCount, error) {
 	for rows.Next() {
 		var c findings.OpenCount
 		var severity int
-		if err := rows.Scan(&c.CheckID, &severity, &c.Open); err != nil {
+		var kind string
+		if err := rows.Scan(&c.CheckID, &kind, &severity, &c.Open); err != nil {
 			return nil, err
 		}
-		c.Severity = findings.Severity(severity)
+		c.Severity, c.Kind = findings.Severity(severity), findings.Kind(kind)
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -272,20 +298,34 @@ type PosturePoint struct {
 	Day                         string
 	Score                       int
 	Critical, High, Medium, Low int
+	// Method is how Score was computed: ScoreByArea from schema 15 on,
+	// ScoreLegacy (one sum of deductions from 100) before. Confidence is
+	// the share of the areas' weight assessed, in percent.
+	Method, Confidence int
 }
+
+// The methods of a PosturePoint's score.
+const (
+	ScoreLegacy = 1
+	ScoreByArea = 2
+)
 
 // RecordPosture stores today's score; a later evaluation the same day
 // replaces it. It is bookkeeping derived from the findings, not a change.
 func (t Tenant) RecordPosture(ctx context.Context, p PosturePoint) error {
-	_, err := t.db.exec(ctx, `INSERT INTO posture_history (org_id, day, score, critical, high, medium, low) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (org_id, day) DO UPDATE SET score = excluded.score, critical = excluded.critical, high = excluded.high, medium = excluded.medium, low = excluded.low`,
-		t.org, p.Day, p.Score, p.Critical, p.High, p.Medium, p.Low)
+	if p.Method == 0 {
+		p.Method = ScoreByArea
+	}
+	_, err := t.db.exec(ctx, `INSERT INTO posture_history (org_id, day, score, critical, high, medium, low, method, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (org_id, day) DO UPDATE SET score = excluded.score, critical = excluded.critical, high = excluded.high, medium = excluded.medium, low = excluded.low,
+		method = excluded.method, confidence = excluded.confidence`,
+		t.org, p.Day, p.Score, p.Critical, p.High, p.Medium, p.Low, p.Method, p.Confidence)
 	return err
 }
 
 // PostureHistory returns the scores since a day, oldest first.
 func (t Tenant) PostureHistory(ctx context.Context, since string) ([]PosturePoint, error) {
-	rows, err := t.db.query(ctx, "SELECT day, score, critical, high, medium, low FROM posture_history WHERE org_id = ? AND day >= ? ORDER BY day", t.org, since)
+	rows, err := t.db.query(ctx, "SELECT day, score, critical, high, medium, low, method, confidence FROM posture_history WHERE org_id = ? AND day >= ? ORDER BY day", t.org, since)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +333,7 @@ func (t Tenant) PostureHistory(ctx context.Context, since string) ([]PosturePoin
 	var out []PosturePoint
 	for rows.Next() {
 		var p PosturePoint
-		if err := rows.Scan(&p.Day, &p.Score, &p.Critical, &p.High, &p.Medium, &p.Low); err != nil {
+		if err := rows.Scan(&p.Day, &p.Score, &p.Critical, &p.High, &p.Medium, &p.Low, &p.Method, &p.Confidence); err != nil {
 			return nil, err
 		}
 		out = append(out, p)

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/mamori-sec/mamori/internal/audit"
@@ -38,17 +40,39 @@ type PeopleQuery struct {
 func (t Tenant) People(ctx context.Context, q PeopleQuery) ([]inventory.Person, int, error) {
 	where := "org_id = ?"
 	args := []any{t.org}
+	// With the search's bigrams the page starts from the few people holding
+	// them, looked up by id: the unary pluses keep SQLite, which has no
+	// statistics, from walking the organisation's people in kana order
+	// instead and testing each against them.
+	plus := ""
 	if s := strings.TrimSpace(q.Search); s != "" {
+		// The bigram index narrows a search of two or more characters to
+		// the people holding every bigram of it; the LIKE then decides, so
+		// the index can only make a search faster, never find otherwise.
+		like := likeEscape(s)
+		grams, err := t.rareGrams(ctx, searchGrams(like))
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(grams) > 0 {
+			if t.db.engine != Postgres { // which has statistics, and no unary plus on text
+				plus = "+"
+			}
+			where = "+org_id = ? AND id IN (" + gramsQuery(len(grams)) + ")"
+			for _, g := range grams {
+				args = append(args, t.org, g)
+			}
+		}
 		where += " AND (name LIKE ? OR kana LIKE ? OR email LIKE ? OR department LIKE ?)"
-		like := "%" + likeEscape(s) + "%"
+		like = "%" + like + "%"
 		args = append(args, like, like, like, like)
 	}
 	if q.Department != "" {
-		where += " AND department = ?"
+		where += " AND " + plus + "department = ?"
 		args = append(args, q.Department)
 	}
 	if q.Current {
-		where += " AND leave_date = ''"
+		where += " AND " + plus + "leave_date = ''"
 	}
 	return page(ctx, t.db, "people", personColumns, where, args, "kana, id", q.Offset, q.Limit, q.CountUpTo, scanPerson)
 }
@@ -187,4 +211,93 @@ func (t Tenant) updatePerson(ctx context.Context, tx *Tx, p *inventory.Person) e
 	}
 	p.OrgID = t.org
 	return t.record(ctx, tx, audit.Event{Action: "person.update", Target: fmt.Sprintf("person:%d", p.ID), Before: b, After: a})
+}
+
+// maxSearchGrams bounds the bigrams a search looks up: any of them narrow
+// it to a superset of its matches, and a few narrow it to a handful.
+// probeGrams bounds those whose frequency is counted to choose them.
+const (
+	maxSearchGrams = 4
+	probeGrams     = 8
+)
+
+// searchGrams are the bigrams of a search to look up in people_grams:
+// lower-cased in ASCII only, as the index and LIKE are; none for a search
+// of fewer than two characters, which the index cannot serve. A long search
+// looks up its first and last bigrams and some between.
+func searchGrams(s string) []string {
+	rs := []rune(asciiLower(s))
+	if len(rs) < 2 {
+		return nil
+	}
+	var all []string
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(rs); i++ {
+		g := string(rs[i : i+2])
+		if !seen[g] {
+			seen[g] = true
+			all = append(all, g)
+		}
+	}
+	if len(all) <= probeGrams {
+		return all
+	}
+	out := make([]string, 0, probeGrams)
+	for i := range probeGrams {
+		out = append(out, all[i*(len(all)-1)/(probeGrams-1)])
+	}
+	return out
+}
+
+// gramsDense is the number of people a search's rarest bigram may name
+// before the list is read in order instead: a search that many people
+// match (a department's name) finds its page soonest that way, the index
+// serves the rare ones, like a surname.
+const gramsDense = 1000
+
+// rareGrams orders a search's bigrams from the rarest in the organisation,
+// counting each up to gramsDense+1, and keeps maxSearchGrams of them; none
+// when even the rarest is common.
+func (t Tenant) rareGrams(ctx context.Context, grams []string) ([]string, error) {
+	if len(grams) == 0 {
+		return nil, nil
+	}
+	counts := map[string]int{}
+	for _, g := range grams {
+		var n int
+		if err := t.db.queryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM people_grams WHERE org_id = ? AND gram = ? LIMIT "+strconv.Itoa(gramsDense+1)+") AS g", t.org, g).Scan(&n); err != nil {
+			return nil, err
+		}
+		counts[g] = n
+	}
+	grams = slices.Clone(grams)
+	slices.SortStableFunc(grams, func(a, b string) int { return counts[a] - counts[b] })
+	if counts[grams[0]] > gramsDense {
+		return nil, nil
+	}
+	return grams[:min(len(grams), maxSearchGrams)], nil
+}
+
+// gramsQuery selects the people of an organisation holding all of n
+// bigrams, reading the first bigram's people and looking each up under the
+// others; its arguments are the organisation and a bigram, n times.
+func gramsQuery(n int) string {
+	var b strings.Builder
+	b.WriteString("SELECT g0.person_id FROM people_grams AS g0 WHERE g0.org_id = ? AND g0.gram = ?")
+	for i := 1; i < n; i++ {
+		g := "g" + strconv.Itoa(i)
+		b.WriteString(" AND EXISTS (SELECT 1 FROM people_grams AS " + g + " WHERE " + g + ".org_id = ? AND " + g + ".gram = ? AND " + g + ".person_id = g0.person_id)")
+	}
+	return b.String()
+}
+
+// asciiLower lower-cases A–Z only, as SQLite's lower() and LIKE do and as
+// the index is built on both engines.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
 }

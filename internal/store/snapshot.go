@@ -18,27 +18,18 @@ func (t Tenant) Inventory(ctx context.Context) (inventory.Data, error) {
 // company (unless they hold My Number data) or have expired, and without
 // share paths. On a tenant with a million shares this saves most of the
 // reading.
+//
+// What it read is kept in memory and read again only where the inventory
+// changed since (see checkcache.go): the slices returned are shared, to be
+// read and not changed.
 func (t Tenant) ForChecks(ctx context.Context, today string) (inventory.Data, error) {
-	return t.read(ctx, func(d *inventory.Data) error { return t.sharesForChecks(ctx, today, &d.Shares) })
+	return t.forChecks(ctx, today)
 }
 
 // read reads everything but the shares, which readShares adds.
 func (t Tenant) read(ctx context.Context, readShares func(*inventory.Data) error) (inventory.Data, error) {
 	var d inventory.Data
-	rows, err := t.db.query(ctx, "SELECT "+personColumns+" FROM people WHERE org_id = ? ORDER BY id", t.org)
-	if err != nil {
-		return d, err
-	}
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			rows.Close()
-			return d, err
-		}
-		d.People = append(d.People, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := t.readPeople(ctx, &d.People); err != nil {
 		return d, err
 	}
 	steps := []func() error{
@@ -62,6 +53,23 @@ func (t Tenant) read(ctx context.Context, readShares func(*inventory.Data) error
 		}
 	}
 	return d, t.allPlaces(ctx, d.Assets)
+}
+
+// readPeople appends the organisation's people to out, in id order.
+func (t Tenant) readPeople(ctx context.Context, out *[]inventory.Person) error {
+	rows, err := t.db.query(ctx, "SELECT "+personColumns+" FROM people WHERE org_id = ? ORDER BY id", t.org)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return err
+		}
+		*out = append(*out, p)
+	}
+	return rows.Err()
 }
 
 func (t Tenant) allPlaces(ctx context.Context, list []inventory.Asset) error {
@@ -116,12 +124,28 @@ func (t Tenant) shareRange(ctx context.Context, today string, from, to int64, ou
 		return err
 	}
 	defer rows.Close()
+	// The kept inventory holds hundreds of thousands of shares whose
+	// scopes, permissions, owners and dates repeat: one copy of each.
+	in := interner{}
 	for rows.Next() {
 		s := inventory.Share{OrgID: t.org}
 		if err := rows.Scan(&s.ID, &s.ServiceID, &s.Scope, &s.Permission, &s.ExpiresOn, &s.Owner, &s.AssetID, &s.CreatedOn, &s.LastReviewed); err != nil {
 			return err
 		}
+		s.Scope, s.Permission = inventory.ShareScope(in.of(string(s.Scope))), inventory.SharePermission(in.of(string(s.Permission)))
+		s.ExpiresOn, s.Owner, s.CreatedOn, s.LastReviewed = in.of(s.ExpiresOn), in.of(s.Owner), in.of(s.CreatedOn), in.of(s.LastReviewed)
 		*out = append(*out, s)
 	}
 	return rows.Err()
+}
+
+// interner keeps one copy of each string it has seen.
+type interner map[string]string
+
+func (in interner) of(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	in[s] = s
+	return s
 }

@@ -52,6 +52,8 @@ type DB struct {
 	queueOnce sync.Once
 	queue     *sql.DB // SQLite: the job queue's own pool (QueuePool)
 	queueErr  error
+	// checks keeps the inventories the findings evaluation read.
+	checks checkCache
 }
 
 // Open connects to url: a postgres:// URL, or "" for SQLite in dataDir.
@@ -213,6 +215,12 @@ type Tx struct {
 	// touched are the organisations whose inventory this transaction
 	// changed; each gets its evaluation enqueued before commit.
 	touched []int64
+	// details, when set, collects the changes to records as the details
+	// of one entry (BatchAs) instead of an entry each.
+	details *[]detail
+	// touched are the inventory kinds changed, by organisation, whose
+	// counters the commit raises.
+	kindsTouched map[orgKind]bool
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -250,6 +258,10 @@ func (db *DB) change(ctx context.Context, actor audit.Actor, fn func(*Tx) error)
 		return errors.New("store: change without an audit event")
 	}
 	if err := t.followUp(ctx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := t.bumpVersions(ctx); err != nil {
 		sqlTx.Rollback()
 		return err
 	}

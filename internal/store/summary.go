@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/findings"
 )
 
 // Summary is the state of one organisation at a glance: what the dashboard
@@ -17,11 +17,16 @@ type Summary struct {
 	PrivilegedNoTOTP int       // owners, advisors and keepers without one
 	LastChange       time.Time // newest audit entry, zero if none
 	ChangesLastWeek  int
+	// The inventory's records by kind, besides people: the score's areas
+	// without records are "not assessed".
+	Accounts, Devices, Shares, Services, Assets int
 }
 
-// NeedsAttention reports whether the advisor should look at this company.
-func (s Summary) NeedsAttention(o org.Org) bool {
-	return s.PrivilegedNoTOTP > 0 || (o.RequireTOTP && s.MembersNoTOTP > 0) || s.People == 0
+// Records counts the inventory's records by kind, people who left
+// included, as findings.ScoreOf needs them.
+func (s Summary) Records() findings.Records {
+	return findings.Records{findings.KindPerson: s.People + s.Left, findings.KindAccount: s.Accounts, findings.KindDevice: s.Devices,
+		findings.KindShare: s.Shares, findings.KindService: s.Services, findings.KindAsset: s.Assets}
 }
 
 // Summary computes the organisation's summary in one statement.
@@ -36,11 +41,62 @@ func (t Tenant) Summary(ctx context.Context) (Summary, error) {
 		(SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND u.disabled = 0 AND u.totp_enabled_at = 0),
 		(SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND u.disabled = 0 AND u.totp_enabled_at = 0 AND m.role IN ('owner', 'advisor', 'keeper')),
 		(SELECT COALESCE(MAX(at), 0) FROM audit_log WHERE org_id = ?),
-		(SELECT count(*) FROM audit_log WHERE org_id = ? AND at >= ?)`,
-		t.org, t.org, t.org, t.org, t.org, t.org, t.org, weekAgo).
-		Scan(&s.People, &s.Left, &s.Members, &s.MembersNoTOTP, &s.PrivilegedNoTOTP, &last, &s.ChangesLastWeek)
+		(SELECT count(*) FROM audit_log WHERE org_id = ? AND at >= ?),
+		(SELECT count(*) FROM accounts WHERE org_id = ?),
+		(SELECT count(*) FROM devices WHERE org_id = ?),
+		(SELECT count(*) FROM shares WHERE org_id = ?),
+		(SELECT count(*) FROM services WHERE org_id = ?),
+		(SELECT count(*) FROM assets WHERE org_id = ?)`,
+		t.org, t.org, t.org, t.org, t.org, t.org, t.org, weekAgo, t.org, t.org, t.org, t.org, t.org).
+		Scan(&s.People, &s.Left, &s.Members, &s.MembersNoTOTP, &s.PrivilegedNoTOTP, &last, &s.ChangesLastWeek,
+			&s.Accounts, &s.Devices, &s.Shares, &s.Services, &s.Assets)
 	s.LastChange = fromMicros(last)
 	return s, err
+}
+
+// MemberOrgSummary is an organisation of a user's, with its summary.
+type MemberOrgSummary struct {
+	MemberOrg
+	Summary Summary
+}
+
+// UserOrgSummaries lists the organisations a user belongs to, by name,
+// each with its summary (as Tenant.Summary computes it), in one query: an
+// advisor's portfolio of hundreds of companies is one round trip, not one
+// per company.
+func (db *DB) UserOrgSummaries(ctx context.Context, userID int64) ([]MemberOrgSummary, error) {
+	weekAgo := micros(db.Now().Add(-7 * 24 * time.Hour))
+	rows, err := db.query(ctx, `SELECT `+orgColumnsOf+`, m.role,
+		(SELECT count(*) FROM people WHERE org_id = o.id AND leave_date = ''),
+		(SELECT count(*) FROM people WHERE org_id = o.id AND leave_date <> ''),
+		(SELECT count(*) FROM memberships mm JOIN users u ON u.id = mm.user_id WHERE mm.org_id = o.id AND u.disabled = 0),
+		(SELECT count(*) FROM memberships mm JOIN users u ON u.id = mm.user_id WHERE mm.org_id = o.id AND u.disabled = 0 AND u.totp_enabled_at = 0),
+		(SELECT count(*) FROM memberships mm JOIN users u ON u.id = mm.user_id WHERE mm.org_id = o.id AND u.disabled = 0 AND u.totp_enabled_at = 0 AND mm.role IN ('owner', 'advisor', 'keeper')),
+		(SELECT COALESCE(MAX(at), 0) FROM audit_log WHERE org_id = o.id),
+		(SELECT count(*) FROM audit_log WHERE org_id = o.id AND at >= ?),
+		(SELECT count(*) FROM accounts WHERE org_id = o.id),
+		(SELECT count(*) FROM devices WHERE org_id = o.id),
+		(SELECT count(*) FROM shares WHERE org_id = o.id),
+		(SELECT count(*) FROM services WHERE org_id = o.id),
+		(SELECT count(*) FROM assets WHERE org_id = o.id)
+		FROM orgs o JOIN memberships m ON m.org_id = o.id WHERE m.user_id = ? ORDER BY o.name`, weekAgo, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MemberOrgSummary
+	for rows.Next() {
+		var r MemberOrgSummary
+		var last int64
+		s := &r.Summary
+		if r.Org, err = scanOrg(rows, &r.Role, &s.People, &s.Left, &s.Members, &s.MembersNoTOTP, &s.PrivilegedNoTOTP, &last, &s.ChangesLastWeek,
+			&s.Accounts, &s.Devices, &s.Shares, &s.Services, &s.Assets); err != nil {
+			return nil, err
+		}
+		s.LastChange = fromMicros(last)
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // Version identifies the state of the whole install: the sequence number

@@ -23,10 +23,12 @@ import (
 type Size struct{ People, Accounts, Devices, Assets, Shares int }
 
 // Sizes used by tests and benchmarks. Large is the tenant the performance
-// targets are set for.
+// targets are set for; Portfolio is one of an IT advisor's many small
+// client companies (the portfolio benchmark makes 500 of them).
 var (
-	Small = Size{People: 60, Accounts: 300, Devices: 120, Assets: 40, Shares: 3000}
-	Large = Size{People: 10000, Accounts: 50000, Devices: 20000, Assets: 5000, Shares: 1000000}
+	Small     = Size{People: 60, Accounts: 300, Devices: 120, Assets: 40, Shares: 3000}
+	Portfolio = Size{People: 15, Accounts: 40, Devices: 15, Assets: 5, Shares: 30}
+	Large     = Size{People: 10000, Accounts: 50000, Devices: 20000, Assets: 5000, Shares: 1000000}
 )
 
 // Domain is the company's own e-mail domain in generated data.

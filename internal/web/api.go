@@ -97,7 +97,8 @@ func (s *Server) apiFindings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, problem.Field("status", "error.bad_form"))
 		return
 	}
-	rep, err := posture.BuildReport(r.Context(), st.tenant, st.org.Slug, status)
+	l := apiLocale(r)
+	rep, err := posture.BuildReport(r.Context(), st.tenant, st.org.Slug, status, func(key string, args ...any) string { return s.Catalogue.T(l, key, args...) })
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -1,7 +1,12 @@
 package web
 
 import (
+	"bytes"
+	"html/template"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
@@ -33,13 +38,25 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 
 type portfolioRow struct {
 	store.MemberOrg
-	Summary   store.Summary
-	Attention bool
+	Summary    store.Summary
+	Score      findings.Score
+	Attention  bool
+	Reason     string // the first reason to look, in words
+	RoleLabel  string
+	LastChange string
+}
+
+// portfolioLabels are the words of every row, translated once for the
+// page rather than once a row: an advisor may serve hundreds of companies.
+type portfolioLabels struct {
+	Org, Role, Status, Score, NotAssessed, People, NoTOTP, LastChange, Attention, OK string
 }
 
 type portfolioPage struct {
 	base
+	L           portfolioLabels
 	Rows        []portfolioRow
+	Table       template.HTML // the rows, rendered by portfolioTable
 	Attention   int
 	Invitations []store.Invitation // addressed to this user, awaiting an answer
 }
@@ -47,7 +64,7 @@ type portfolioPage struct {
 // portfolio lists the organisations of the user, the ones needing
 // attention first.
 func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
-	orgs, err := s.DB.UserOrgs(r.Context(), stateOf(r).user.ID)
+	orgs, err := s.portfolios.get(r.Context(), s.DB, stateOf(r).user.ID, s.Now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -57,14 +74,23 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	p.L = portfolioLabels{Org: p.T("portfolio.org"), Role: p.T("portfolio.role"), Status: p.T("portfolio.status"), Score: p.T("findings.score"),
+		NotAssessed: p.T("findings.not_assessed"), People: p.T("portfolio.people"),
+		NoTOTP: p.T("portfolio.no_totp"), LastChange: p.T("portfolio.last_change"), Attention: p.T("portfolio.attention"), OK: p.T("portfolio.ok")}
+	roles := map[org.Role]string{}
 	var calm []portfolioRow
 	for _, o := range orgs {
-		sum, err := s.DB.Tenant(o.ID).Summary(r.Context())
+		if _, ok := roles[o.Role]; !ok {
+			roles[o.Role] = p.T("role." + string(o.Role))
+		}
+		open, err := s.DB.Tenant(o.ID).OpenByCheck(r.Context())
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		row := portfolioRow{MemberOrg: o, Summary: sum, Attention: sum.NeedsAttention(o.Org)}
+		row := portfolioRow{MemberOrg: o.MemberOrg, Summary: o.Summary, Score: findings.ScoreOf(open, o.Summary.Records()),
+			RoleLabel: roles[o.Role], LastChange: p.DateTime(o.Summary.LastChange)}
+		row.Attention, row.Reason = p.attention(o.Org, o.Summary, row.Score)
 		if row.Attention {
 			p.Rows = append(p.Rows, row)
 			p.Attention++
@@ -73,7 +99,79 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Rows = append(p.Rows, calm...)
+	p.Table = portfolioTable(p.L, p.Rows)
 	s.render(w, r, http.StatusOK, "portfolio", p)
+}
+
+// attention says whether the advisor should look at a company and why,
+// the weightiest reason first: an urgent finding, an administrator of
+// mamori without a second factor, an empty inventory, a serious finding.
+func (b base) attention(o org.Org, sum store.Summary, score findings.Score) (bool, string) {
+	var top *findings.Deduction
+	if t := score.Top(1); len(t) == 1 {
+		top = &t[0]
+	}
+	reason := func(d *findings.Deduction) string {
+		return b.T("portfolio.reason.check", b.checkView(d.CheckID).Title, d.Open)
+	}
+	switch {
+	case top != nil && top.Severity == findings.Critical:
+		return true, reason(top)
+	case sum.PrivilegedNoTOTP > 0:
+		return true, b.T("portfolio.reason.privileged_no_totp", sum.PrivilegedNoTOTP)
+	case o.RequireTOTP && sum.MembersNoTOTP > 0:
+		return true, b.T("portfolio.reason.members_no_totp", sum.MembersNoTOTP)
+	case !score.Assessed:
+		return true, b.T("portfolio.reason.no_data")
+	case sum.People == 0:
+		return true, b.T("portfolio.reason.no_people")
+	case top != nil && top.Severity == findings.High:
+		return true, reason(top)
+	case top != nil:
+		return false, reason(top)
+	}
+	return false, ""
+}
+
+// portfolioTable renders the rows of the portfolio's table. An advisor may
+// serve hundreds of companies, and html/template's dozen reflective calls
+// a row cost more than the query; here every value is escaped for the
+// quoted attribute or the text it stands in, and the slug, the one value in
+// a URL, is escaped as a path segment as well.
+func portfolioTable(l portfolioLabels, rows []portfolioRow) template.HTML {
+	esc := template.HTMLEscapeString
+	var b strings.Builder
+	b.Grow(len(rows) * 700)
+	td := func(class, label, inner string) {
+		b.WriteString("\n    <td")
+		if class != "" {
+			b.WriteString(` class="` + class + `"`)
+		}
+		b.WriteString(` data-label="` + esc(label) + `">` + inner + "</td>")
+	}
+	for _, r := range rows {
+		b.WriteString("\n  <tr>")
+		td("", l.Org, `<a href="/o/`+esc(url.PathEscape(r.Slug))+`/">`+esc(r.Name)+"</a>")
+		td("", l.Role, esc(r.RoleLabel))
+		status := `<span class="badge ok">` + esc(l.OK) + "</span>"
+		if r.Attention {
+			status = `<span class="badge warn">` + esc(l.Attention) + "</span>"
+		}
+		if r.Reason != "" {
+			status += `<br><span class="reason">` + esc(r.Reason) + "</span>"
+		}
+		td("", l.Status, status)
+		score := esc(l.NotAssessed)
+		if r.Score.Assessed {
+			score = esc(r.Score.Shown())
+		}
+		td("num", l.Score, score)
+		td("num", l.People, strconv.Itoa(r.Summary.People))
+		td("num", l.NoTOTP, strconv.Itoa(r.Summary.MembersNoTOTP))
+		td("", l.LastChange, esc(r.LastChange))
+		b.WriteString("\n  </tr>")
+	}
+	return template.HTML(b.String())
 }
 
 type checkItem struct {
@@ -148,6 +246,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	key := dashPageKey{user: *st.user, org: st.org, role: st.role, locale: st.locale, version: d.version, day: d.day,
+		uri: r.URL.RequestURI(), block: renderBlock(r)}
+	if body, ok := s.dashPages.get(key); ok {
+		writeHTML(w, http.StatusOK, body)
+		return
+	}
 	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary}
 	for _, m := range dashboardModules {
 		line := moduleLine{Label: m.label, Summary: m.summary}
@@ -176,13 +280,19 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		p.Score = findings.ScoreOf(d.open)
+		p.Score = findings.ScoreOf(d.open, d.summary.Records())
 		for _, x := range p.Score.Top(3) {
 			p.Lines = append(p.Lines, deductionView{Deduction: x, Check: p.checkView(x.CheckID)})
 		}
 	}
 	if st.can(org.ViewAudit) {
-		p.AuditRows = p.auditRows(d.recent)
+		p.AuditRows = p.auditRows(d.recent, d.names)
 	}
-	s.render(w, r, http.StatusOK, "dashboard", p)
+	var buf bytes.Buffer
+	if !s.execute(&buf, r, "dashboard", p) {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	s.dashPages.put(key, buf.Bytes())
+	writeHTML(w, http.StatusOK, buf.Bytes())
 }

@@ -7,8 +7,12 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
+	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
@@ -21,6 +25,7 @@ type dashData struct {
 	day     string
 	summary store.Summary
 	recent  []audit.Entry
+	names   inventory.Names // of the records the recent entries name
 	open    []findings.OpenCount
 }
 
@@ -101,8 +106,107 @@ func readDash(ctx context.Context, t store.Tenant, version int64, day string) (d
 	if d.recent, err = t.Audit(ctx, store.AuditFilter{Limit: 8}); err != nil {
 		return d, err
 	}
+	want := inventory.Want{}
+	auditWant(want, d.recent)
+	if d.names, err = t.Names(ctx, want); err != nil {
+		return d, err
+	}
 	if d.open, err = t.OpenByCheck(ctx); err != nil {
 		return d, err
 	}
 	return d, nil
+}
+
+// dashPageKey is everything a rendered dashboard depends on: the viewer and
+// their organisation as read for this request (whole records, so that a
+// renamed user, a second factor enrolled or a changed setting is another
+// key), their role, the language, the figures' version and day, the
+// address (flash messages, the language switch's return path) and the
+// block rendered.
+type dashPageKey struct {
+	user    auth.User
+	org     org.Org
+	role    org.Role
+	locale  i18n.Locale
+	version int64
+	day     string
+	uri     string
+	block   string
+}
+
+// dashPages keeps the last dashboard rendered for each user and
+// organisation. The figures only change with a write (which moves the
+// audit head, and so the version in the key) or with the day; between
+// them, the page is the same bytes, and rendering it was most of a
+// dashboard request's cost.
+type dashPages struct {
+	mu      sync.Mutex
+	entries map[[2]int64]dashPage
+}
+
+type dashPage struct {
+	key  dashPageKey
+	body []byte
+}
+
+const dashPagesMax = 4096
+
+func (c *dashPages) get(k dashPageKey) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[[2]int64{k.user.ID, k.org.ID}]
+	if !ok || e.key != k {
+		return nil, false
+	}
+	return e.body, true
+}
+
+func (c *dashPages) put(k dashPageKey, body []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= dashPagesMax {
+		c.entries = map[[2]int64]dashPage{}
+	}
+	c.entries[[2]int64{k.user.ID, k.org.ID}] = dashPage{key: k, body: body}
+}
+
+// portfolios keeps each user's organisations with their summaries, read in
+// one query, until anything in the install changes (the audit head moves:
+// a membership, a person, a second factor) or the day turns. An advisor
+// opens the portfolio of hundreds of companies again and again between
+// changes.
+type portfolios struct {
+	mu      sync.Mutex
+	entries map[int64]portfolioData
+}
+
+type portfolioData struct {
+	version int64
+	day     string
+	orgs    []store.MemberOrgSummary
+}
+
+func (c *portfolios) get(ctx context.Context, db *store.DB, userID int64, now time.Time) ([]store.MemberOrgSummary, error) {
+	v, err := db.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	day := calendar.Of(now).String()
+	c.mu.Lock()
+	e, ok := c.entries[userID]
+	c.mu.Unlock()
+	if ok && e.version == v && e.day == day {
+		return e.orgs, nil
+	}
+	orgs, err := db.UserOrgSummaries(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.entries == nil || len(c.entries) >= dashPagesMax {
+		c.entries = map[int64]portfolioData{}
+	}
+	c.entries[userID] = portfolioData{version: v, day: day, orgs: orgs}
+	c.mu.Unlock()
+	return orgs, nil
 }

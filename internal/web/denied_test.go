@@ -86,7 +86,7 @@ func TestRefusedRequestIsAudited(t *testing.T) {
 			t.Error("audit page (en): want the refusal in English")
 		}
 		csv := owner.get("/o/alpha/audit/export?action=access.")
-		if !strings.Contains(csv.body, "access.denied,Access refused (not allowed for the role),route:GET /o/{org}/audit") {
+		if !strings.Contains(csv.body, ",Access refused (not allowed for the role),Page or action GET /o/{org}/audit,") || !strings.Contains(csv.body, ",access.denied,route:GET /o/{org}/audit,") {
 			t.Errorf("audit export: want the refusal with its label\n%s", csv.body)
 		}
 	})

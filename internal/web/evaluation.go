@@ -8,7 +8,7 @@ import (
 
 type evaluationPage struct {
 	base
-	Score int
+	Score findings.Score
 }
 
 // evaluationStatus answers the running-evaluation notice's polling: the
@@ -24,7 +24,12 @@ func (s *Server) evaluationStatus(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		p.Score = findings.ScoreOf(open).Value
+		sum, err := st.tenant.Summary(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.Score = findings.ScoreOf(open, sum.Records())
 	}
 	s.render(w, r, http.StatusOK, "evaluation", p)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -262,6 +263,7 @@ type recordPage struct {
 	Name      string
 	Sets      []fieldset
 	Related   []section
+	Findings  []recordFinding // open, about this record or proven by it
 	AuditRows []auditRow
 }
 
@@ -283,12 +285,15 @@ func recordShow[T any](s *Server, k *kind[T]) http.HandlerFunc {
 		if err == nil {
 			err = v.err
 		}
+		if err == nil {
+			p.Findings, err = s.recordFindings(v.ctx, v.base, v.t, findings.Kind(k.one), p.ID)
+		}
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		p.base = v.base
-		p.AuditRows = p.auditRows(history)
+		p.AuditRows = p.auditRows(history, s.auditNames(v.ctx, v.t, history))
 		s.render(w, r, http.StatusOK, "inventory_record", p)
 	}
 }

@@ -45,7 +45,7 @@ func TestLeavingSoonNotice(t *testing.T) {
 		c.signIn(w.users[org.Keeper].Email)
 		dash := c.get("/o/alpha/")
 		if dash.status != http.StatusOK || !strings.Contains(dash.body, "退職予定の人（14 日以内）") ||
-			!strings.Contains(dash.body, fmt.Sprintf(`<a href="/o/alpha/people/%d">近日 退職</a> — %s に退職予定（あと 10 日）`, ids["近日 退職"], strings.ReplaceAll(day(10), "-", "/"))) {
+			!strings.Contains(dash.body, fmt.Sprintf(`<a href="/o/alpha/people/%d">近日 退職</a> — %s に退職予定（あと 10 日）`, ids["近日 退職"], japaneseDay(t, day(10)))) {
 			t.Fatalf("dashboard: got %d, want 近日 退職 leaving in 10 days\n%s", dash.status, dash.body)
 		}
 		if strings.Contains(dash.body, "来月 退職") {
@@ -85,4 +85,14 @@ func TestLeavingSoonNotice(t *testing.T) {
 			t.Error("来月 退職 is not on the dashboard three days before leaving")
 		}
 	})
+}
+
+// japaneseDay writes a YYYY-MM-DD day the way Japanese pages do.
+func japaneseDay(t *testing.T, iso string) string {
+	t.Helper()
+	d, err := calendar.ParseISO(iso)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Japanese()
 }

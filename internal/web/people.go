@@ -71,6 +71,7 @@ func (s *Server) personFromPath(r *http.Request) (inventory.Person, error) {
 type personPage struct {
 	base
 	Person    inventory.Person
+	Reach     personReach
 	AuditRows []auditRow
 	// LeavingIn is the days to a leave date within
 	// inventory.LeavingSoonDays; Leaving is false otherwise.
@@ -91,12 +92,16 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
 	}
 	p := personPage{base: s.page(r, "person.title", "people"), Person: person}
 	p.LeavingIn, p.Leaving = person.LeavingIn(calendar.Of(s.Now()).String())
+	if p.Reach, err = s.reachOf(r.Context(), p.base, st.tenant, person, s.Now()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	history, err := st.tenant.History(r.Context(), "person:"+strconv.FormatInt(person.ID, 10))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p.AuditRows = p.auditRows(history)
+	p.AuditRows = p.auditRows(history, s.auditNames(r.Context(), st.tenant, history))
 	if err := s.personChecklists(r, &p); err != nil {
 		s.fail(w, r, err)
 		return

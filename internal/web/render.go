@@ -18,6 +18,7 @@ import (
 // base is embedded in every page's data: the layout reads it.
 type base struct {
 	cat     *i18n.Catalogue
+	chromes *chromeCache
 	Locale  i18n.Locale
 	Title   string // catalogue key of the page title
 	User    *auth.User
@@ -77,7 +78,7 @@ func (b base) OtherLocale() i18n.Locale {
 // page builds the base for a request.
 func (s *Server) page(r *http.Request, title, nav string) base {
 	st := stateOf(r)
-	b := base{cat: s.Catalogue, Locale: st.locale, Title: title, Nav: nav, Path: r.URL.RequestURI(), Version: s.Version}
+	b := base{cat: s.Catalogue, chromes: s.chromes, Locale: st.locale, Title: title, Nav: nav, Path: r.URL.RequestURI(), Version: s.Version}
 	if st.session != nil {
 		b.User = st.user
 	}
@@ -96,28 +97,44 @@ func (s *Server) page(r *http.Request, title, nav string) base {
 // render writes page name with data. An htmx request gets only the
 // "content" block (or the block named by fragment), others the whole layout.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, ok := s.pages[name]
-	if !ok {
-		s.Logger.Error("missing page template", "component", "http", "page", name)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	block := "layout"
-	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Boosted") != "true" {
-		block = "content"
-	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := t.ExecuteTemplate(buf, block, data); err != nil {
-		s.Logger.Error("render", "component", "http", "page", name, "error", err)
+	if !s.execute(buf, r, name, data) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	writeHTML(w, status, buf.Bytes())
+}
+
+// execute renders page name into buf, logging a failure.
+func (s *Server) execute(buf *bytes.Buffer, r *http.Request, name string, data any) bool {
+	t, ok := s.pages[name]
+	if !ok {
+		s.Logger.Error("missing page template", "component", "http", "page", name)
+		return false
+	}
+	if err := t.ExecuteTemplate(buf, renderBlock(r), data); err != nil {
+		s.Logger.Error("render", "component", "http", "page", name, "error", err)
+		return false
+	}
+	return true
+}
+
+// renderBlock is the block a request gets: "content" for htmx, else the
+// whole layout.
+func renderBlock(r *http.Request) string {
+	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Boosted") != "true" {
+		return "content"
+	}
+	return "layout"
+}
+
+func writeHTML(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(body)
 }
 
 // bufPool reuses render buffers: a page is rendered whole before any byte

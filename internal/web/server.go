@@ -52,16 +52,18 @@ type Deps struct {
 // Server holds what every handler shares. It is immutable after NewServer.
 type Server struct {
 	Deps
-	pages     map[string]*template.Template
-	static    map[string]staticFile // by hashed name
-	staticURL map[string]string     // logical name → hashed URL
-	routes    []route
-	links     *linkRoutes // the GET routes, to judge the links a page offers
-	dash      *dashCache
-	signingIn *pairLocks // sign-in checks in progress, one per pair
-	denied    *deniedLog // which refused requests reach the audit trail
-	// importSlots holds a token per import being read (importSlot).
-	importSlots chan struct{}
+	pages       map[string]*template.Template
+	static      map[string]staticFile // by hashed name
+	staticURL   map[string]string     // logical name → hashed URL
+	routes      []route
+	links       *linkRoutes // the GET routes, to judge the links a page offers
+	dash        *dashCache
+	chromes     *chromeCache
+	dashPages   *dashPages
+	portfolios  *portfolios
+	signingIn   *pairLocks    // sign-in checks in progress, one per pair
+	denied      *deniedLog    // which refused requests reach the audit trail
+	importSlots chan struct{} // a token per import being read (importSlot)
 }
 
 type staticFile struct {
@@ -84,7 +86,7 @@ func NewServer(d Deps) (*Server, error) {
 	if d.MaxImports <= 0 {
 		d.MaxImports = DefaultMaxImports
 	}
-	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{},
+	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, dashPages: &dashPages{}, portfolios: &portfolios{},
 		signingIn: &pairLocks{}, denied: newDeniedLog(), importSlots: make(chan struct{}, d.MaxImports)}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
@@ -145,6 +147,11 @@ func (s *Server) loadTemplates() error {
 	if len(s.pages) == 0 {
 		return fmt.Errorf("no page templates embedded")
 	}
+	chromeT, err := template.New("chrome").Funcs(funcs).ParseFS(assets, "templates/layout.html")
+	if err != nil {
+		return fmt.Errorf("template layout: %w", err)
+	}
+	s.chromes = &chromeCache{t: chromeT}
 	return nil
 }
 

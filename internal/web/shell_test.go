@@ -184,7 +184,7 @@ func TestAuditPageAndExport(t *testing.T) {
 		t.Fatal("audit page shows organisation B's entries")
 	}
 	r = c.get("/o/alpha/audit/export")
-	if r.status != http.StatusOK || !strings.HasPrefix(r.body, "\uFEFFseq,at,actor") || !strings.Contains(r.header.Get("Content-Type"), "text/csv") {
+	if r.status != http.StatusOK || !strings.HasPrefix(r.body, "\uFEFF日時,操作した人,操作,対象,変更内容,通番") || !strings.Contains(r.header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("export: got %d %q, want CSV with BOM and header", r.status, r.body[:min(40, len(r.body))])
 	}
 	if r := c.get("/o/alpha/audit?from=2026-13-01"); r.status != http.StatusBadRequest || !strings.Contains(r.body, "2026-04-01 の形式") {

@@ -16,8 +16,13 @@ import (
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
-// maxWhereAssets bounds the rows of the matrix; a search narrows it.
-const maxWhereAssets = 500
+// The matrix shows wherePageSize assets a page; its print view (?all=1)
+// shows up to maxWhereAssets on one, for an A4 print of the whole
+// register. A search narrows either.
+const (
+	wherePageSize  = 50
+	maxWhereAssets = 500
+)
 
 // The orders of the matrix: names in 五十音 (the Japanese collation, which
 // also orders English names alphabetically), or the most important first.
@@ -72,7 +77,11 @@ type wherePage struct {
 	Paper               int
 	Rows                []whereRow
 	Total               int
-	Truncated           bool
+	Truncated           bool // the print view holds the first maxWhereAssets only
+	All                 bool // the print view: every asset on one page
+	From, To            int  // the assets shown, counted from 1
+	PrevURL, NextURL    string
+	AllURL, PagedURL    string
 	AssetsWithoutPlaces int
 	Exposed             int // crossings marked exposed
 }
@@ -81,17 +90,15 @@ type wherePage struct {
 // services, devices and paper locations that hold them.
 func (s *Server) whereIs(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "inv.where.title", showMode)
-	p := wherePage{Search: strings.TrimSpace(v.query.Get("q")), Order: orderKana}
+	p := wherePage{Search: strings.TrimSpace(v.query.Get("q")), Order: orderKana, All: v.query.Get("all") == "1"}
 	if v.query.Get("order") == orderImportance {
 		p.Order = orderImportance
 	}
 	for _, o := range []string{orderKana, orderImportance} {
-		q := url.Values{"order": {o}}
-		if p.Search != "" {
-			q.Set("q", p.Search)
-		}
-		p.Orders = append(p.Orders, whereOrder{Label: "inv.where.order." + o, URL: v.OrgURL("/inventory/where?" + q.Encode()), Current: o == p.Order})
+		p.Orders = append(p.Orders, whereOrder{Label: "inv.where.order." + o, URL: v.OrgURL("/inventory/where?" + whereQuery(p.Search, o, 0)), Current: o == p.Order})
 	}
+	// Every asset (up to maxWhereAssets) is read and ordered before a page
+	// is cut: the 五十音 order is not the database's.
 	list, total, err := v.t.Assets(v.ctx, store.ListQuery{Search: p.Search, Sort: "name", Limit: maxWhereAssets})
 	if err != nil {
 		s.fail(w, r, err)
@@ -233,6 +240,25 @@ func (s *Server) whereIs(w http.ResponseWriter, r *http.Request) {
 		p.Rows = append(p.Rows, row)
 	}
 	orderRows(p.Rows, p.Order)
+	// A page of the ordered rows; the print view holds them all.
+	p.AllURL, p.PagedURL = v.OrgURL("/inventory/where?"+whereQuery(p.Search, p.Order, -1)), v.OrgURL("/inventory/where?"+whereQuery(p.Search, p.Order, 0))
+	if !p.All {
+		offset := 0
+		if o, err := strconv.Atoi(v.query.Get("offset")); err == nil && o > 0 && o < len(p.Rows) {
+			offset = o
+		}
+		end := min(len(p.Rows), offset+wherePageSize)
+		if offset > 0 {
+			p.PrevURL = v.OrgURL("/inventory/where?" + whereQuery(p.Search, p.Order, max(0, offset-wherePageSize)))
+		}
+		if end < len(p.Rows) {
+			p.NextURL = v.OrgURL("/inventory/where?" + whereQuery(p.Search, p.Order, end))
+		}
+		p.From, p.To = offset+1, end
+		p.Rows = p.Rows[offset:end]
+	} else {
+		p.From, p.To = 1, len(p.Rows)
+	}
 	if v.err != nil {
 		s.fail(w, r, v.err)
 		return
@@ -296,4 +322,24 @@ func orderRows(rows []whereRow, order string) {
 		}
 		return c.CompareString(a.Name, b.Name)
 	})
+}
+
+// whereQuery is the query of a page of the matrix: the search, the order
+// (五十音 by default), and the first asset shown, or every asset for print
+// (offset < 0).
+func whereQuery(q, order string, offset int) string {
+	v := url.Values{}
+	if q != "" {
+		v.Set("q", q)
+	}
+	if order != "" && order != orderKana {
+		v.Set("order", order)
+	}
+	switch {
+	case offset < 0:
+		v.Set("all", "1")
+	case offset > 0:
+		v.Set("offset", strconv.Itoa(offset))
+	}
+	return v.Encode()
 }

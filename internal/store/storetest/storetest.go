@@ -93,3 +93,29 @@ func postgresSchema(t testing.TB) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// OpenTwo returns two stores on one migrated, empty database of the given
+// engine, as two app servers would have: what one caches, the other may
+// change.
+func OpenTwo(t testing.TB, engine store.Engine, now func() time.Time) (*store.DB, *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	var dbURL string
+	if engine == store.Postgres {
+		dbURL = postgresSchema(t)
+	}
+	dir := t.TempDir()
+	var dbs [2]*store.DB
+	for i := range dbs {
+		db, err := store.Open(ctx, dbURL, dir, now)
+		if err != nil {
+			t.Fatalf("open %s: %v", engine, err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs[i] = db
+	}
+	if _, err := dbs[0].Migrate(ctx); err != nil {
+		t.Fatalf("migrate %s: %v", engine, err)
+	}
+	return dbs[0], dbs[1]
+}
