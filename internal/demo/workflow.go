@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/calendar"
@@ -11,7 +10,8 @@ import (
 )
 
 // leavingSoon is the person of the main company whose contract ends next
-// week: their leaver checklist is under way, some items done.
+// week (seedCompany gives them the leave date): their leaver checklist is
+// under way, some items done.
 const leavingSoon = "t.matsumoto"
 
 // seedChecklists gives the company's people their joiner / mover / leaver
@@ -21,20 +21,6 @@ const leavingSoon = "t.matsumoto"
 // past the leave date, which the leaver finding reports.
 func seedChecklists(ctx context.Context, t store.Tenant, c company, now time.Time) error {
 	today := calendar.Of(now)
-	if c.slug == sakura.slug {
-		people, _, err := t.People(ctx, store.PeopleQuery{Search: leavingSoon + "@", Limit: 1})
-		if err != nil {
-			return err
-		}
-		if len(people) != 1 {
-			return fmt.Errorf("no %s", leavingSoon)
-		}
-		p := people[0]
-		p.LeaveDate = today.AddDays(7).String()
-		if err := t.UpdatePerson(ctx, actor, p); err != nil {
-			return err
-		}
-	}
 	data, err := t.ForChecks(ctx, today.String())
 	if err != nil {
 		return err
