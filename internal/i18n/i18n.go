@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -127,7 +128,23 @@ func (c *Catalogue) T(l Locale, key string, args ...any) string {
 	if len(args) == 0 {
 		return m
 	}
+	cloned := false
+	for i, a := range args {
+		if nested, ok := a.(Message); ok {
+			if !cloned {
+				args, cloned = slices.Clone(args), true
+			}
+			k, as := nested.Message()
+			args[i] = c.T(l, k, as...)
+		}
+	}
 	return fmt.Sprintf(m, args...)
+}
+
+// Message is a message given as an argument of another, translated into
+// the same language: a *problem.Error is one.
+type Message interface {
+	Message() (key string, args []any)
 }
 
 // Has reports whether key exists in every catalogue.

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/mamori-sec/mamori/internal/problem"
 )
 
 // TestCataloguesComplete fails on a key missing or empty in either language,
@@ -75,5 +77,28 @@ func TestFromEnv(t *testing.T) {
 	env = map[string]string{"LANG": "C.UTF-8"}
 	if got := FromEnv(func(k string) string { return env[k] }); got != English {
 		t.Errorf("got %s, want en", got)
+	}
+}
+
+// TestNestedMessage: a message given as an argument of another is
+// translated into the same language, so that an import's row error says
+// why in the words of the form.
+func TestNestedMessage(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reason := problem.Field("name", "inventory.too_long", 200)
+	for l, want := range map[Locale]string{Japanese: "3 行目の「氏名」：長すぎます（200 文字までです）。", English: "Row 3, “Name”: Too long (at most 200 characters)."} {
+		col := "氏名"
+		if l == English {
+			col = "Name"
+		}
+		if got := c.T(l, "import.row_refused", 3, col, reason); got != want {
+			t.Errorf("%s: got %q, want %q", l, got, want)
+		}
+	}
+	if reason.Args[0] != 200 {
+		t.Errorf("the nested message's arguments changed: %v", reason.Args)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"unicode"
 
 	"github.com/xuri/excelize/v2"
@@ -144,7 +143,7 @@ func formatValue(c Column, v any, lang string) string {
 		if en {
 			sep = ", "
 		}
-		return strings.Join(v.([]string), sep)
+		return joinList(v.([]string), sep)
 	}
 	return v.(string)
 }

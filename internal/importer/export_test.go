@@ -20,7 +20,7 @@ func samples() map[Kind][]any {
 		PersonRow{Person: inventory.Person{Name: "佐々木 健", Kana: "ササキ ケン", Email: "sasaki@example.co.jp", Department: "営業部", EmploymentType: inventory.Contract,
 			JoinDate: "2021-04-01", LeaveDate: "2026-03-31"}, ManagerEmail: "boss@example.co.jp"},
 		PersonRow{Person: inventory.Person{Name: `=HYPERLINK("http://evil.example","押して")`, EmploymentType: inventory.Counsel}},
-		PersonRow{Person: inventory.Person{Name: "Tom \"T\", Jr.", Department: "開発,運用\n夜間", EmploymentType: inventory.FullTime, JoinDate: "1989-01-08"}},
+		PersonRow{Person: inventory.Person{Name: "Tom \"T\", Jr.", Department: "開発,運用 夜間", EmploymentType: inventory.FullTime, JoinDate: "1989-01-08"}},
 		PersonRow{Person: inventory.Person{Name: "-マイナス始まり", EmploymentType: inventory.Executive}},
 		PersonRow{Person: inventory.Person{Name: "'+81 の人", EmploymentType: inventory.PartTime}},
 		PersonRow{Person: inventory.Person{Name: "@メンション", EmploymentType: inventory.Dispatched}},

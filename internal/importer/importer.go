@@ -112,6 +112,11 @@ type RowError struct {
 	Key    string // i18n key
 	Args   []any  // arguments after line and column, the value first
 	Value  string // the cell as written, shortened; "" when blank or not known
+	// Reason is the refusal the web form and the API give for the same
+	// value: the inventory's message key and its field. Nil for what only
+	// a file can get wrong (a column missing, a spelling not understood is
+	// still a bad value of the field, so it has one).
+	Reason *problem.Error
 }
 
 func (e *RowError) Error() string {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/problem"
 )
 
 // maxCellRunes bounds a text cell: a name or a note, not a document.
@@ -81,12 +82,13 @@ type sheet struct {
 	l        *layout
 	cols     map[string]int
 	warnings []Warning
-	seen     map[string]int       // duplicate key → first line
-	defaults map[string]int       // column key → rows given the default, for one summary warning
-	defVal   map[string][2]string // the default as written in Japanese and English
-	today    string               // YYYY-MM-DD in Japan, "" when not told
-	errs     []*RowError          // the first MaxRowErrors bad cells
-	bad      int                  // every bad cell
+	seen     map[string]int             // duplicate key → first line
+	defaults map[string]int             // column key → rows given the default, for one summary warning
+	defVal   map[string][2]string       // the default as written in Japanese and English
+	today    string                     // YYYY-MM-DD in Japan, "" when not told
+	fields   map[string]inventory.Field // column key → how one value of its field is written (mamori's own files)
+	errs     []*RowError                // the first MaxRowErrors bad cells
+	bad      int                        // every bad cell
 }
 
 // err is the refusal of the file for its bad cells, or nil.
@@ -115,6 +117,12 @@ func open(f File, l *layout, warnUnknown bool, opt Options) (*sheet, error) {
 		}
 	}
 	s := &sheet{f: f, l: l, cols: cols, seen: map[string]int{}, defaults: map[string]int{}, defVal: map[string][2]string{}}
+	if l.format == Mamori {
+		s.fields = map[string]inventory.Field{}
+		for _, c := range columnsOf[l.kind] {
+			s.fields[c.Key] = c.field.Item()
+		}
+	}
 	if !opt.Today.IsZero() {
 		s.today = calendar.Of(opt.Today).String()
 	}
@@ -196,6 +204,42 @@ func (r *row) fail(key, msg string, args ...any) {
 	}
 }
 
+// field is what the column key holds, as one value is written: a console
+// export's column is free text no longer than a cell may be.
+func (r *row) field(key string) inventory.Field {
+	if f, ok := r.s.fields[key]; ok {
+		return f
+	}
+	return inventory.Field{Key: key, Type: inventory.LongText, Max: maxCellRunes}
+}
+
+// because attaches to the row's error the refusal the form would give for
+// the same value, so that every path refuses it the same way.
+func (r *row) because(reason *problem.Error) {
+	if r.err != nil && r.err.Reason == nil {
+		r.err.Reason = reason
+	}
+}
+
+// refuse fails the row with the inventory's own refusal of the value.
+func (r *row) refuse(key string, err error) {
+	reason, ok := problem.As(err)
+	if !ok {
+		reason = problem.Field(key, "inventory.value_invalid", "")
+	}
+	r.fail(key, "import.row_refused", reason)
+	r.because(reason)
+}
+
+// check runs the one validation of the field on v.
+func (r *row) check(key, v string) bool {
+	if err := inventory.CheckValue(r.field(key), v); err != nil {
+		r.refuse(key, err)
+		return false
+	}
+	return true
+}
+
 func (r *row) warn(key, msg string, args ...any) {
 	w := Warning{Line: r.line, Column: r.s.column(key), Key: msg, Args: args}
 	r.warnings = append(r.warnings, w)
@@ -221,6 +265,7 @@ func (r *row) duplicate(col, key, value string) {
 	}
 	if first, ok := r.s.seen[key]; ok {
 		r.fail(col, "import.row_duplicate", value, first)
+		r.because(problem.Field(r.field(col).Key, "inventory.duplicate", value))
 		return
 	}
 	r.s.seen[key] = r.line
@@ -230,6 +275,10 @@ func (r *row) text(key string) string {
 	v := r.cell(key)
 	if utf8.RuneCountInString(v) > maxCellRunes {
 		r.fail(key, "import.row_too_long", maxCellRunes)
+		r.because(problem.Field(r.field(key).Key, "inventory.too_long", r.field(key).Max))
+		return ""
+	}
+	if !r.check(key, v) {
 		return ""
 	}
 	return v
@@ -238,9 +287,17 @@ func (r *row) text(key string) string {
 func (r *row) required(key string) string {
 	v := r.text(key)
 	if v == "" {
-		r.fail(key, "import.row_required")
+		r.missing(key)
 	}
 	return v
+}
+
+// missing fails a required cell left blank.
+func (r *row) missing(key string) {
+	r.fail(key, "import.row_required")
+	if f := r.field(key); f.Missing != "" {
+		r.because(problem.Field(f.Key, f.Missing))
+	}
 }
 
 func (r *row) date(key string) string {
@@ -248,6 +305,7 @@ func (r *row) date(key string) string {
 	d, err := ParseDate(v)
 	if err != nil {
 		r.fail(key, "import.row_invalid_date", v)
+		r.because(problem.Field(r.field(key).Key, "inventory.date_invalid", v))
 	}
 	return d
 }
@@ -275,7 +333,10 @@ func (r *row) email(key string) string {
 	e, ok := normEmail(v)
 	if !ok || len(e) > 320 {
 		r.fail(key, "import.row_invalid_email", v)
+		r.because(problem.Field(r.field(key).Key, "inventory.email_invalid", v))
+		return e
 	}
+	r.check(key, e)
 	return e
 }
 
@@ -285,13 +346,14 @@ func (r *row) choice(key string, c *choices, def string, required bool) string {
 	v := r.cell(key)
 	if v == "" {
 		if required {
-			r.fail(key, "import.row_required")
+			r.missing(key)
 		}
 		return def
 	}
 	code, ok := c.lookup(v)
 	if !ok {
 		r.fail(key, "import.row_invalid_choice", v, strings.Join(c.labels("ja"), "、"), strings.Join(c.labels("en"), ", "))
+		r.because(problem.Field(r.field(key).Key, "inventory.value_invalid", v))
 		return def
 	}
 	return code
@@ -320,13 +382,14 @@ func (r *row) level(key string, required bool) int {
 	v := r.cell(key)
 	if v == "" {
 		if required {
-			r.fail(key, "import.row_required")
+			r.missing(key)
 		}
 		return 0
 	}
 	n, ok := parseLevel(v)
 	if !ok {
 		r.fail(key, "import.row_invalid_level", v)
+		r.because(problem.Field(r.field(key).Key, "inventory.cia_range", v))
 	}
 	return n
 }
@@ -343,9 +406,20 @@ func (r *row) count(key string) int {
 	return n
 }
 
+// list reads a cell of several names or places, each checked as one.
 func (r *row) list(key string) []string {
-	v := r.text(key)
-	return splitList(v)
+	v := r.cell(key)
+	if utf8.RuneCountInString(v) > maxCellRunes {
+		r.fail(key, "import.row_too_long", maxCellRunes)
+		return nil
+	}
+	items := splitList(v)
+	for _, item := range items {
+		if !r.check(key, item) {
+			return nil
+		}
+	}
+	return items
 }
 
 func (r *row) country(key string) string {
@@ -544,9 +618,9 @@ func readAsset(r *row) AssetRow {
 	a.PersonalInfo = r.boolean("personal_info")
 	a.SensitiveInfo = r.boolean("sensitive_info")
 	a.MyNumber = r.boolean("my_number")
-	a.Confidentiality = r.level("confidentiality", true)
-	a.Integrity = r.level("integrity", true)
-	a.Availability = r.level("availability", true)
+	a.Confidentiality = r.level("confidentiality", r.s.fields["confidentiality"].Required)
+	a.Integrity = r.level("integrity", r.s.fields["integrity"].Required)
+	a.Availability = r.level("availability", r.s.fields["availability"].Required)
 	a.RetentionUntil = r.retention("retention_until")
 	a.RegisteredOn = r.pastDate("registered_on")
 	a.ServiceNames = r.list("service_names")

@@ -236,7 +236,6 @@ func TestParseRowErrors(t *testing.T) {
 	}{
 		{"C/I/A = 4", assetsHeader + "顧客名簿,クラウド,3,2,2,○\r\n見積書,書類,4,1,1,×\r\n", 3, "機密性", "confidentiality", "import.row_invalid_level", []any{"4"}},
 		{"C/I/A = 0 (3rd edition)", assetsHeader + "顧客名簿,クラウド,3,0,2,○\r\n", 2, "完全性", "integrity", "import.row_invalid_level", []any{"0"}},
-		{"C/I/A blank", assetsHeader + "顧客名簿,クラウド,3,2,,○\r\n", 2, "可用性", "availability", "import.row_required", nil},
 		{"bad boolean", assetsHeader + "顧客名簿,クラウド,3,2,1,たぶん\r\n", 2, "個人情報", "personal_info", "import.row_invalid_bool", []any{"たぶん"}},
 		{"leave before join", peopleHeader + "山田 太郎,yamada@example.co.jp,正社員,2020/4/1,2019/3/31\r\n", 2, "退職日", "leave_date", "import.row_leave_before_join", []any{"2019/3/31", "2020/4/1"}},
 		{"impossible date", peopleHeader + "山田 太郎,,正社員,2026/2/30,\r\n", 2, "入社日", "join_date", "import.row_invalid_date", []any{"2026/2/30"}},

@@ -291,21 +291,76 @@ func normEmail(s string) (string, bool) {
 	return s, true
 }
 
-// splitList reads a cell holding several names.
+// listSeparators are the characters that separate the items of a list
+// cell: Japanese and Western commas, semicolons and line breaks.
+const listSeparators = "、,，;；\n\r"
+
+// splitList reads a cell holding several names. An item may be put in
+// double quotes, with "" for a quote inside, so that a name holding a
+// comma survives: joinList writes such names that way.
 func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.FieldsFunc(s, func(r rune) bool {
-		switch r {
-		case '、', ',', '，', ';', '；', '\n', '\r':
-			return true
+	var (
+		out    []string
+		b      strings.Builder
+		quoted bool // the item was quoted: kept as written
+		inside bool // within the quotes
+		closed bool // after the closing quote: only spaces until the separator
+	)
+	flush := func() {
+		item := b.String()
+		if !quoted {
+			item = strings.TrimSpace(item)
 		}
-		return false
-	}) {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
+		if item != "" {
+			out = append(out, item)
+		}
+		b.Reset()
+		quoted, closed = false, false
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case inside && r == '"' && strings.HasPrefix(s[i:], `"`):
+			b.WriteByte('"')
+			i++
+		case inside && r == '"':
+			inside, closed = false, true
+		case inside:
+			b.WriteRune(r)
+		case strings.ContainsRune(listSeparators, r):
+			flush()
+		case closed:
+			// spaces between the closing quote and the separator
+		case r == '"' && strings.TrimSpace(b.String()) == "":
+			b.Reset()
+			inside, quoted = true, true
+		default:
+			b.WriteRune(r)
 		}
 	}
+	flush()
 	return out
+}
+
+// joinList writes the items of a list cell with sep, quoting an item
+// that holds a separator or a quote, or starts or ends with a space, so
+// that splitList reads back the same items.
+func joinList(items []string, sep string) string {
+	var b strings.Builder
+	for i, item := range items {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		if strings.ContainsAny(item, listSeparators+`"`) || strings.TrimSpace(item) != item {
+			b.WriteByte('"')
+			b.WriteString(strings.ReplaceAll(item, `"`, `""`))
+			b.WriteByte('"')
+			continue
+		}
+		b.WriteString(item)
+	}
+	return b.String()
 }
 
 // countryCodes maps the country names people write to ISO 3166 codes.

@@ -65,6 +65,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/importer"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -318,21 +319,22 @@ func summary(pv Preview) map[string]any {
 }
 
 // rowError turns a store's refusal of one record into an error naming
-// the row and the column.
+// the row and the column, with the refusal itself as the form gives it.
 func rowError(kind importer.Kind, line int, err error) error {
 	e, ok := problem.As(err)
 	if !ok || e.Code != problem.Invalid {
 		return fmt.Errorf("line %d: %w", line, err)
 	}
-	col := e.Field
+	col, key := e.Field, e.Field
+	if k, ok := inventory.KindOf(string(kind)); ok {
+		if f, ok := k.Field(e.Field); ok {
+			key = f.Column()
+		}
+	}
 	for _, c := range importer.Columns(kind) {
-		if c.Key == e.Field || c.Key+"_id" == e.Field || c.Key+"_ids" == e.Field {
+		if c.Key == key {
 			col = c.JA
 		}
 	}
-	value := ""
-	if len(e.Args) > 0 {
-		value = fmt.Sprint(e.Args[0])
-	}
-	return &importer.RowError{Line: line, Column: col, Field: e.Field, Key: "intake.row_rejected", Args: []any{value}}
+	return &importer.RowError{Line: line, Column: col, Field: key, Key: "import.row_refused", Args: []any{e}, Reason: e}
 }

@@ -2,28 +2,13 @@ package intake
 
 import (
 	"strings"
-	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/mamori-sec/mamori/internal/inventory"
 )
 
-// fold is the form names are matched in: NFKC (full-width letters and
-// half-width kana made ordinary), lower case, runs of spaces as one.
-func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if !ascii {
-		s = norm.NFKC.String(s)
-	}
-	return strings.ToLower(strings.Join(strings.Fields(s), " "))
-}
+// fold is the form names are matched in: inventory.Fold, the one the
+// store refuses a duplicate by.
+func fold(s string) string { return inventory.Fold(s) }
 
 // foldTight is fold without any spaces: 「山田 太郎」 and 「山田太郎」 are one
 // name.

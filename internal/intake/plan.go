@@ -273,7 +273,14 @@ func (pl *planner) diff(before, after any) []Change {
 
 // duplicate rejects a second row for one record.
 func (pl *planner) duplicate(line int, column, value string, first int) error {
-	return &importer.RowError{Line: line, Column: pl.column(column), Field: column, Key: "import.row_duplicate", Args: []any{value, first}}
+	field := column
+	if k, ok := inventory.KindOf(string(pl.kind)); ok {
+		if f, ok := k.ByColumn(column); ok {
+			field = f.Key
+		}
+	}
+	return &importer.RowError{Line: line, Column: pl.column(column), Field: column, Key: "import.row_duplicate", Args: []any{value, first},
+		Reason: problem.Field(field, "inventory.duplicate", value)}
 }
 
 // personFor finds the person an address names.
@@ -435,20 +442,7 @@ func (pl *planner) services() error {
 
 func mergeService(cur, r inventory.Service, cov map[string]bool) inventory.Service {
 	m := cur
-	if cov["category"] && r.Category != "" {
-		m.Category = r.Category
-	}
-	take(cov, "admins", &m.Admins, r.Admins)
-	take(cov, "owner_department", &m.OwnerDepartment, r.OwnerDepartment)
-	take(cov, "data_held", &m.DataHeld, r.DataHeld)
-	take(cov, "sso", &m.SSO, r.SSO)
-	if cov["mfa"] && r.MFA != "" { // blank is "not said": a service has no unknown
-		m.MFA = r.MFA
-	}
-	take(cov, "data_country", &m.DataCountry, r.DataCountry)
-	take(cov, "internet_facing", &m.InternetFacing, r.InternetFacing)
-	take(cov, "cloud_check_done", &m.CloudCheckDone, r.CloudCheckDone)
-	take(cov, "notes", &m.Notes, r.Notes)
+	inventory.Services.Merge(&m, &r, func(col string) bool { return cov[col] })
 	return m
 }
 
@@ -668,32 +662,7 @@ func (pl *planner) devices() error {
 
 func mergeDevice(cur, r inventory.Device, cov map[string]bool) inventory.Device {
 	m := cur
-	if cov["kind"] && r.Kind != "" {
-		m.Kind = r.Kind
-	}
-	if cov["ownership"] && r.Ownership != "" {
-		m.Ownership = r.Ownership
-	}
-	for _, f := range []struct {
-		key      string
-		dst, src *inventory.Tri
-	}{
-		{"disk_encryption", &m.DiskEncryption, &r.DiskEncryption}, {"screen_lock", &m.ScreenLock, &r.ScreenLock},
-		{"remote_wipe", &m.RemoteWipe, &r.RemoteWipe}, {"antivirus", &m.Antivirus, &r.Antivirus},
-		{"default_password_changed", &m.DefaultPasswordChanged, &r.DefaultPasswordChanged},
-		{"guest_separated", &m.GuestSeparated, &r.GuestSeparated}, {"erasure_done", &m.ErasureDone, &r.ErasureDone},
-	} {
-		if cov[f.key] {
-			*f.dst = *f.src
-		}
-	}
-	take(cov, "os_version", &m.OSVersion, r.OSVersion)
-	take(cov, "last_updated", &m.LastUpdated, r.LastUpdated)
-	if cov["network"] && r.Network != "" { // blank is "not said": there is no unknown zone
-		m.Network = r.Network
-	}
-	take(cov, "disposed_on", &m.DisposedOn, r.DisposedOn)
-	take(cov, "erasure_certificate", &m.ErasureCertificate, r.ErasureCertificate)
+	inventory.Devices.Merge(&m, &r, func(col string) bool { return cov[col] })
 	return m
 }
 

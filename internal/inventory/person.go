@@ -82,24 +82,9 @@ func LeavingWindow(today string) (after, until string) {
 }
 
 // Validate names the first field that is wrong.
-func (p Person) Validate() error {
-	if p.Name == "" {
-		return problem.Field("name", "person.name_required")
-	}
-	known := false
-	for _, e := range EmploymentTypes {
-		known = known || e == p.EmploymentType
-	}
-	if !known {
-		return problem.Field("employment_type", "person.employment_type_unknown")
-	}
-	for _, f := range [...]struct{ field, date string }{{"join_date", p.JoinDate}, {"leave_date", p.LeaveDate}} {
-		if f.date == "" {
-			continue
-		}
-		if _, err := time.Parse(time.DateOnly, f.date); err != nil {
-			return problem.Field(f.field, "person.date_invalid")
-		}
+func (p *Person) Validate() error {
+	if err := People.Check(p); err != nil {
+		return err
 	}
 	if p.JoinDate != "" && p.LeaveDate != "" && p.LeaveDate < p.JoinDate {
 		return problem.Field("leave_date", "person.leave_before_join")

@@ -41,6 +41,12 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Message returns the catalogue key and arguments of the message, so that
+// a message can hold another one as an argument (i18n.Catalogue.T
+// translates it): an import names the row and the column, then says why
+// the value was refused in the words the form uses.
+func (e *Error) Message() (string, []any) { return e.Key, e.Args }
+
 // New returns an error with code and message key.
 func New(code Code, key string, args ...any) *Error {
 	return &Error{Code: code, Key: key, Args: args}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/findings"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/store"
 	"github.com/mamori-sec/mamori/internal/store/storetest"
 	"github.com/mamori-sec/mamori/internal/synth"
@@ -58,7 +59,11 @@ func TestBulkLoadEvaluatesAsInMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		// New records after a bulk load get fresh ids.
-		if err := ten.AddPeople(ctx, actor, loaded.People[:1]); err != nil {
+		// (A copy of a loaded person under another address: one address
+		// belongs to one person.)
+		again := loaded.People[0]
+		again.Email = "again." + again.Email
+		if err := ten.AddPeople(ctx, actor, []inventory.Person{again}); err != nil {
 			t.Fatalf("insert after bulk load: %v", err)
 		}
 	})

@@ -21,6 +21,7 @@ var services = &table[inventory.Service]{
 	id:    func(s *inventory.Service) *int64 { return &s.ID },
 	org:   func(s *inventory.Service) *int64 { return &s.OrgID },
 	check: func(s *inventory.Service) error { return s.Validate() },
+	kind:  inventory.Services,
 }
 
 var accounts = &table[inventory.Account]{
@@ -37,6 +38,7 @@ var accounts = &table[inventory.Account]{
 	id:    func(a *inventory.Account) *int64 { return &a.ID },
 	org:   func(a *inventory.Account) *int64 { return &a.OrgID },
 	check: func(a *inventory.Account) error { return a.Validate() },
+	kind:  inventory.Accounts,
 }
 
 var devices = &table[inventory.Device]{
@@ -56,6 +58,7 @@ var devices = &table[inventory.Device]{
 	id:    func(d *inventory.Device) *int64 { return &d.ID },
 	org:   func(d *inventory.Device) *int64 { return &d.OrgID },
 	check: func(d *inventory.Device) error { return d.Validate() },
+	kind:  inventory.Devices,
 }
 
 var assets = &table[inventory.Asset]{
@@ -75,6 +78,7 @@ var assets = &table[inventory.Asset]{
 	id:    func(a *inventory.Asset) *int64 { return &a.ID },
 	org:   func(a *inventory.Asset) *int64 { return &a.OrgID },
 	check: func(a *inventory.Asset) error { return a.Validate() },
+	kind:  inventory.Assets,
 }
 
 var shares = &table[inventory.Share]{
@@ -91,6 +95,7 @@ var shares = &table[inventory.Share]{
 	id:    func(s *inventory.Share) *int64 { return &s.ID },
 	org:   func(s *inventory.Share) *int64 { return &s.OrgID },
 	check: func(s *inventory.Share) error { return s.Validate() },
+	kind:  inventory.Shares,
 }
 
 // Services lists the organisation's services.
@@ -183,7 +188,15 @@ func (t Tenant) LoadPlaces(ctx context.Context, list []*inventory.Asset) error {
 
 // SaveAsset adds (ID 0) or changes an information asset and its places.
 func (t Tenant) SaveAsset(ctx context.Context, actor audit.Actor, a *inventory.Asset) error {
-	return t.change(ctx, actor, func(tx *Tx) error { return t.saveAsset(ctx, tx, a) })
+	return t.change(ctx, actor, func(tx *Tx) error {
+		if err := assets.check(a); err != nil {
+			return err
+		}
+		if err := assets.keyFree(ctx, tx, t.org, a); err != nil {
+			return err
+		}
+		return t.saveAsset(ctx, tx, a)
+	})
 }
 
 // Shares lists the organisation's shares.
@@ -206,6 +219,12 @@ func (t Tenant) SaveShare(ctx context.Context, actor audit.Actor, s *inventory.S
 
 func save[T any](ctx context.Context, t Tenant, actor audit.Actor, tb *table[T], rec *T, id int64) error {
 	return t.change(ctx, actor, func(tx *Tx) error {
+		if err := tb.check(rec); err != nil {
+			return err
+		}
+		if err := tb.keyFree(ctx, tx, t.org, rec); err != nil {
+			return err
+		}
 		if id == 0 {
 			return tb.insert(ctx, tx, t.org, rec)
 		}

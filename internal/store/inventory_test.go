@@ -102,3 +102,53 @@ func TestInventoryRecords(t *testing.T) {
 		}
 	})
 }
+
+// TestNaturalKeysFolded: a record whose natural key differs from another's
+// only in case, width or spacing is refused as a duplicate, as an import
+// would match it to the other, and so is a second person with one address;
+// the record itself may be saved again.
+func TestNaturalKeysFolded(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB, _ *clock) {
+		ctx := context.Background()
+		a := db.Tenant(mustOrg(t, db, "fold"))
+		svc := inventory.Service{Name: "Slack", Category: inventory.Cloud, MFA: inventory.MFAAvailable}
+		if err := a.SaveService(ctx, actor, &svc); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.SaveService(ctx, actor, &svc); err != nil {
+			t.Fatalf("saving the same service again: %v", err)
+		}
+		acc := inventory.Account{ServiceID: svc.ID, LoginID: "Sato@A.example", Kind: inventory.Personal, Privilege: inventory.Edit, MFA: inventory.MFAOn, Status: inventory.Active}
+		if err := a.SaveAccount(ctx, actor, &acc); err != nil {
+			t.Fatal(err)
+		}
+		other := inventory.Service{Name: "Zoom", Category: inventory.Cloud, MFA: inventory.MFAAvailable}
+		if err := a.SaveService(ctx, actor, &other); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.AddPeople(ctx, actor, []inventory.Person{{Name: "佐藤", Email: "sato@a.example", EmploymentType: inventory.FullTime}}); err != nil {
+			t.Fatal(err)
+		}
+		for name, save := range map[string]func() error{
+			"service ｓｌａｃｋ": func() error {
+				return a.SaveService(ctx, actor, &inventory.Service{Name: "ｓｌａｃｋ ", Category: inventory.Cloud, MFA: inventory.MFANone})
+			},
+			"service renamed onto another": func() error { o := other; o.Name = "SLACK"; return a.SaveService(ctx, actor, &o) },
+			"account in another case": func() error {
+				return a.SaveAccount(ctx, actor, &inventory.Account{ServiceID: svc.ID, LoginID: "sato@a.example", Kind: inventory.Personal, Privilege: inventory.Edit, MFA: inventory.MFAOn, Status: inventory.Active})
+			},
+			"person with a taken address": func() error {
+				return a.AddPeople(ctx, actor, []inventory.Person{{Name: "佐藤 二郎", Email: "SATO@a.example", EmploymentType: inventory.FullTime}})
+			},
+		} {
+			e, ok := problem.As(save())
+			if !ok || e.Key != "inventory.duplicate" {
+				t.Errorf("%s: got %v, want inventory.duplicate", name, e)
+			}
+		}
+		// The same login in another service is another account.
+		if err := a.SaveAccount(ctx, actor, &inventory.Account{ServiceID: other.ID, LoginID: "sato@a.example", Kind: inventory.Personal, Privilege: inventory.Edit, MFA: inventory.MFAOn, Status: inventory.Active}); err != nil {
+			t.Errorf("same login in another service: %v", err)
+		}
+	})
+}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -175,6 +177,9 @@ func (t Tenant) insertPerson(ctx context.Context, tx *Tx, p *inventory.Person) e
 	if err := p.Validate(); err != nil {
 		return err
 	}
+	if err := t.emailFree(ctx, tx, p.Email, 0); err != nil {
+		return err
+	}
 	now := micros(tx.db.Now())
 	id, err := tx.insert(ctx, "INSERT INTO people (org_id, name, kana, email, department, employment_type, join_date, leave_date, manager_email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		t.org, p.Name, p.Kana, NormaliseEmail(p.Email), p.Department, p.EmploymentType, p.JoinDate, p.LeaveDate, NormaliseEmail(p.ManagerEmail), now, now)
@@ -199,6 +204,9 @@ func (t Tenant) updatePerson(ctx context.Context, tx *Tx, p *inventory.Person) e
 		return notFound(err)
 	}
 	p.Email, p.ManagerEmail = NormaliseEmail(p.Email), NormaliseEmail(p.ManagerEmail)
+	if err := t.emailFree(ctx, tx, p.Email, p.ID); err != nil {
+		return err
+	}
 	b, a := personAudit(before), personAudit(*p)
 	if sameValues(b, a) {
 		tx.unchanged++
@@ -300,4 +308,24 @@ func asciiLower(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// emailFree refuses an address another person of the organisation has:
+// the address is a person's natural key (inventory.People), by which an
+// import finds them again, so two people with one address would make the
+// organisation's own export impossible to import.
+func (t Tenant) emailFree(ctx context.Context, tx *Tx, email string, id int64) error {
+	email = NormaliseEmail(email)
+	if email == "" {
+		return nil
+	}
+	var other int64
+	err := tx.queryRow(ctx, "SELECT id FROM people WHERE org_id = ? AND email = ? AND id <> ? LIMIT 1", t.org, email, id).Scan(&other)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("person by address: %w", err)
+	}
+	return inventory.People.Duplicate(&inventory.Person{Email: email})
 }

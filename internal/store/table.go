@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/problem"
 )
 
@@ -25,6 +27,7 @@ type table[T any] struct {
 	id     func(*T) *int64 // the record's id field
 	org    func(*T) *int64 // the record's organisation field
 	check  func(*T) error  // validation before any write
+	kind   *inventory.Kind // the kind's description: the refusal of a duplicate
 }
 
 // flag stores a bool as 0/1 on both engines.
@@ -261,7 +264,7 @@ func (tb *table[T]) insert(ctx context.Context, tx *Tx, org int64, rec *T) error
 	args := append(append([]any{org}, tb.vals(rec)...), micros(tx.db.Now()))
 	id, err := tx.insert(ctx, "INSERT INTO "+tb.name+" (org_id, "+strings.Join(tb.cols, ", ")+", updated_at) VALUES ("+ph[:len(ph)-3]+")", args...)
 	if isUniqueViolation(err) {
-		return problem.Field(tb.key[len(tb.key)-1], "inventory.duplicate")
+		return tb.kind.Duplicate(rec)
 	}
 	if err != nil {
 		return fmt.Errorf("insert %s: %w", tb.name, err)
@@ -293,7 +296,7 @@ func (tb *table[T]) update(ctx context.Context, tx *Tx, org int64, rec *T) error
 	args := append(tb.vals(rec), micros(tx.db.Now()), org, *tb.id(rec))
 	if _, err := tx.exec(ctx, "UPDATE "+tb.name+" SET "+strings.Join(sets, ", ")+", updated_at = ? WHERE org_id = ? AND id = ?", args...); err != nil {
 		if isUniqueViolation(err) {
-			return problem.Field(tb.key[len(tb.key)-1], "inventory.duplicate")
+			return tb.kind.Duplicate(rec)
 		}
 		return err
 	}
@@ -307,4 +310,50 @@ func sameValues(a, b map[string]any) bool {
 		}
 	}
 	return len(a) == len(b)
+}
+
+// keyFree refuses rec when another record of the organisation has its
+// natural key once case, width and runs of spaces are folded
+// (inventory.Fold), the way an import matches records, so that the form
+// cannot store "Slack" beside "slack" and leave an export that does not
+// import again; the unique index sees only exact equality. Id columns of
+// the key narrow the query; the text columns are compared folded.
+func (tb *table[T]) keyFree(ctx context.Context, tx *Tx, org int64, rec *T) error {
+	vals := tb.vals(rec)
+	where, args := "org_id = ? AND id <> ?", []any{org, *tb.id(rec)}
+	var texts []string
+	var want []string
+	for _, k := range tb.key {
+		v := vals[slices.Index(tb.cols, k)]
+		if n, ok := v.(int64); ok {
+			where += " AND " + k + " = ?"
+			args = append(args, n)
+			continue
+		}
+		texts = append(texts, k)
+		want = append(want, inventory.Fold(fmt.Sprint(v)))
+	}
+	rows, err := tx.tx.QueryContext(ctx, tx.db.rebind("SELECT "+strings.Join(texts, ", ")+" FROM "+tb.name+" WHERE "+where), args...)
+	if err != nil {
+		return fmt.Errorf("%s by key: %w", tb.name, err)
+	}
+	defer rows.Close()
+	got := make([]string, len(texts))
+	ptrs := make([]any, len(texts))
+	for i := range got {
+		ptrs[i] = &got[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		same := true
+		for i := range got {
+			same = same && inventory.Fold(got[i]) == want[i]
+		}
+		if same {
+			return tb.kind.Duplicate(rec)
+		}
+	}
+	return rows.Err()
 }

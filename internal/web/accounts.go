@@ -29,16 +29,16 @@ var accountKind = &kind[inventory.Account]{
 func accountFields(v *view, a *inventory.Account) []fieldset {
 	return []fieldset{{Legend: v.T("inv.basics"), Fields: []field{
 		pick(v, v.services, "service_id", a.ServiceID, "").required(),
-		v.text("login_id", a.LoginID).required().hint(v.T("inv.account.login_hint")),
+		v.described(inventory.Accounts, "login_id", a.LoginID).required().hint(v.T("inv.account.login_hint")),
 		pick(v, v.people, "person_id", a.PersonID, "inv.account.nobody"),
-		enum(v, "kind", "inv.account.kind.", accountKinds, a.Kind),
-		enum(v, "privilege", "inv.account.privilege.", privileges, a.Privilege),
-		enum(v, "mfa", "inv.account.mfa.", accountMFAs, a.MFA),
-		enum(v, "status", "inv.account.status.", accountStatuses, a.Status),
+		v.described(inventory.Accounts, "kind", string(a.Kind)),
+		v.described(inventory.Accounts, "privilege", string(a.Privilege)),
+		v.described(inventory.Accounts, "mfa", string(a.MFA)),
+		v.described(inventory.Accounts, "status", string(a.Status)),
 	}}, {Legend: v.T("inv.dates"), Fields: []field{
-		v.date("created_on", a.CreatedOn),
-		v.date("last_login", a.LastLogin),
-		v.date("ends_on", a.EndsOn).hint(v.T("inv.account.ends_hint")),
+		v.described(inventory.Accounts, "created_on", a.CreatedOn),
+		v.described(inventory.Accounts, "last_login", a.LastLogin),
+		v.described(inventory.Accounts, "ends_on", a.EndsOn).hint(v.T("inv.account.ends_hint")),
 	}}}
 }
 

@@ -44,6 +44,15 @@ type apiError struct {
 	// importer.MaxRowErrors); More counts those not listed.
 	Errors []importer.Described `json:"errors,omitempty"`
 	More   int                  `json:"more,omitempty"`
+	// Reason is, for a refused cell, the refusal the web form gives for the
+	// same value: the inventory's message key, its field and its message.
+	Reason *apiReason `json:"reason,omitempty"`
+}
+
+type apiReason struct {
+	Key     string `json:"key"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
 }
 
 // apiFail is fail for the API: the same codes and statuses, the message in
@@ -65,7 +74,11 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if all, ok := importer.AllRowErrors(err); ok {
 		if all.Total == 1 {
-			body.Row, body.Column = all.Errors[0].Line, all.Errors[0].Column
+			re := all.Errors[0]
+			body.Row, body.Column = re.Line, re.Column
+			if re.Reason != nil {
+				body.Reason = &apiReason{Key: re.Reason.Key, Field: re.Reason.Field, Message: s.Catalogue.T(apiLocale(r), re.Reason.Key, re.Reason.Args...)}
+			}
 		}
 		body.Errors = all.Describe(func(key string, args ...any) string { return s.Catalogue.T(apiLocale(r), key, args...) })
 		body.More = all.More()

@@ -34,12 +34,12 @@ func (v *view) importance(a *inventory.Asset) field {
 
 func assetFields(v *view, a *inventory.Asset) []fieldset {
 	return []fieldset{{Legend: v.T("inv.basics"), Fields: []field{
-		v.text("business_area", a.BusinessArea),
-		v.text("name", a.Name).label(v.T("inv.asset.name")).required(),
-		v.area("notes", a.Notes),
-		v.text("user_scope", a.UserScope),
-		v.text("owner_department", a.OwnerDepartment),
-		v.text("medium", a.Medium).hint(v.T("inv.asset.medium_hint")),
+		v.described(inventory.Assets, "business_area", a.BusinessArea),
+		v.described(inventory.Assets, "name", a.Name).label(v.T("inv.asset.name")).required(),
+		v.described(inventory.Assets, "notes", a.Notes),
+		v.described(inventory.Assets, "user_scope", a.UserScope),
+		v.described(inventory.Assets, "owner_department", a.OwnerDepartment),
+		v.described(inventory.Assets, "medium", a.Medium).hint(v.T("inv.asset.medium_hint")),
 	}}, {Legend: v.T("inv.asset.personal"), Fields: []field{
 		v.check("personal_info", a.PersonalInfo),
 		v.check("sensitive_info", a.SensitiveInfo),
@@ -52,8 +52,8 @@ func assetFields(v *view, a *inventory.Asset) []fieldset {
 		v.importance(a).hint(v.T("inv.asset.importance_hint")),
 		v.level("data_level", a.DataLevel),
 	}}, {Legend: v.T("inv.asset.keeping"), Fields: []field{
-		v.text("retention_until", a.RetentionUntil).hint(v.T("inv.asset.retention_hint")),
-		v.date("registered_on", a.RegisteredOn),
+		v.described(inventory.Assets, "retention_until", a.RetentionUntil).hint(v.T("inv.asset.retention_hint")),
+		v.described(inventory.Assets, "registered_on", a.RegisteredOn),
 	}}, {Legend: v.T("inv.asset.places"), Fields: []field{
 		pickMany(v, v.services, "service_ids", a.ServiceIDs),
 		pickMany(v, v.devices, "device_ids", a.DeviceIDs),

@@ -26,24 +26,24 @@ var deviceKind = &kind[inventory.Device]{
 
 func deviceFields(v *view, d *inventory.Device) []fieldset {
 	return []fieldset{{Legend: v.T("inv.basics"), Fields: []field{
-		v.text("name", d.Name).label(v.T("inv.name")).required().hint(v.T("inv.device.name_hint")),
-		enum(v, "kind", "inv.device.kind.", inventory.DeviceKinds, d.Kind),
+		v.described(inventory.Devices, "name", d.Name).label(v.T("inv.name")).required().hint(v.T("inv.device.name_hint")),
+		v.described(inventory.Devices, "kind", string(d.Kind)),
 		pick(v, v.people, "person_id", d.PersonID, "inv.device.shared"),
-		enum(v, "ownership", "inv.device.ownership.", ownerships, d.Ownership),
-		enum(v, "network", "inv.device.network.", networkZones, d.Network),
-		v.text("os_version", d.OSVersion),
-		v.date("last_updated", d.LastUpdated),
+		v.described(inventory.Devices, "ownership", string(d.Ownership)),
+		v.described(inventory.Devices, "network", string(d.Network)),
+		v.described(inventory.Devices, "os_version", d.OSVersion),
+		v.described(inventory.Devices, "last_updated", d.LastUpdated),
 	}}, {Legend: v.T("inv.device.protection"), Fields: []field{
-		v.tri("disk_encryption", d.DiskEncryption),
-		v.tri("screen_lock", d.ScreenLock),
-		v.tri("remote_wipe", d.RemoteWipe),
-		v.tri("antivirus", d.Antivirus),
-		v.tri("default_password_changed", d.DefaultPasswordChanged).hint(v.T("inv.device.default_password_hint")),
-		v.tri("guest_separated", d.GuestSeparated).hint(v.T("inv.device.guest_hint")),
+		v.described(inventory.Devices, "disk_encryption", string(d.DiskEncryption)),
+		v.described(inventory.Devices, "screen_lock", string(d.ScreenLock)),
+		v.described(inventory.Devices, "remote_wipe", string(d.RemoteWipe)),
+		v.described(inventory.Devices, "antivirus", string(d.Antivirus)),
+		v.described(inventory.Devices, "default_password_changed", string(d.DefaultPasswordChanged)).hint(v.T("inv.device.default_password_hint")),
+		v.described(inventory.Devices, "guest_separated", string(d.GuestSeparated)).hint(v.T("inv.device.guest_hint")),
 	}}, {Legend: v.T("inv.device.disposal"), Fields: []field{
-		v.date("disposed_on", d.DisposedOn),
-		v.tri("erasure_done", d.ErasureDone),
-		v.text("erasure_certificate", d.ErasureCertificate).hint(v.T("inv.device.certificate_hint")),
+		v.described(inventory.Devices, "disposed_on", d.DisposedOn),
+		v.described(inventory.Devices, "erasure_done", string(d.ErasureDone)),
+		v.described(inventory.Devices, "erasure_certificate", d.ErasureCertificate).hint(v.T("inv.device.certificate_hint")),
 	}}}
 }
 

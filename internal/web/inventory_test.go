@@ -145,7 +145,7 @@ func TestInventoryValidationNamesTheField(t *testing.T) {
 			{"accounts", url.Values{"login_id": {"x@alpha.example"}, "kind": {"personal"}, "privilege": {"edit"}, "mfa": {"on"}, "status": {"active"}}, `<select id="f-service_id" name="service_id" required aria-invalid="true"`, "この組織に登録されているサービスを選んでください。"},
 			{"accounts", url.Values{"service_id": {id(w.inv["service"][0])}, "login_id": {"x@alpha.example"}, "person_id": {id(w.personB.ID)}, "kind": {"personal"}, "privilege": {"edit"}, "mfa": {"on"}, "status": {"active"}}, `<select id="f-person_id" name="person_id" aria-invalid="true"`, "この組織の従業員から選んでください。"},
 			{"devices", url.Values{"name": {"PC"}, "kind": {"pc"}, "ownership": {"company"}, "network": {"internal"}, "last_updated": {"2026-02-30"}}, `id="f-last_updated" name="last_updated" type="date" value="2026-02-30" aria-invalid="true"`, "日付として読めません"},
-			{"services", url.Values{"name": {" "}, "category": {"cloud"}, "mfa": {"none"}}, `id="f-name" name="name" type="text" value="" required aria-invalid="true"`, "名称を入力してください。"},
+			{"services", url.Values{"name": {" "}, "category": {"cloud"}, "mfa": {"none"}}, `id="f-name" name="name" type="text" value="" maxlength="200" required aria-invalid="true"`, "名称を入力してください。"},
 			{"services", url.Values{"name": {"アルファストレージ"}, "category": {"cloud"}, "mfa": {"none"}}, `aria-invalid="true"`, "同じものがすでに登録されています"},
 			{"shares", url.Values{"service_id": {id(w.inv["service"][0])}, "path": {"/x"}, "scope": {"anyone_link"}, "permission": {"view"}, "asset_id": {id(w.inv["asset"][1])}}, `<select id="f-asset_id" name="asset_id" aria-invalid="true"`, "この組織の情報資産から選んでください。"},
 		}

@@ -17,19 +17,6 @@ import (
 
 // The choices of each inventory enumeration, in display order. Their labels
 // are the catalogue keys prefix + value.
-var (
-	serviceCategories = []inventory.ServiceCategory{inventory.Cloud, inventory.OnPrem, inventory.Network}
-	serviceMFAs       = []inventory.MFAState{inventory.MFANone, inventory.MFAAvailable, inventory.MFAEnforced}
-	accountKinds      = []inventory.AccountKind{inventory.Personal, inventory.Shared, inventory.ServiceAcc, inventory.Guest, inventory.External}
-	privileges        = []inventory.Privilege{inventory.Admin, inventory.Edit, inventory.View, inventory.Download}
-	accountMFAs       = []inventory.AccountMFA{inventory.MFAOn, inventory.MFAOff, inventory.MFAUnknown}
-	accountStatuses   = []inventory.AccountStatus{inventory.Active, inventory.Suspended, inventory.Deleted}
-	ownerships        = []inventory.Ownership{inventory.CompanyIssued, inventory.BYOD}
-	networkZones      = []inventory.NetworkZone{inventory.Internal, inventory.GuestWiFi, inventory.Home, inventory.Mobile}
-	shareScopes       = []inventory.ShareScope{inventory.AnyoneWithLink, inventory.Public, inventory.ExternalDomain, inventory.ExternalPeople, inventory.WholeOrg}
-	sharePermissions  = []inventory.SharePermission{inventory.ShareView, inventory.ShareEdit}
-	tris              = []inventory.Tri{inventory.Unknown, inventory.Yes, inventory.No}
-)
 
 // maxChoices bounds the records offered in one picker.
 const maxChoices = 5000
@@ -278,6 +265,7 @@ type field struct {
 	Options  []option
 	Hint     string
 	Required bool
+	Max      int    // most characters, from the kind's description; 0 no limit shown
 	Class    string // of a computed value: a badge class
 	Display  string // of a date: the day as the reader's language writes it
 }
@@ -407,25 +395,33 @@ func pickMany[T any](v *view, r *refs[T], name string, chosen []int64) field {
 }
 
 // enum is a select of one enumeration, labelled by prefix + value.
-func enum[T ~string](v *view, name, prefix string, values []T, cur T) field {
-	f := v.text(name, "")
-	f.Type = "select"
-	for _, x := range values {
-		if v.mode == showMode && x != cur {
-			continue // a page that only shows the value needs only its label: a list builds this for every cell
+// described is the form field key of a record of kind k as the kind's
+// description has it: its label, its input (a line, a text area, a date,
+// a select of the values with their catalogue labels), whether it is
+// required and its length limit.
+func (v *view) described(k *inventory.Kind, key, value string) field {
+	d, ok := k.Field(key)
+	if !ok {
+		panic("web: " + k.Slug + " has no field " + key) // a programming error, caught by every form test
+	}
+	f := field{Name: key, Label: v.T(d.Label), Type: "text", Value: value, Required: d.Required, Max: d.Max}
+	switch d.Type {
+	case inventory.LongText:
+		f.Type = "textarea"
+	case inventory.Date:
+		f.Type, f.Max = "date", 0
+	case inventory.Email:
+		f.Type = "email"
+	case inventory.Enum, inventory.TriState:
+		f.Type, f.Value, f.Max = "select", "", 0
+		for _, x := range d.Values {
+			if v.mode == showMode && x.Code != value {
+				continue // a page that only shows the value needs only its label: a list builds this for every cell
+			}
+			f.Options = append(f.Options, option{Value: x.Code, Label: v.T(x.Label), Selected: x.Code == value})
 		}
-		key := prefix + string(x)
-		if x == "" {
-			key = prefix + "unknown"
-		}
-		f.Options = append(f.Options, option{Value: string(x), Label: v.T(key), Selected: x == cur})
 	}
 	return f
-}
-
-// tri is a select of 不明/はい/いいえ.
-func (v *view) tri(name string, t inventory.Tri) field {
-	return enum(v, name, "inv.tri.", tris, t)
 }
 
 // level is a select of an IPA rating 1–3, 0 meaning not rated yet.

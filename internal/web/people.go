@@ -135,7 +135,8 @@ func (s *Server) personEdit(w http.ResponseWriter, r *http.Request) {
 func personFromForm(r *http.Request) inventory.Person {
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	return inventory.Person{Name: f("name"), Kana: f("kana"), Email: f("email"), Department: f("department"),
-		EmploymentType: inventory.EmploymentType(f("employment_type")), JoinDate: f("join_date"), LeaveDate: f("leave_date")}
+		EmploymentType: inventory.EmploymentType(f("employment_type")), JoinDate: f("join_date"), LeaveDate: f("leave_date"),
+		ManagerEmail: f("manager_email")}
 }
 
 func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) {

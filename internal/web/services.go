@@ -37,23 +37,23 @@ func newService(v *view) inventory.Service {
 
 func serviceFields(v *view, s *inventory.Service) []fieldset {
 	main := []field{
-		v.text("name", s.Name).label(v.T("inv.name")).required(),
+		v.described(inventory.Services, "name", s.Name).label(v.T("inv.name")).required(),
 		v.hidden("catalogue_key", s.CatalogueKey),
-		enum(v, "category", "inv.service.category.", serviceCategories, s.Category),
-		v.text("admins", s.Admins).hint(v.T("inv.service.admins_hint")),
-		v.text("owner_department", s.OwnerDepartment),
-		v.area("data_held", s.DataHeld).hint(v.T("inv.service.data_held_hint")),
+		v.described(inventory.Services, "category", string(s.Category)),
+		v.described(inventory.Services, "admins", s.Admins).hint(v.T("inv.service.admins_hint")),
+		v.described(inventory.Services, "owner_department", s.OwnerDepartment),
+		v.described(inventory.Services, "data_held", s.DataHeld).hint(v.T("inv.service.data_held_hint")),
 	}
 	if e, ok := inventory.CatalogueByKey(s.CatalogueKey); ok {
 		main = append(main, v.computed("catalogue", "inv.service.catalogue", v.T(e.DescriptionKey()), ""))
 	}
 	return []fieldset{{Legend: v.T("inv.basics"), Fields: main}, {Legend: v.T("inv.service.security"), Fields: []field{
-		enum(v, "mfa", "inv.service.mfa.", serviceMFAs, s.MFA),
+		v.described(inventory.Services, "mfa", string(s.MFA)),
 		v.check("sso", s.SSO),
 		v.check("internet_facing", s.InternetFacing),
-		v.text("data_country", s.DataCountry).hint(v.T("inv.service.data_country_hint")),
-		v.date("cloud_check_done", s.CloudCheckDone).hint(v.T("inv.service.cloud_check_hint")),
-		v.area("notes", s.Notes),
+		v.described(inventory.Services, "data_country", s.DataCountry).hint(v.T("inv.service.data_country_hint")),
+		v.described(inventory.Services, "cloud_check_done", s.CloudCheckDone).hint(v.T("inv.service.cloud_check_hint")),
+		v.described(inventory.Services, "notes", s.Notes),
 	}}}
 }
 
@@ -96,10 +96,11 @@ func serviceRelated(v *view, s *inventory.Service) []section {
 func catalogueGroups(v *view) []group {
 	var out []group
 	from := v.query.Get("from")
-	for _, c := range serviceCategories {
-		g := group{Label: v.T("inv.service.category." + string(c))}
+	category, _ := inventory.Services.Field("category")
+	for _, c := range category.Values {
+		g := group{Label: v.T(c.Label)}
 		for _, e := range inventory.Catalogue() {
-			if e.Category == c {
+			if string(e.Category) == c.Code {
 				g.Options = append(g.Options, option{Value: e.Key, Label: e.Label(v.T), Selected: e.Key == from})
 			}
 		}

@@ -32,15 +32,15 @@ var shareKind = &kind[inventory.Share]{
 func shareFields(v *view, s *inventory.Share) []fieldset {
 	return []fieldset{{Legend: v.T("inv.basics"), Fields: []field{
 		pick(v, v.services, "service_id", s.ServiceID, "").required(),
-		v.text("path", s.Path).required().hint(v.T("inv.share.path_hint")),
-		enum(v, "scope", "inv.share.scope.", shareScopes, s.Scope),
-		enum(v, "permission", "inv.share.permission.", sharePermissions, s.Permission),
-		v.text("owner", s.Owner),
+		v.described(inventory.Shares, "path", s.Path).required().hint(v.T("inv.share.path_hint")),
+		v.described(inventory.Shares, "scope", string(s.Scope)),
+		v.described(inventory.Shares, "permission", string(s.Permission)),
+		v.described(inventory.Shares, "owner", s.Owner),
 		pick(v, v.assets, "asset_id", s.AssetID, "inv.share.no_asset").hint(v.T("inv.share.asset_hint")),
 	}}, {Legend: v.T("inv.dates"), Fields: []field{
-		v.date("expires_on", s.ExpiresOn).hint(v.T("inv.share.expires_hint")),
-		v.date("created_on", s.CreatedOn),
-		v.date("last_reviewed", s.LastReviewed),
+		v.described(inventory.Shares, "expires_on", s.ExpiresOn).hint(v.T("inv.share.expires_hint")),
+		v.described(inventory.Shares, "created_on", s.CreatedOn),
+		v.described(inventory.Shares, "last_reviewed", s.LastReviewed),
 	}}}
 }
 

@@ -279,7 +279,6 @@ func shareLink(v *view, list []store.AssetShare) (link string, widest inventory.
 	if len(list) == 0 {
 		return "", "", false
 	}
-	// shareScopes lists the scopes widest first.
 	n, first := 0, list[0]
 	for _, sh := range list {
 		n += sh.Count
@@ -343,3 +342,6 @@ func whereQuery(q, order string, offset int) string {
 	}
 	return v.Encode()
 }
+
+// shareScopes lists the scopes of a share, the widest first.
+var shareScopes = []inventory.ShareScope{inventory.AnyoneWithLink, inventory.Public, inventory.ExternalDomain, inventory.ExternalPeople, inventory.WholeOrg}
