@@ -119,6 +119,9 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 		if p.leftAgo > 0 {
 			people[i].LeaveDate = monthEnd(now, p.leftAgo)
 		}
+		if c.slug == sakura.slug && p.local == leavingSoon {
+			people[i].LeaveDate = calendar.Of(now).AddDays(7).String()
+		}
 	}
 	if err := db.Tenant(orgID).AddPeople(ctx, actor, people); err != nil {
 		return 0, nil, err
@@ -136,6 +139,9 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 		}
 	}
 	if c.stock != nil {
+		if err := seedChecklists(ctx, db.Tenant(orgID), c, now); err != nil {
+			return 0, nil, err
+		}
 		// Sakura has let one chore slip; Aoba is up to date.
 		if err := seedRoutines(ctx, db.Tenant(orgID), now, c.slug == sakura.slug); err != nil {
 			return 0, nil, err

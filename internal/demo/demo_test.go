@@ -108,7 +108,7 @@ func checkPeople(t *testing.T, db *store.DB, o org.Org) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	left, emails, kinds := 0, map[string]bool{}, map[inventory.EmploymentType]int{}
+	left, leaving, emails, kinds := 0, 0, map[string]bool{}, map[inventory.EmploymentType]int{}
 	for _, p := range people {
 		if strings.TrimSpace(p.Name) == "" || !kanaOnly.MatchString(p.Kana) {
 			t.Errorf("name %q, kana %q", p.Name, p.Kana)
@@ -124,6 +124,14 @@ func checkPeople(t *testing.T, db *store.DB, o org.Org) {
 		if p.JoinDate < "1998-01-01" || p.JoinDate > "2026-12-31" {
 			t.Errorf("%s: joined %q", p.Name, p.JoinDate)
 		}
+		if p.LeaveDate != "" && p.Active(today) {
+			// One leaves next week, with a leaver checklist under way.
+			if _, soon := p.LeavingIn(calendar.Of(today).String()); !soon {
+				t.Errorf("%s: leaves %s, want within two weeks", p.Name, p.LeaveDate)
+			}
+			leaving++
+			continue
+		}
 		if p.LeaveDate != "" {
 			left++
 			if !strings.HasPrefix(p.LeaveDate, "2026-") || p.LeaveDate < p.JoinDate || p.Active(today) {
@@ -131,8 +139,8 @@ func checkPeople(t *testing.T, db *store.DB, o org.Org) {
 			}
 		}
 	}
-	if left != 2 {
-		t.Errorf("%d people left, want 2", left)
+	if left != 2 || leaving != 1 {
+		t.Errorf("%d people left and %d leaving, want 2 and 1", left, leaving)
 	}
 	for _, k := range inventory.EmploymentTypes {
 		if kinds[k] == 0 {

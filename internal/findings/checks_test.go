@@ -52,6 +52,20 @@ var cases = map[string][]tc{
 		{"administrator leaves in 45 days", func(s *Snapshot) { person(s, 1).LeaveDate = ahead(45) }, quiet},
 		{"non-administrator leaves in 10 days", func(s *Snapshot) { person(s, 3).LeaveDate = ahead(10) }, quiet},
 	},
+	"people.leaver_items_open": {
+		{"left three days ago, an account item open", func(s *Snapshot) {
+			person(s, 3).LeaveDate = ago(3)
+			s.LeaverItems = []LeaverItem{{PersonID: 3, Due: ago(3), Subject: account_(102)}, {PersonID: 3, Due: ago(3)}}
+		}, person_(3)},
+		{"leaves today, items open", func(s *Snapshot) {
+			person(s, 3).LeaveDate = ago(0)
+			s.LeaverItems = []LeaverItem{{PersonID: 3, Due: ago(0)}}
+		}, quiet},
+		{"leaves next week, items open", func(s *Snapshot) {
+			s.LeaverItems = []LeaverItem{{PersonID: 3, Due: ahead(7)}}
+		}, quiet},
+		{"left, every item closed", func(s *Snapshot) { person(s, 3).LeaveDate = ago(3) }, quiet},
+	},
 	"people.no_accounts": {
 		{"new person without accounts", func(s *Snapshot) {
 			s.People = append(s.People, inventory.Person{ID: 5, Name: "新人", EmploymentType: inventory.FullTime, JoinDate: ago(40)})

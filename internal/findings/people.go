@@ -34,6 +34,15 @@ func peopleChecks() []Check {
 			Run:       runLeavingSoonAdmin,
 		},
 		{
+			ID:        "people.leaver_items_open",
+			Severity:  High,
+			Subject:   KindPerson,
+			FiveRules: []int{4},
+			SelfCheck: []int{4, 19},
+			Threats:   []int{4},
+			Run:       runLeaverItemsOpen,
+		},
+		{
 			ID:        "people.no_accounts",
 			Severity:  Low,
 			Subject:   KindPerson,
@@ -112,6 +121,44 @@ func runLeavingSoonAdmin(s *Snapshot, emit func(Finding)) {
 			Subject:  Ref{KindPerson, s.People[pi].ID},
 			Evidence: ev,
 			Detail:   Msg("detail.leaving_soon_admin", leave, int(leave-x.today), len(ev)),
+		})
+	}
+}
+
+func runLeaverItemsOpen(s *Snapshot, emit func(Finding)) {
+	x := &s.ix
+	type late struct {
+		due day
+		n   int
+		ev  []Ref
+	}
+	byPerson := map[int64]*late{}
+	var order []int64
+	for _, it := range s.LeaverItems {
+		due := parseDay(it.Due)
+		if due == noDay || due >= x.today {
+			continue
+		}
+		l := byPerson[it.PersonID]
+		if l == nil {
+			l = &late{due: due}
+			byPerson[it.PersonID] = l
+			order = append(order, it.PersonID)
+		}
+		l.n++
+		if it.Subject.ID != 0 {
+			l.ev = append(l.ev, it.Subject)
+		}
+	}
+	for _, id := range order {
+		if x.people.get(id) < 0 {
+			continue
+		}
+		l := byPerson[id]
+		emit(Finding{
+			Subject:  Ref{KindPerson, id},
+			Evidence: l.ev,
+			Detail:   Msg("detail.leaver_items_open", l.due, int(x.today-l.due), l.n),
 		})
 	}
 }

@@ -28,8 +28,21 @@ type Snapshot struct {
 	Devices  []inventory.Device
 	Assets   []inventory.Asset
 	Shares   []inventory.Share
+	// LeaverItems are the open items of leavers' checklists
+	// (internal/workflow), read by people.leaver_items_open.
+	LeaverItems []LeaverItem
 
 	ix index
+}
+
+// LeaverItem is an open item of a leaver's checklist as the checks read
+// it: whose, due on which day (the leave date, YYYY-MM-DD), and the record
+// it is about (the zero Ref for an item about no inventory record, such as
+// collecting keys).
+type LeaverItem struct {
+	PersonID int64
+	Due      string
+	Subject  Ref
 }
 
 // day is a calendar.Day, kept as a plain number so the checks count days

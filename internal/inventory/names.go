@@ -7,7 +7,7 @@ import "strconv"
 // person's name, the account's login and service, the device's name and
 // kind, the share's path and service, the asset's name. Never an id.
 type Name struct {
-	Kind string // person, account, device, share, asset, service, finding, user, org
+	Kind string // person, account, device, share, asset, service, finding, user, org, checklist, checklist_item
 	// Name is the record's own words: the person's or user's name, the
 	// account's login, the share's path, the name of a device, asset,
 	// service or organisation; for a finding, its check's id.
@@ -37,6 +37,12 @@ func (n Name) Label(t func(key string, args ...any) string) string {
 	case "user":
 		if n.Type != "" && n.Type != n.Name {
 			return t("name.with_type", n.Name, n.Type)
+		}
+	case "checklist", "checklist_item":
+		// Type is the checklist's kind or the item's, labelled by
+		// internal/workflow's catalogue.
+		if n.Name != "" && n.Type != "" {
+			return t("name.with_type", n.Name, t("inv."+n.Kind+".kind."+n.Type))
 		}
 	case "finding":
 		title := t("check." + n.Name + ".title")

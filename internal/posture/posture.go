@@ -9,12 +9,14 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/store"
+	"github.com/mamori-sec/mamori/internal/workflow"
 )
 
 // Result is what one evaluation did.
@@ -70,8 +72,17 @@ func evaluate(ctx context.Context, t store.Tenant, actor audit.Actor, now time.T
 	if err != nil {
 		return Result{}, err
 	}
+	// The joiner / mover / leaver checklists follow the same data, first,
+	// so that the checks see their items as they now are.
+	if _, err := t.SyncChecklists(ctx, audit.System, data, calendar.Of(now)); err != nil {
+		return Result{}, fmt.Errorf("checklists: %w", err)
+	}
+	leaver, err := t.OpenLeaverItems(ctx)
+	if err != nil {
+		return Result{}, err
+	}
 	snap := findings.Snapshot{Today: now, People: data.People, Services: data.Services, Accounts: data.Accounts,
-		Devices: data.Devices, Assets: data.Assets, Shares: data.Shares}
+		Devices: data.Devices, Assets: data.Assets, Shares: data.Shares, LeaverItems: LeaverItems(leaver)}
 	results := findings.Evaluate(&snap)
 	sync, err := t.SyncFindings(ctx, actor, findings.Results(results), today)
 	if err != nil {
@@ -97,4 +108,21 @@ func evaluate(ctx context.Context, t store.Tenant, actor audit.Actor, now time.T
 		High: score.Counts[findings.High], Medium: score.Counts[findings.Medium], Low: score.Counts[findings.Low],
 		Method: store.ScoreByArea, Confidence: score.Confidence})
 	return res, err
+}
+
+// LeaverItems turns open leaver items into what the findings read.
+func LeaverItems(items []workflow.Item) []findings.LeaverItem {
+	out := make([]findings.LeaverItem, len(items))
+	for i, it := range items {
+		out[i] = findings.LeaverItem{PersonID: it.PersonID, Due: it.Due.String()}
+		switch it.Subject.Kind {
+		case workflow.AccountSubject:
+			out[i].Subject = findings.Ref{Kind: findings.KindAccount, ID: it.Subject.ID}
+		case workflow.DeviceSubject:
+			out[i].Subject = findings.Ref{Kind: findings.KindDevice, ID: it.Subject.ID}
+		case workflow.ShareSubject:
+			out[i].Subject = findings.Ref{Kind: findings.KindShare, ID: it.Subject.ID}
+		}
+	}
+	return out
 }

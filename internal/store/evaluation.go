@@ -27,8 +27,10 @@ func (db *DB) SetFollowUp(fn FollowUp) { db.followUp = fn }
 // lease; the caller retries later.
 var ErrEvaluationBusy = problem.New(problem.Conflict, "findings.evaluation_busy")
 
-// inventoryActions are the audit actions that change what the checks read.
-var inventoryActions = []string{"person", "service", "account", "device", "asset", "share", "inventory", "import"}
+// inventoryActions are the audit actions that change what the checks and
+// the checklists read (a removed membership closes a leaver's "remove from
+// mamori" item).
+var inventoryActions = []string{"person", "service", "account", "device", "asset", "share", "inventory", "import", "member"}
 
 // noteEvent remembers which organisations' inventory this transaction
 // changed, from the events it records: every inventory write records one,

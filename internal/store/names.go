@@ -24,6 +24,10 @@ var nameQueries = map[string]string{
 	// when its own audit trail is about them (a removed member).
 	"user": "SELECT u.id, u.name, '', u.email FROM users u WHERE (EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = ?) OR EXISTS (SELECT 1 FROM audit_log l WHERE l.org_id = ? AND l.target = 'user:' || u.id)) AND u.id IN ",
 	"org":  "SELECT id, name, '', '' FROM orgs WHERE id = ? AND id IN ",
+	// A checklist is named by its person and its kind, an item by its
+	// checklist's person and what it asks for.
+	"checklist":      "SELECT c.id, COALESCE(p.name, ''), '', c.kind FROM checklists c LEFT JOIN people p ON p.id = c.person_id AND p.org_id = c.org_id WHERE +c.org_id = ? AND c.id IN ",
+	"checklist_item": "SELECT i.id, COALESCE(p.name, ''), '', i.kind FROM checklist_items i JOIN checklists c ON c.id = i.checklist_id AND c.org_id = i.org_id LEFT JOIN people p ON p.id = c.person_id AND p.org_id = c.org_id WHERE +i.org_id = ? AND i.id IN ",
 }
 
 // nameChunk bounds the ids of one query, well under either engine's limit

@@ -32,7 +32,7 @@ type fieldChange struct {
 
 // refFields are the fields of audit entries that hold the id of another
 // record, and the kind of that record.
-var refFields = map[string]string{"service_id": "service", "person_id": "person", "asset_id": "asset", "services": "service", "devices": "device"}
+var refFields = map[string]string{"service_id": "service", "person_id": "person", "asset_id": "asset", "services": "service", "devices": "device", "checklist": "checklist"}
 
 // auditWant notes every record the entries name: their targets, the
 // records their fields refer to, and the subjects of findings.

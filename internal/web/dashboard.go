@@ -394,6 +394,29 @@ func (s *Server) fillWeekList(r *http.Request, p *dashboardPage) error {
 	return nil
 }
 
-// leaverItems is the seam for the leavers' checklists (issue 9, item 4):
-// their open items join the week's list here, as weekItem{Kind: "leaver"}.
-func (s *Server) leaverItems(r *http.Request) ([]weekItem, error) { return nil, nil }
+// maxWeekLeaverItems bounds the leavers' items on the dashboard; the
+// checklists page lists them all.
+const maxWeekLeaverItems = 10
+
+// leaverItems are the open items of leavers' checklists, the soonest due
+// first, each linked to the person's page where it is one click from done.
+func (s *Server) leaverItems(r *http.Request) ([]weekItem, error) {
+	st := stateOf(r)
+	items, err := st.tenant.OpenLeaverItems(r.Context())
+	if err != nil || len(items) == 0 {
+		return nil, err
+	}
+	n, err := newNamer(r.Context(), st.tenant)
+	if err != nil {
+		return nil, err
+	}
+	b := s.page(r, "dashboard.title", "dashboard")
+	today := calendar.Of(s.Now())
+	var out []weekItem
+	for _, it := range items[:min(len(items), maxWeekLeaverItems)] {
+		v := n.item(b, it)
+		out = append(out, weekItem{Kind: "leaver", Title: v.Text, Link: b.OrgURL("/people/" + strconv.FormatInt(it.PersonID, 10) + "#checklist-" + strconv.FormatInt(it.ChecklistID, 10)),
+			Due: b.Date(it.Due.Time()), Overdue: it.Overdue(today)})
+	}
+	return out, nil
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/jobs"
@@ -185,9 +186,19 @@ func (w *world) addInventory(i int, o org.Org, person int64, tag string) {
 	check(t.SaveAsset(ctx, sys, &asset))
 	share := inventory.Share{ServiceID: svc.ID, Path: "/" + tag + "/顧客", Scope: inventory.AnyoneWithLink, Permission: inventory.ShareView, AssetID: asset.ID}
 	check(t.SaveShare(ctx, sys, &share))
+	// The person joined today, so the evaluation gives them a joiner
+	// checklist to walk.
+	p, err := t.Person(ctx, person)
+	check(err)
+	p.JoinDate = calendar.Of(w.clock.Now()).String()
+	check(t.UpdatePerson(ctx, sys, p))
 	// Evaluate, so that every organisation has findings to walk.
 	if _, err := posture.Evaluate(ctx, t, sys, w.clock.Now()); err != nil {
 		w.t.Fatal(err)
+	}
+	lists, err := t.PersonChecklists(ctx, person)
+	if err != nil || len(lists) == 0 || len(lists[0].Items) == 0 {
+		w.t.Fatalf("got checklists %+v (%v), want the joiner's", lists, err)
 	}
 	found, _, err := t.Findings(ctx, store.FindingQuery{Limit: 1})
 	if err != nil || len(found) == 0 {
@@ -200,7 +211,7 @@ func (w *world) addInventory(i int, o org.Org, person int64, tag string) {
 	// the routines' pages have records to walk.
 	routine, waiting, evidence := w.addRoutines(t, tag)
 	for kind, id := range map[string]int64{"service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID,
-		"routine": routine, "occurrence": waiting, "evidence": evidence} {
+		"routine": routine, "occurrence": waiting, "evidence": evidence, "checklist": lists[0].ID, "checklist_item": lists[0].Items[0].ID} {
 		ids := w.inv[kind]
 		ids[i] = id
 		w.inv[kind] = ids

@@ -77,6 +77,10 @@ type personPage struct {
 	// inventory.LeavingSoonDays; Leaving is false otherwise.
 	LeavingIn int
 	Leaving   bool
+	// Checklists are the person's joiner / mover / leaver checklists,
+	// newest first; ErrorItem is the item a refused mark was about.
+	Checklists []checklistView
+	ErrorItem  int64
 }
 
 func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
@@ -98,6 +102,10 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.AuditRows = p.auditRows(history, s.auditNames(r.Context(), st.tenant, history))
+	if err := s.personChecklists(r, &p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "person", p)
 }
 
