@@ -246,8 +246,9 @@ func (h *firstHour) findingsGrouped(t *testing.T) {
 	if len(records) == 0 {
 		t.Fatalf("group %q: got no records, want the departed people", departedTitle)
 	}
-	h.b.run(t, "show the group", chromedp.ScrollIntoView(group, chromedp.ByQuery))
 	h.b.screenshot(t, "02-findings-grouped")
+	h.b.run(t, "show the group", chromedp.ScrollIntoView(group, chromedp.ByQuery))
+	h.viewShot(t, "02-findings-group-open")
 
 	// The other groups, closed, name theirs in words too: accounts by
 	// their address.
@@ -462,7 +463,7 @@ func (h *firstHour) scoreMoves(t *testing.T) {
 		after, _ = h.readScore(t)
 		return after > before
 	})
-	h.b.screenshot(t, "06-score-after-fix")
+	h.viewShot(t, "06-score-after-fix")
 	if strings.Contains(p.Text, evaluating) {
 		t.Fatalf("findings: got %q still shown after waiting, want the evaluation done", evaluating)
 	}
@@ -470,6 +471,17 @@ func (h *firstHour) scoreMoves(t *testing.T) {
 		t.Errorf("score after suspending %s: got %v, want more than %v", account, after, before)
 	}
 	t.Logf("score: %v → %v after suspending %s", before, after, account)
+}
+
+// viewShot saves what the screen shows, rather than the whole page, as a
+// PNG named <prefix>-<name>.png.
+func (h *firstHour) viewShot(t *testing.T, name string) {
+	t.Helper()
+	var png []byte
+	h.b.run(t, "screenshot "+name, chromedp.CaptureScreenshot(&png))
+	if err := os.WriteFile(filepath.Join(h.b.dir, h.b.prefix+"-"+name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // readScore reads the score card of the page shown: the number and the
