@@ -427,6 +427,9 @@ func (h *firstHour) importThreeErrors(t *testing.T) {
 			t.Errorf("import error %d: got %q, want row, column and value %q and how to fix it", i+1, rows[i], w)
 		}
 	}
+	if !strings.Contains(p.Text, "従業員：Excel") {
+		t.Errorf("import page: got no 「従業員：Excel」 among the exports, want each kind labelled with a full-width colon")
+	}
 	if after := h.peopleCount(t); after != before {
 		t.Errorf("people after the refused import: got %q, want %q unchanged", after, before)
 	}
