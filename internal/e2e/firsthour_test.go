@@ -408,6 +408,8 @@ func (h *firstHour) importThreeErrors(t *testing.T) {
 	h.b.run(t, "choose the file", chromedp.SetUploadFiles("#file", []string{file}, chromedp.ByQuery))
 	p := h.b.submit(t, `form[action="`+demoOrg+`/import/preview"] button[type=submit]`, http.StatusBadRequest)
 	h.b.screenshot(t, "05-import-three-errors")
+	h.b.run(t, "show the errors", chromedp.ScrollIntoView("main #import-errors", chromedp.ByQuery))
+	h.viewShot(t, "05-import-errors-table")
 	if !strings.Contains(p.Alert, "3 件") {
 		t.Errorf("import: got alert %q, want it to count 3 errors (「3 件」)", p.Alert)
 	}
