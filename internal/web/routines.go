@@ -54,7 +54,7 @@ func (b base) who(name string) string {
 func (b base) occRow(o store.Occurrence, today calendar.Day) occRow {
 	st := o.Status(today)
 	return occRow{Occurrence: o, Title: b.choreTitle(o.Chore, o.Service), Status: st, StatusLabel: b.T(st.Label()),
-		DaysOver: o.Due().DaysOverdue(today), Due: o.On.Slashed(), URL: b.OrgURL("/occurrences/" + strconv.FormatInt(o.ID, 10)), Who: b.who(o.Assignee)}
+		DaysOver: o.Due().DaysOverdue(today), Due: b.Day(o.On.String()), URL: b.OrgURL("/occurrences/" + strconv.FormatInt(o.ID, 10)), Who: b.who(o.Assignee)}
 }
 
 // routineRow is a routine as the list and the detail page show it.
