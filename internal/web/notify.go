@@ -76,7 +76,7 @@ func (s *Server) fillNotifySettings(r *http.Request, p *notifySettingsPage) {
 		s.Logger.Error("deliveries", "component", "http", "error", err)
 	}
 	for _, d := range ds {
-		v := deliveryView{UserName: d.UserName, Day: d.Day.Slashed(), Kind: p.T(d.Kind.Label()), Status: p.T("notify.delivery." + d.Status),
+		v := deliveryView{UserName: d.UserName, Day: p.Day(d.Day.String()), Kind: p.T(d.Kind.Label()), Status: p.T("notify.delivery." + d.Status),
 			Items: d.Items, Attempts: d.Attempts, Error: d.Error}
 		if d.Error != "" {
 			v.Reason = p.T(notify.Reason(d.Error))

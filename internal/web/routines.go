@@ -107,7 +107,7 @@ type routinesPage struct {
 func (s *Server) routinesBase(r *http.Request, view string) routinesPage {
 	st := stateOf(r)
 	p := routinesPage{base: s.page(r, "routines.title", "routines"), View: view, CanEdit: st.can(org.EditProgramme)}
-	p.Today = calendar.Of(s.Now()).Slashed()
+	p.Today = p.Day(calendar.Of(s.Now()).String())
 	p.HasFeed, _ = st.tenant.HasCalendarFeed(r.Context(), st.user.ID)
 	return p
 }

@@ -166,7 +166,7 @@ func (s *Server) routinesCalendar(w http.ResponseWriter, r *http.Request) {
 		_, dm, dd := d.Date()
 		wd := d.Weekday()
 		week = append(week, calDay{Day: d, Num: dd, InMonth: dm == m, Today: d == today, DayOff: wd == time.Saturday || wd == time.Sunday,
-			Items: byDay[d], Weekday: p.T("weekday.short." + strconv.Itoa(int(wd))), DateText: d.Slashed()})
+			Items: byDay[d], Weekday: p.T("weekday.short." + strconv.Itoa(int(wd))), DateText: p.Day(d.String())})
 		if len(week) == 7 {
 			p.Weeks = append(p.Weeks, week)
 			week = nil
