@@ -294,9 +294,12 @@ func exitCode(err error, getenv func(string) string, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	cat, _ := i18n.Load()
 	l := i18n.FromEnv(getenv)
-	fmt.Fprintln(stderr, "mamori: "+describe(cat, l, err))
+	if cat, cerr := i18n.Load(); cerr == nil {
+		fmt.Fprintln(stderr, "mamori: "+describe(cat, l, err))
+	} else {
+		fmt.Fprintln(stderr, "mamori:", err) // the catalogues themselves are broken: say it plainly
+	}
 	var u usageError
 	if errors.As(err, &u) {
 		return 2
