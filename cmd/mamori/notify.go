@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"strings"
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/jobs"
@@ -11,12 +10,6 @@ import (
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/store"
 )
-
-// channelKind reads a channel name as the CLI and the API accept it:
-// "google_chat" and "line_works" are googlechat and lineworks.
-func channelKind(s string) notify.Kind {
-	return notify.Kind(strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "_", ""))
-}
 
 // cmdNotifyTest queues a test message on one channel of an organisation,
 // as the settings page's button does, to --user or else to an owner.
@@ -34,7 +27,7 @@ func cmdNotifyTest(e *env, args []string) error {
 		if err != nil {
 			return problem.New(problem.NotFound, "cli.org_not_found", slug)
 		}
-		k := channelKind(channel)
+		k := notify.ParseKind(channel)
 		if !k.Valid() {
 			return problem.Field("channel", "notify.kind_invalid")
 		}
@@ -48,7 +41,7 @@ func cmdNotifyTest(e *env, args []string) error {
 			configured = configured || (c.Kind == k && c.Enabled)
 		}
 		if !configured {
-			return problem.New(problem.Invalid, "cli.notify.not_configured", e.cat.T(e.locale, k.Label()), slug)
+			return problem.New(problem.Invalid, "notify.test_not_configured", e.cat.T(e.locale, k.Label()), slug)
 		}
 		rs, err := t.Recipients(e.ctx)
 		if err != nil {

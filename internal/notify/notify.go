@@ -14,6 +14,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/calendar"
@@ -35,6 +36,12 @@ const (
 
 // Kinds lists every channel kind in the order pages show them.
 var Kinds = []Kind{Email, Slack, Teams, GoogleChat, Chatwork, LineWorks}
+
+// ParseKind reads a channel name as people type it: "google_chat" and
+// "line_works" are googlechat and lineworks. Check the result with Valid.
+func ParseKind(s string) Kind {
+	return Kind(strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "_", ""))
+}
 
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool {
