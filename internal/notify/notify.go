@@ -63,6 +63,7 @@ type ItemKind string
 const (
 	FindingItem ItemKind = "finding"
 	RoutineItem ItemKind = "routine"
+	LeaverItem  ItemKind = "leaver" // a leaver checklist past its due day
 )
 
 // Item is one thing a person is asked to look at, already in the
@@ -70,7 +71,7 @@ const (
 type Item struct {
 	Kind    ItemKind
 	Title   string
-	Due     calendar.Day // a routine's due day; zero for a finding
+	Due     calendar.Day // a routine's or checklist's due day; zero for a finding
 	Overdue int          // days past Due
 	URL     string       // absolute link back to the task
 }
