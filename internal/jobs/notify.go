@@ -25,6 +25,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/routine"
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
+	"github.com/mamori-sec/mamori/internal/workflow"
 )
 
 // DigestEvery is how often the scheduler looks for people whose hours
@@ -146,6 +147,41 @@ func (s routinesSource) Items(ctx context.Context, t store.Tenant, r store.Recip
 	return out, nil
 }
 
+// leaversSource escalates to owners and keepers the organisation's leaver
+// checklists still open past their due day (store.Tenant.OverdueChecklists),
+// each linking to the leaver's page.
+type leaversSource struct {
+	cat  *i18n.Catalogue
+	base string
+}
+
+func (s leaversSource) Items(ctx context.Context, t store.Tenant, r store.Recipient, day calendar.Day, l i18n.Locale) ([]notify.Item, error) {
+	if r.Role != org.Owner && r.Role != org.Keeper {
+		return nil, nil
+	}
+	lists, err := t.OverdueChecklists(ctx, day)
+	if err != nil || len(lists) == 0 {
+		return nil, err
+	}
+	o, err := t.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []notify.Item
+	for _, c := range lists {
+		if c.Kind != workflow.Leaver {
+			continue
+		}
+		p, err := t.Person(ctx, c.PersonID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, notify.Item{Kind: notify.LeaverItem, Title: s.cat.T(l, "notify.item.leaver_overdue", p.Name, c.OpenItems(), c.Due.Slashed()),
+			Due: c.Due, Overdue: max(0, int(day-c.Due)), URL: fmt.Sprintf("%s/o/%s/people/%d", s.base, o.Slug, c.PersonID)})
+	}
+	return out, nil
+}
+
 // DigestAllArgs is the periodic job that queues the digest of everyone
 // whose hours have begun on a working day.
 type DigestAllArgs struct{}
@@ -196,6 +232,7 @@ func (q *Queue) now() time.Time {
 func (q *Queue) sources() []Source {
 	return []Source{
 		routinesSource{open: q.notify.Routines, cat: q.notify.Catalogue, base: q.notify.BaseURL},
+		leaversSource{cat: q.notify.Catalogue, base: q.notify.BaseURL},
 		findingsSource{cat: q.notify.Catalogue, base: q.notify.BaseURL},
 	}
 }

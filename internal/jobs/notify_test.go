@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/jobs"
 	"github.com/mamori-sec/mamori/internal/notify"
 	"github.com/mamori-sec/mamori/internal/notify/notifytest"
@@ -27,6 +29,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
 	"github.com/mamori-sec/mamori/internal/store/storetest"
+	"github.com/mamori-sec/mamori/internal/workflow"
 )
 
 // fakeRoutines stands for R1's store.Tenant.DueOccurrences: one weekly
@@ -439,5 +442,59 @@ func TestTwoServersSendOneDigest(t *testing.T) {
 	}
 	if digests != 1 {
 		t.Errorf("got %d digest jobs, want 1", digests)
+	}
+}
+
+// TestDigestEscalatesOverdueLeaver: a leaver checklist still open past
+// the leave date reaches the owner in the daily digest, titled in the
+// owner's language with the leaver's name, the open items and the due
+// day, linking to the leaver's page.
+func TestDigestEscalatesOverdueLeaver(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			ctx := context.Background()
+			sys := audit.Actor{Label: "test"}
+			w := newNotifyWorld(t, engine, false)
+			slack := &hook{}
+			srv := httptest.NewServer(slack)
+			defer srv.Close()
+			w.channel(t, notify.Channel{Kind: notify.Slack, Enabled: true}, srv.URL+"/services/T/B/X")
+			if err := w.db.SetNotifyPrefs(ctx, sys, w.user, notify.Prefs{Kinds: []notify.Kind{notify.Slack}, Hours: notify.DefaultHours}); err != nil {
+				t.Fatal(err)
+			}
+			ten := w.db.Tenant(w.orgID)
+			leaver := inventory.Person{Name: "高橋 一郎", Kana: "タカハシ イチロウ", Email: "takahashi@example.jp", EmploymentType: inventory.FullTime,
+				JoinDate: "2019-04-01", LeaveDate: "2026-04-30"}
+			if err := ten.AddPeople(ctx, sys, []inventory.Person{leaver}); err != nil {
+				t.Fatal(err)
+			}
+			people, _, err := ten.People(ctx, store.PeopleQuery{})
+			if err != nil || len(people) != 1 {
+				t.Fatalf("people: %v %v", people, err)
+			}
+			synced := calendar.Date(2026, 4, 20)
+			data, err := ten.ForChecks(ctx, synced.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ten.SyncChecklists(ctx, sys, data, synced); err != nil {
+				t.Fatal(err)
+			}
+			lists, err := ten.OverdueChecklists(ctx, calendar.Date(2026, 5, 7))
+			if err != nil || len(lists) != 1 || lists[0].Kind != workflow.Leaver || lists[0].OpenItems() == 0 {
+				t.Fatalf("overdue checklists: got %+v %v, want the leaver's", lists, err)
+			}
+			w.clock.set(jstAt(2026, 5, 7, 9, 5))
+			if n, err := w.q.QueueDigests(ctx); err != nil || n != 1 {
+				t.Fatalf("queued %d (%v), want 1", n, err)
+			}
+			w.start(t)
+			waitFor(t, "the digest", func() bool { return slack.count() == 1 })
+			want := fmt.Sprintf("高橋 一郎 さんの退職手続き（%d 件未完了、期限 2026/04/30）", lists[0].OpenItems())
+			link := fmt.Sprintf("https://mamori.example/o/demo/people/%d", people[0].ID)
+			if body := slack.bodies[0]; !strings.Contains(body, want) || !strings.Contains(body, link) {
+				t.Fatalf("slack: got %s, want %q linking to %s", body, want, link)
+			}
+		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/calendar"
@@ -36,6 +37,12 @@ const (
 // Kinds lists every channel kind in the order pages show them.
 var Kinds = []Kind{Email, Slack, Teams, GoogleChat, Chatwork, LineWorks}
 
+// ParseKind reads a channel name as people type it: "google_chat" and
+// "line_works" are googlechat and lineworks. Check the result with Valid.
+func ParseKind(s string) Kind {
+	return Kind(strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "_", ""))
+}
+
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool {
 	for _, x := range Kinds {
@@ -56,6 +63,7 @@ type ItemKind string
 const (
 	FindingItem ItemKind = "finding"
 	RoutineItem ItemKind = "routine"
+	LeaverItem  ItemKind = "leaver" // a leaver checklist past its due day
 )
 
 // Item is one thing a person is asked to look at, already in the
@@ -63,7 +71,7 @@ const (
 type Item struct {
 	Kind    ItemKind
 	Title   string
-	Due     calendar.Day // a routine's due day; zero for a finding
+	Due     calendar.Day // a routine's or checklist's due day; zero for a finding
 	Overdue int          // days past Due
 	URL     string       // absolute link back to the task
 }

@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -147,6 +149,53 @@ func (s *Server) notifyTest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/o/"+st.org.Slug+"/settings/notify#"+string(k), "notify_test_queued")
+}
+
+// apiNotifyTest queues a test message on the channel named in a JSON or
+// form body, to the token's user, as the settings page's button does.
+func (s *Server) apiNotifyTest(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r)
+	if s.Jobs == nil {
+		s.fail(w, r, problem.ErrNotFound)
+		return
+	}
+	var body struct {
+		Channel string `json:"channel"`
+	}
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/json" {
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			s.fail(w, r, problem.New(problem.Invalid, "error.bad_form"))
+			return
+		}
+	} else if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
+		return
+	} else {
+		body.Channel = r.PostFormValue("channel")
+	}
+	k := notify.ParseKind(body.Channel)
+	if !k.Valid() {
+		s.fail(w, r, problem.Field("channel", "notify.kind_invalid"))
+		return
+	}
+	chans, err := st.tenant.Channels(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	configured := false
+	for _, c := range chans {
+		configured = configured || (c.Kind == k && c.Enabled)
+	}
+	if !configured {
+		s.fail(w, r, problem.Field("channel", "notify.test_not_configured", s.Catalogue.T(apiLocale(r), k.Label()), st.org.Slug))
+		return
+	}
+	if err := s.Jobs.SendTest(r.Context(), st.actor(r), st.org.ID, st.user.ID, k); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"queued": true, "channel": k})
 }
 
 type jobView struct {

@@ -153,6 +153,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/orgs/{org}/routines", orgScoped, org.ViewProgramme, s.apiRoutines},
 		{"GET /api/v1/orgs/{org}/occurrences", orgScoped, org.ViewProgramme, s.apiOccurrences},
 		{"POST /api/v1/orgs/{org}/occurrences/{id}/complete", orgScoped, org.EditProgramme, s.apiComplete},
+		{"POST /api/v1/orgs/{org}/notify/test", orgScoped, org.ManageSettings, s.apiNotifyTest},
 		{"GET /ical/{token}", public, "", s.icalFeed},
 	}
 }
