@@ -7,7 +7,7 @@ import "strconv"
 // person's name, the account's login and service, the device's name and
 // kind, the share's path and service, the asset's name. Never an id.
 type Name struct {
-	Kind string // person, account, device, share, asset, service, finding, user, org, checklist, checklist_item
+	Kind string // person, account, device, share, asset, service, finding, user, org, checklist, checklist_item, routine, occurrence
 	// Name is the record's own words: the person's or user's name, the
 	// account's login, the share's path, the name of a device, asset,
 	// service or organisation; for a finding, its check's id.
@@ -44,6 +44,19 @@ func (n Name) Label(t func(key string, args ...any) string) string {
 		if n.Name != "" && n.Type != "" {
 			return t("name.with_type", n.Name, t("inv."+n.Kind+".kind."+n.Type))
 		}
+	case "routine", "occurrence":
+		// Name is the chore's id; an occurrence's Type is its due day.
+		if n.Name == "" {
+			break
+		}
+		title := t("routine." + n.Name + ".title")
+		if n.Service != "" {
+			title = t("name.with_service", title, n.Service)
+		}
+		if n.Kind == "occurrence" && n.Type != "" {
+			title = t("name.with_type", title, t("name.due", n.Type))
+		}
+		return title
 	case "finding":
 		title := t("check." + n.Name + ".title")
 		if n.Subject != nil {

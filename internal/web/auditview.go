@@ -54,6 +54,16 @@ func auditWant(w inventory.Want, entries []audit.Entry) {
 					}
 					continue
 				}
+				if field == "shares" {
+					if s, ok := v.(string); ok {
+						for _, m := range strings.Fields(s) {
+							if r, _, ok := shareMark(m); ok {
+								w.Add(r.Kind, r.ID)
+							}
+						}
+					}
+					continue
+				}
 				kind, ok := refFields[field]
 				if !ok {
 					continue
@@ -169,6 +179,17 @@ func (b base) fieldValue(kind, field, value string, names inventory.Names) strin
 	case "subject":
 		if r, ok := inventory.ParseRef(value); ok {
 			return b.recordName(r, names)
+		}
+	case "shares":
+		// A share review's marks: "share:12:kept share:13:closed".
+		var words []string
+		for _, m := range strings.Fields(value) {
+			if r, verdict, ok := shareMark(m); ok {
+				words = append(words, b.T("name.with_type", b.recordName(r, names), b.T("routines.mark."+verdict)))
+			}
+		}
+		if words != nil {
+			return strings.Join(words, b.T("intake.list_sep"))
 		}
 	case "check":
 		if k := "check." + value + ".title"; b.cat.Has(k) {
@@ -321,4 +342,14 @@ func show(v any) string {
 		b, _ := json.Marshal(x)
 		return string(b)
 	}
+}
+
+// shareMark reads one mark of a share review, "share:12:kept".
+func shareMark(m string) (inventory.Ref, string, bool) {
+	i := strings.LastIndexByte(m, ':')
+	if i < 0 {
+		return inventory.Ref{}, "", false
+	}
+	r, ok := inventory.ParseRef(m[:i])
+	return r, m[i+1:], ok && r.Kind == "share"
 }

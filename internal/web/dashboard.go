@@ -415,7 +415,7 @@ func (s *Server) leaverItems(r *http.Request) ([]weekItem, error) {
 	var out []weekItem
 	for _, it := range items[:min(len(items), maxWeekLeaverItems)] {
 		v := n.item(b, it)
-		out = append(out, weekItem{Kind: "leaver", Title: v.Text, Link: b.OrgURL("/people/" + strconv.FormatInt(it.PersonID, 10) + "#checklist-" + strconv.FormatInt(it.ChecklistID, 10)),
+		out = append(out, weekItem{Kind: "leaver", Title: v.Text, Link: b.OrgURL("/people/" + strconv.FormatInt(it.PersonID, 10)),
 			Due: b.Date(it.Due.Time()), Overdue: it.Overdue(today)})
 	}
 	return out, nil
