@@ -183,7 +183,7 @@ func TestDigestsSurviveKill9(t *testing.T) {
 			// died counts too). Every other digest must be done.
 			restarted := time.Now()
 			b := startChild(t, env, "serve -addr 127.0.0.1:0")
-			orphans := map[int64]bool{}
+			var orphans map[int64]bool
 			deadline = time.Now().Add(120 * time.Second)
 			for {
 				vs, err := q.OrgJobs(ctx, orgID, 1000)

@@ -90,7 +90,6 @@ type firstHour struct {
 
 	person      string   // path of the departed person's page
 	stillActive []string // paths of their accounts still active
-	score       float64  // the score before the fix
 }
 
 func (h *firstHour) run(t *testing.T) {

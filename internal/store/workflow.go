@@ -441,7 +441,7 @@ func (t Tenant) settleChecklist(ctx context.Context, tx *Tx, id int64) error {
 	if err := tx.queryRow(ctx, "SELECT count(*) FROM checklist_items WHERE org_id = ? AND checklist_id = ? AND status = ?", t.org, id, workflow.Open).Scan(&open); err != nil {
 		return err
 	}
-	to := c.Status
+	var to workflow.ChecklistStatus
 	switch {
 	case c.Status == workflow.ChecklistOpen && open == 0:
 		to = workflow.ChecklistClosed
