@@ -166,7 +166,12 @@ func (t Tenant) Audit(ctx context.Context, f AuditFilter) ([]audit.Entry, error)
 		q += " LIMIT ?"
 		args = append(args, f.Limit)
 	}
-	rows, err := t.db.query(ctx, q, args...)
+	return t.db.auditEntries(ctx, q, args...)
+}
+
+// auditEntries runs a query selecting auditColumns and reads its entries.
+func (db *DB) auditEntries(ctx context.Context, q string, args ...any) ([]audit.Entry, error) {
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -195,20 +200,8 @@ func likePrefix(s string) string { return likeEscape(s) + "%" }
 // import made to it are among them, each as an entry of its own.
 func (t Tenant) History(ctx context.Context, target string) ([]audit.Entry, error) {
 	const limit = 200
-	rows, err := t.db.query(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE org_id = ? AND target = ? ORDER BY seq DESC LIMIT ?", t.org, target, limit)
+	out, err := t.db.auditEntries(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE org_id = ? AND target = ? ORDER BY seq DESC LIMIT ?", t.org, target, limit)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []audit.Entry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	more, err := t.detailHistory(ctx, target, limit)

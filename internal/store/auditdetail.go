@@ -375,21 +375,9 @@ func (t Tenant) detailHistory(ctx context.Context, target string, limit int) ([]
 	if !ok || err != nil {
 		return nil, nil
 	}
-	rows, err := t.db.query(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE seq IN (SELECT seq FROM audit_targets WHERE org_id = ? AND target = ?"+
+	entries, err := t.db.auditEntries(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE seq IN (SELECT seq FROM audit_targets WHERE org_id = ? AND target = ?"+
 		" UNION SELECT seq FROM audit_details WHERE org_id = ? AND kind = ? AND hi >= ? AND lo <= ?) ORDER BY seq DESC LIMIT ?", t.org, target, t.org, kind, id, id, limit)
 	if err != nil {
-		return nil, err
-	}
-	var entries []audit.Entry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		entries = append(entries, e)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	var out []audit.Entry

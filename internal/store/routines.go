@@ -775,20 +775,7 @@ func (t Tenant) EvidenceFileData(ctx context.Context, id int64) (Evidence, []byt
 // first, as the audit trail records them: the records an account review
 // may link to.
 func (t Tenant) RecentImports(ctx context.Context, since time.Time) ([]audit.Entry, error) {
-	rows, err := t.db.query(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE org_id = ? AND action = 'import.apply' AND at >= ? ORDER BY seq DESC LIMIT 20", t.org, micros(since))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []audit.Entry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return t.db.auditEntries(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE org_id = ? AND action = 'import.apply' AND at >= ? ORDER BY seq DESC LIMIT 20", t.org, micros(since))
 }
 
 // RoutineFigures are the routines' part of the dashboard and portfolio.
