@@ -218,16 +218,20 @@ func (t Tenant) SaveShare(ctx context.Context, actor audit.Actor, s *inventory.S
 }
 
 func save[T any](ctx context.Context, t Tenant, actor audit.Actor, tb *table[T], rec *T, id int64) error {
-	return t.change(ctx, actor, func(tx *Tx) error {
-		if err := tb.check(rec); err != nil {
-			return err
-		}
-		if err := tb.keyFree(ctx, tx, t.org, rec); err != nil {
-			return err
-		}
-		if id == 0 {
-			return tb.insert(ctx, tx, t.org, rec)
-		}
-		return tb.update(ctx, tx, t.org, rec)
-	})
+	return t.change(ctx, actor, func(tx *Tx) error { return saveTx(ctx, t, tx, tb, rec, id) })
+}
+
+// saveTx is save inside a change that does more (the telework self-check
+// writes a person's devices with its own record).
+func saveTx[T any](ctx context.Context, t Tenant, tx *Tx, tb *table[T], rec *T, id int64) error {
+	if err := tb.check(rec); err != nil {
+		return err
+	}
+	if err := tb.keyFree(ctx, tx, t.org, rec); err != nil {
+		return err
+	}
+	if id == 0 {
+		return tb.insert(ctx, tx, t.org, rec)
+	}
+	return tb.update(ctx, tx, t.org, rec)
 }

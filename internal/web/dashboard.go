@@ -40,6 +40,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 
 type portfolioRow struct {
 	store.MemberOrg
+	Own        bool // the reader is staff here: their own page, no figures
 	Summary    store.Summary
 	Score      findings.Score
 	Attention  bool
@@ -88,6 +89,11 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 	for _, o := range orgs {
 		if _, ok := roles[o.Role]; !ok {
 			roles[o.Role] = p.T("role." + string(o.Role))
+		}
+		if !o.Role.Can(org.ViewDashboard) {
+			// A member sees the company's name and their page, no figures.
+			calm = append(calm, portfolioRow{MemberOrg: o.MemberOrg, RoleLabel: roles[o.Role], Own: true})
+			continue
 		}
 		open, err := s.DB.Tenant(o.ID).OpenByCheck(r.Context())
 		if err != nil {
@@ -167,6 +173,15 @@ func portfolioTable(l portfolioLabels, rows []portfolioRow) template.HTML {
 	}
 	for _, r := range rows {
 		b.WriteString("\n  <tr>")
+		if r.Own {
+			td("", l.Org, `<a href="/o/`+esc(url.PathEscape(r.Slug))+`/me">`+esc(r.Name)+"</a>")
+			td("", l.Role, esc(r.RoleLabel))
+			for _, label := range []string{l.Status, l.Score, l.People, l.NoTOTP, l.Overdue, l.LastDone, l.LastChange} {
+				td("", label, "")
+			}
+			b.WriteString("\n  </tr>")
+			continue
+		}
 		td("", l.Org, `<a href="/o/`+esc(url.PathEscape(r.Slug))+`/">`+esc(r.Name)+"</a>")
 		td("", l.Role, esc(r.RoleLabel))
 		status := `<span class="badge ok">` + esc(l.OK) + "</span>"
@@ -223,6 +238,7 @@ var dashboardModules = []struct{ label, summary, path string }{
 	{"nav.routines", "module.routines.summary", "/routines"},
 	{"nav.people", "module.people.summary", "/people"},
 	{"nav.audit", "module.audit.summary", "/audit"},
+	{"nav.nearmiss", "module.nearmiss.summary", "/near-misses"},
 }
 
 // weekItem is one line of the keeper's week: a finding to act on, a
@@ -252,6 +268,7 @@ type dashboardPage struct {
 	AuditRows []auditRow
 	Modules   []moduleLine
 	Leaving   []leavingView
+	NearMiss  *nearMissMonth // this month's near misses by category (keepers)
 }
 
 // leavingView is a person whose leave date is near: a notice, not a
@@ -286,6 +303,11 @@ func (s *Server) leavingSoon(r *http.Request, limit int) ([]leavingView, error) 
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	st := stateOf(r)
+	if memberHome(st) {
+		// Staff see their own page, nothing of the organisation's figures.
+		http.Redirect(w, r, "/o/"+st.org.Slug+"/me", http.StatusSeeOther)
+		return
+	}
 	d, err := s.dash.get(r.Context(), s.DB, st.tenant, s.Now())
 	if err != nil {
 		s.fail(w, r, err)
@@ -325,6 +347,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		nm, err := s.monthCounts(r, st.tenant, p.base)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.NearMiss = &nm
 		p.Score = findings.ScoreOf(d.open, d.summary.Records())
 		for _, x := range p.Score.Top(3) {
 			p.Lines = append(p.Lines, deductionView{Deduction: x, Check: p.checkView(x.CheckID)})

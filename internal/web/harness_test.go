@@ -19,6 +19,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/jobs"
+	"github.com/mamori-sec/mamori/internal/nearmiss"
 	"github.com/mamori-sec/mamori/internal/notify"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/posture"
@@ -210,8 +211,14 @@ func (w *world) addInventory(i int, o org.Org, person int64, tag string) {
 	// Routines, one waiting occurrence and one done with a file, so that
 	// the routines' pages have records to walk.
 	routine, waiting, evidence := w.addRoutines(t, tag)
+	// A near miss, anonymous, and the public link, for the staff pages.
+	_, receipt := nearmiss.NewReceipt()
+	nearMiss, err := t.FileNearMiss(ctx, sys, nearmiss.Report{Category: nearmiss.MisSend, Happened: tag + "宛先を取り違えそうになった"}, 0, receipt, calendar.Of(w.clock.Now()))
+	check(err)
+	_, err = t.RotateNearMissLink(ctx, sys)
+	check(err)
 	for kind, id := range map[string]int64{"service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID,
-		"routine": routine, "occurrence": waiting, "evidence": evidence, "checklist": lists[0].ID, "checklist_item": lists[0].Items[0].ID} {
+		"routine": routine, "occurrence": waiting, "evidence": evidence, "near_miss": nearMiss, "checklist": lists[0].ID, "checklist_item": lists[0].Items[0].ID} {
 		ids := w.inv[kind]
 		ids[i] = id
 		w.inv[kind] = ids

@@ -61,7 +61,7 @@ func (s *Server) routeTable() []route {
 		{"POST /invitations/{id}/accept", user, "", s.invitationAccept},
 		{"POST /invitations/{id}/decline", user, "", s.invitationDecline},
 
-		{"GET /o/{org}/{$}", orgScoped, org.ViewDashboard, s.dashboard},
+		{"GET /o/{org}/{$}", orgScoped, org.ViewOwn, s.dashboard},
 		{"GET /o/{org}/people", orgScoped, org.ViewProgramme, s.peopleList},
 		{"GET /o/{org}/people/new", orgScoped, org.EditProgramme, s.personNew},
 		{"POST /o/{org}/people", orgScoped, org.EditProgramme, s.personCreate},
@@ -155,6 +155,25 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/orgs/{org}/occurrences/{id}/complete", orgScoped, org.EditProgramme, s.apiComplete},
 		{"POST /api/v1/orgs/{org}/notify/test", orgScoped, org.ManageSettings, s.apiNotifyTest},
 		{"GET /ical/{token}", public, "", s.icalFeed},
+
+		// staff side: sign-in link, my page, near misses, telework (issue 11)
+		{"POST /signin/link", public, "", s.linkRequest},
+		{"GET /o/{org}/me", orgScoped, org.ViewOwn, s.me},
+		{"POST /o/{org}/me/notes", orgScoped, org.ViewOwn, s.meNote},
+		{"GET /o/{org}/me/telework", orgScoped, org.ViewOwn, s.teleworkForm},
+		{"POST /o/{org}/me/telework", orgScoped, org.ViewOwn, s.teleworkSubmit},
+		{"GET /o/{org}/near-misses/new", orgScoped, org.ViewOwn, s.nearMissNew},
+		{"POST /o/{org}/near-misses", orgScoped, org.ViewOwn, s.nearMissFile},
+		{"GET /o/{org}/near-misses", orgScoped, org.ViewProgramme, s.nearMissList},
+		{"GET /o/{org}/near-misses/{id}", orgScoped, org.ViewProgramme, s.nearMissShow},
+		{"POST /o/{org}/near-misses/{id}/triage", orgScoped, org.EditProgramme, s.nearMissTriage},
+		{"POST /o/{org}/near-misses/link", orgScoped, org.EditProgramme, s.nearMissRotate},
+		{"GET /o/{org}/near-misses/link/qr.png", orgScoped, org.ViewProgramme, s.nearMissQR},
+		{"GET /o/{org}/staff-notes", orgScoped, org.ViewProgramme, s.staffNotes},
+		{"GET /h/{token}", public, "", s.publicForm},
+		{"POST /h/{token}", public, "", s.publicFile},
+		{"GET /h/{token}/receipt", public, "", s.receiptForm},
+		{"POST /h/{token}/receipt", public, "", s.receiptLookup},
 	}
 }
 

@@ -67,6 +67,8 @@ type Server struct {
 	signingIn   *pairLocks    // sign-in checks in progress, one per pair
 	denied      *deniedLog    // which refused requests reach the audit trail
 	importSlots chan struct{} // a token per import being read (importSlot)
+	public      *publicLimits // the public near-miss channel's counters
+	linkSends   *linkLimits   // sign-in links asked for, per address and client
 }
 
 type staticFile struct {
@@ -90,7 +92,7 @@ func NewServer(d Deps) (*Server, error) {
 		d.MaxImports = DefaultMaxImports
 	}
 	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, dashPages: &dashPages{}, portfolios: &portfolios{},
-		signingIn: &pairLocks{}, denied: newDeniedLog(), importSlots: make(chan struct{}, d.MaxImports)}
+		signingIn: &pairLocks{}, denied: newDeniedLog(), importSlots: make(chan struct{}, d.MaxImports), public: newPublicLimits(), linkSends: newLinkLimits()}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}

@@ -347,6 +347,15 @@ func (s *Server) linkSubmit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, problem.New(problem.NotFound, "link.invalid"))
 		return
 	}
+	if u.HasTOTP() {
+		// The link stands for the password; a second factor still follows.
+		if err := s.startSession(w, r, u, auth.StageOTP, "link"); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/signin/otp?next=%2F", http.StatusSeeOther)
+		return
+	}
 	if err := s.startSession(w, r, u, auth.StageFull, "link"); err != nil {
 		s.fail(w, r, err)
 		return
