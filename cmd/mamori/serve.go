@@ -116,7 +116,7 @@ func seedDemo(e *env, cfg config, db *store.DB) (signIn, error) {
 		for _, c := range []struct {
 			key  string
 			cred demo.Credential
-		}{{"role.owner", res.Owner}, {"role.keeper", res.Keeper}, {"role.advisor", res.Advisor}} {
+		}{{"role.owner", res.Owner}, {"role.keeper", res.Keeper}, {"role.advisor", res.Advisor}, {"role.member", res.Member}} {
 			creds = append(creds, t("cli.demo.block_user", t(c.key), c.cred.Email, c.cred.Password))
 		}
 		if err := os.WriteFile(credFile, []byte(strings.Join(creds, "\n")+"\n"), 0o600); err != nil {

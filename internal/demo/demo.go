@@ -12,6 +12,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
@@ -32,6 +33,7 @@ type Credential struct {
 type Result struct {
 	OrgSlug                string
 	Owner, Keeper, Advisor Credential
+	Member                 Credential // a member of staff: their own page
 }
 
 // actor is who every change made by Seed is recorded as.
@@ -61,7 +63,7 @@ func Seed(ctx context.Context, db *store.DB, now time.Time) (Result, error) {
 			return Result{}, fmt.Errorf("demo %s: %w", c.slug, err)
 		}
 		if c.slug == sakura.slug {
-			res.Owner, res.Keeper = creds[org.Owner], creds[org.Keeper]
+			res.Owner, res.Keeper, res.Member = creds[org.Owner], creds[org.Keeper], creds[org.Member]
 		}
 		orgIDs = append(orgIDs, id)
 	}
@@ -145,6 +147,12 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 		// Sakura has let one chore slip; Aoba is up to date.
 		if err := seedRoutines(ctx, db.Tenant(orgID), now, c.slug == sakura.slug); err != nil {
 			return 0, nil, err
+		}
+		if m, ok := creds[org.Member]; ok && c.slug == sakura.slug {
+			local, _, _ := strings.Cut(m.Email, "@")
+			if err := seedStaff(ctx, db.Tenant(orgID), ids[local], m.Email, calendar.Of(now)); err != nil {
+				return 0, nil, err
+			}
 		}
 	}
 	return orgID, creds, nil
