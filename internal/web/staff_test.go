@@ -12,12 +12,16 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/jobs"
 	"github.com/mamori-sec/mamori/internal/nearmiss"
 	"github.com/mamori-sec/mamori/internal/notify"
+	"github.com/mamori-sec/mamori/internal/notify/notifytest"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -537,5 +541,72 @@ func TestSignInLinkRequest(t *testing.T) {
 	}
 	if r := b.get("/o/" + w.orgA.Slug + "/"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/signin") {
 		t.Fatalf("before the code: got %d → %q, want sign-in", r.status, r.location)
+	}
+}
+
+// TestSignInByMailedLink is the staff sign-in end to end: the member asks
+// for a link on the sign-in page, the queue mails it through the
+// organisation's smarthost in the member's language, and following it
+// (a button, not the GET) signs them in to their own page; the link
+// works once.
+func TestSignInByMailedLink(t *testing.T) {
+	w := newWorld(t, "sqlite")
+	ctx := context.Background()
+	sink := notifytest.Start(t)
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := notify.Channel{Kind: notify.Email, Enabled: true, Host: sink.Host, Port: sink.Port, StartTLS: true, Username: notifytest.User, Sender: "mamori <mamori@example.jp>"}
+	ch.Secret = w.box.Seal([]byte(notifytest.Password), notify.SealContext(w.orgA.ID, ch.Kind))
+	if err := w.db.Tenant(w.orgA.ID).SaveChannel(ctx, audit.Actor{Label: "test"}, ch, false); err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.Open(w.db, jobs.Config{Work: true, Delay: -1, PollInterval: 20 * time.Millisecond,
+		Notify: jobs.Notify{Box: w.box, Catalogue: cat, BaseURL: w.ts.URL, TLS: sink.TLS()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		q.Stop(sctx)
+	})
+	member := w.users[org.Member]
+	c := w.client("ja")
+	if r := c.post("/signin/link", url.Values{"email": {member.Email}}); r.status != http.StatusSeeOther {
+		t.Fatalf("asking for a link: got %d", r.status)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for len(sink.Messages()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no mail reached the smarthost")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	msg := sink.Messages()[0]
+	if len(msg.To) != 1 || msg.To[0] != member.Email {
+		t.Fatalf("mail to %v, want %s", msg.To, member.Email)
+	}
+	body := bytes.ReplaceAll(msg.Data, []byte("=\r\n"), nil) // quoted-printable soft breaks
+	m := regexp.MustCompile(regexp.QuoteMeta(w.ts.URL) + `(/signin/link/[A-Za-z0-9_-]+)`).FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("no link in the mail:\n%s", msg.Data)
+	}
+	link := string(m[1])
+	if r := c.get(link); r.status != http.StatusOK {
+		t.Fatalf("GET link: got %d, want the page with the button", r.status)
+	}
+	if r := c.post(link, nil); r.status != http.StatusSeeOther {
+		t.Fatalf("following the link: got %d", r.status)
+	}
+	if r := c.get("/o/" + w.orgA.Slug + "/"); r.status != http.StatusSeeOther || !strings.HasSuffix(r.location, "/me") {
+		t.Fatalf("signed in by link, opening the organisation: got %d → %q, want the member's page", r.status, r.location)
+	}
+	if r := w.client("ja").post(link, nil); r.status != http.StatusNotFound {
+		t.Fatalf("the link a second time: got %d, want 404", r.status)
 	}
 }
