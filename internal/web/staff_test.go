@@ -312,173 +312,176 @@ func TestPublicFloodAndSize(t *testing.T) {
 // the keeper sees it in the list and in the device's history; every keeper
 // page refuses them without data.
 func TestMemberSeesOnlyOwnPages(t *testing.T) {
-	w := newWorld(t, "sqlite")
-	ctx, sys := context.Background(), audit.Actor{Label: "test"}
-	tn := w.db.Tenant(w.orgA.ID)
-	member := w.users[org.Member]
-	p := w.personA
-	p.Email = member.Email
-	if err := tn.UpdatePerson(ctx, sys, p); err != nil {
-		t.Fatal(err)
-	}
-	other := inventory.Device{Name: "社長のiPad", Kind: inventory.Tablet, Ownership: inventory.CompanyIssued, Network: inventory.Internal}
-	if err := tn.SaveDevice(ctx, sys, &other); err != nil {
-		t.Fatal(err)
-	}
-	c := w.client("ja")
-	c.signIn(member.Email)
-	if r := c.get("/o/" + w.orgA.Slug + "/"); r.status != http.StatusSeeOther || r.location != "/o/"+w.orgA.Slug+"/me" {
-		t.Fatalf("member opening the organisation: got %d → %q, want their page", r.status, r.location)
-	}
-	me := c.get("/o/" + w.orgA.Slug + "/me")
-	if me.status != http.StatusOK || !strings.Contains(me.body, "アルファPC-01") || strings.Contains(me.body, "社長のiPad") {
-		t.Fatalf("member's page: got %d; want their PC and not others' devices\n%s", me.status, me.body)
-	}
-	for _, l := range pageLinks(me.body) {
-		for _, keeperPath := range []string{"/inventory", "/findings", "/people", "/near-misses?", "/routines", "/audit"} {
-			if strings.Contains(l, keeperPath) {
-				t.Errorf("member's page links to %s", l)
+	eachEngine(t, func(t *testing.T, w *world) {
+		ctx, sys := context.Background(), audit.Actor{Label: "test"}
+		tn := w.db.Tenant(w.orgA.ID)
+		member := w.users[org.Member]
+		p := w.personA
+		p.Email = member.Email
+		if err := tn.UpdatePerson(ctx, sys, p); err != nil {
+			t.Fatal(err)
+		}
+		other := inventory.Device{Name: "社長のiPad", Kind: inventory.Tablet, Ownership: inventory.CompanyIssued, Network: inventory.Internal}
+		if err := tn.SaveDevice(ctx, sys, &other); err != nil {
+			t.Fatal(err)
+		}
+		c := w.client("ja")
+		c.signIn(member.Email)
+		if r := c.get("/o/" + w.orgA.Slug + "/"); r.status != http.StatusSeeOther || r.location != "/o/"+w.orgA.Slug+"/me" {
+			t.Fatalf("member opening the organisation: got %d → %q, want their page", r.status, r.location)
+		}
+		me := c.get("/o/" + w.orgA.Slug + "/me")
+		if me.status != http.StatusOK || !strings.Contains(me.body, "アルファPC-01") || strings.Contains(me.body, "社長のiPad") {
+			t.Fatalf("member's page: got %d; want their PC and not others' devices\n%s", me.status, me.body)
+		}
+		for _, l := range pageLinks(me.body) {
+			for _, keeperPath := range []string{"/inventory", "/findings", "/people", "/near-misses?", "/routines", "/audit"} {
+				if strings.Contains(l, keeperPath) {
+					t.Errorf("member's page links to %s", l)
+				}
 			}
 		}
-	}
-	dev := w.inv["device"][0]
-	if r := c.post("/o/"+w.orgA.Slug+"/me/notes", url.Values{"kind": {"device"}, "id": {fmt.Sprint(other.ID)}, "note": {"not_mine"}}); r.status != http.StatusBadRequest {
-		t.Fatalf("note on someone else's device: got %d, want 400", r.status)
-	}
-	if r := c.post("/o/"+w.orgA.Slug+"/me/notes", url.Values{"kind": {"device"}, "id": {fmt.Sprint(dev)}, "note": {"not_used"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("note on own device: got %d, want 303", r.status)
-	}
-	keeper := w.client("ja")
-	keeper.signIn(w.users[org.Keeper].Email)
-	if r := keeper.get("/o/" + w.orgA.Slug + "/staff-notes"); !strings.Contains(r.body, "アルファPC-01") || !strings.Contains(r.body, "もう使っていません") {
-		t.Fatalf("keeper's list of staff notes: want the device and the note\n%s", r.body)
-	}
-	hist, err := tn.History(ctx, fmt.Sprintf("device:%d", dev))
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := false
-	for _, e := range hist {
-		found = found || e.Action == "staff.note"
-	}
-	if !found {
-		t.Error("the device's history does not show the staff note")
-	}
-	for _, rt := range w.srv.Routes() {
-		if !rt.OrgScoped || org.Member.Can(rt.Perm) {
-			continue
+		dev := w.inv["device"][0]
+		if r := c.post("/o/"+w.orgA.Slug+"/me/notes", url.Values{"kind": {"device"}, "id": {fmt.Sprint(other.ID)}, "note": {"not_mine"}}); r.status != http.StatusBadRequest {
+			t.Fatalf("note on someone else's device: got %d, want 400", r.status)
 		}
-		method, path := fill(rt.Pattern, w.orgA.Slug, w.idFor(rt.Pattern, true))
-		r := c.do(method, path, url.Values{})
-		if r.status != http.StatusForbidden && r.status != http.StatusNotFound {
-			t.Errorf("%s %s as member: got %d, want 403 or 404", method, path, r.status)
+		if r := c.post("/o/"+w.orgA.Slug+"/me/notes", url.Values{"kind": {"device"}, "id": {fmt.Sprint(dev)}, "note": {"not_used"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("note on own device: got %d, want 303", r.status)
 		}
-		for _, secret := range []string{"社長のiPad", "アルファストレージ", "宛先を取り違え", "山田花子"} {
-			if strings.Contains(r.body, secret) {
-				t.Errorf("%s %s as member shows %q", method, path, secret)
+		keeper := w.client("ja")
+		keeper.signIn(w.users[org.Keeper].Email)
+		if r := keeper.get("/o/" + w.orgA.Slug + "/staff-notes"); !strings.Contains(r.body, "アルファPC-01") || !strings.Contains(r.body, "もう使っていません") {
+			t.Fatalf("keeper's list of staff notes: want the device and the note\n%s", r.body)
+		}
+		hist, err := tn.History(ctx, fmt.Sprintf("device:%d", dev))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, e := range hist {
+			found = found || e.Action == "staff.note"
+		}
+		if !found {
+			t.Error("the device's history does not show the staff note")
+		}
+		for _, rt := range w.srv.Routes() {
+			if !rt.OrgScoped || org.Member.Can(rt.Perm) {
+				continue
+			}
+			method, path := fill(rt.Pattern, w.orgA.Slug, w.idFor(rt.Pattern, true))
+			r := c.do(method, path, url.Values{})
+			if r.status != http.StatusForbidden && r.status != http.StatusNotFound {
+				t.Errorf("%s %s as member: got %d, want 403 or 404", method, path, r.status)
+			}
+			for _, secret := range []string{"社長のiPad", "アルファストレージ", "宛先を取り違え", "山田花子"} {
+				if strings.Contains(r.body, secret) {
+					t.Errorf("%s %s as member shows %q", method, path, secret)
+				}
 			}
 		}
-	}
-	// The portfolio shows the company, not its figures.
-	if r := c.get("/portfolio"); !strings.Contains(r.body, `/o/`+w.orgA.Slug+`/me"`) {
-		t.Errorf("member's portfolio: want a link to their page\n%s", r.body)
-	}
+		// The portfolio shows the company, not its figures.
+		if r := c.get("/portfolio"); !strings.Contains(r.body, `/o/`+w.orgA.Slug+`/me"`) {
+			t.Errorf("member's portfolio: want a link to their page\n%s", r.body)
+		}
+	})
 }
 
 // TestSignedInNearMissHidesReporter: a signed-in report shows on the
 // reporter's page with the reply, and nowhere on the keeper's pages is the
 // reporter named.
 func TestSignedInNearMissHidesReporter(t *testing.T) {
-	w := newWorld(t, "sqlite")
-	member := w.users[org.Member]
-	c := w.client("en")
-	c.signIn(member.Email)
-	if r := c.post("/o/"+w.orgA.Slug+"/near-misses", url.Values{"category": {"share_setting"}, "happened": {"A folder was shared with anyone holding the link"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("signed-in report: got %d, want 303\n%s", r.status, r.body)
-	}
-	keeper := w.client("en")
-	keeper.signIn(w.users[org.Owner].Email)
-	list := keeper.get("/o/" + w.orgA.Slug + "/near-misses")
-	m := regexp.MustCompile(`/near-misses/(\d+)">A folder was shared`).FindStringSubmatch(list.body)
-	if m == nil {
-		t.Fatalf("keeper's list: the report is missing\n%s", list.body)
-	}
-	show := keeper.get("/o/" + w.orgA.Slug + "/near-misses/" + m[1])
-	for _, page := range []response{list, show} {
-		if strings.Contains(page.body, member.Email) || strings.Contains(page.body, member.Name) {
-			t.Fatal("the keeper's pages name the reporter")
+	eachEngine(t, func(t *testing.T, w *world) {
+		member := w.users[org.Member]
+		c := w.client("en")
+		c.signIn(member.Email)
+		if r := c.post("/o/"+w.orgA.Slug+"/near-misses", url.Values{"category": {"share_setting"}, "happened": {"A folder was shared with anyone holding the link"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("signed-in report: got %d, want 303\n%s", r.status, r.body)
 		}
-	}
-	keeper.post("/o/"+w.orgA.Slug+"/near-misses/"+m[1]+"/triage", url.Values{"triage": {"thanks"}, "reply": {"Thank you, the folder is now private."}})
-	if me := c.get("/o/" + w.orgA.Slug + "/me"); !strings.Contains(me.body, "the folder is now private") {
-		t.Fatalf("reporter's page: want the reply\n%s", me.body)
-	}
-	// The dashboard's count for this month follows.
-	if d := keeper.get("/o/" + w.orgA.Slug + "/"); !regexp.MustCompile(`Sharing setting \(a link open to anyone\) <span class="count">1</span>`).MatchString(d.body) {
-		t.Fatalf("dashboard: want this month's count of sharing near misses at 1\n%s", d.body)
-	}
-	c.post("/o/"+w.orgA.Slug+"/near-misses", url.Values{"category": {"share_setting"}, "happened": {"Another link"}})
-	if d := keeper.get("/o/" + w.orgA.Slug + "/"); !regexp.MustCompile(`Sharing setting \(a link open to anyone\) <span class="count">2</span>`).MatchString(d.body) {
-		t.Fatalf("dashboard after another report: want the count at 2\n%s", d.body)
-	}
+		keeper := w.client("en")
+		keeper.signIn(w.users[org.Owner].Email)
+		list := keeper.get("/o/" + w.orgA.Slug + "/near-misses")
+		m := regexp.MustCompile(`/near-misses/(\d+)">A folder was shared`).FindStringSubmatch(list.body)
+		if m == nil {
+			t.Fatalf("keeper's list: the report is missing\n%s", list.body)
+		}
+		show := keeper.get("/o/" + w.orgA.Slug + "/near-misses/" + m[1])
+		for _, page := range []response{list, show} {
+			if strings.Contains(page.body, member.Email) || strings.Contains(page.body, member.Name) {
+				t.Fatal("the keeper's pages name the reporter")
+			}
+		}
+		keeper.post("/o/"+w.orgA.Slug+"/near-misses/"+m[1]+"/triage", url.Values{"triage": {"thanks"}, "reply": {"Thank you, the folder is now private."}})
+		if me := c.get("/o/" + w.orgA.Slug + "/me"); !strings.Contains(me.body, "the folder is now private") {
+			t.Fatalf("reporter's page: want the reply\n%s", me.body)
+		}
+		// The dashboard's count for this month follows.
+		if d := keeper.get("/o/" + w.orgA.Slug + "/"); !regexp.MustCompile(`Sharing setting \(a link open to anyone\) <span class="count">1</span>`).MatchString(d.body) {
+			t.Fatalf("dashboard: want this month's count of sharing near misses at 1\n%s", d.body)
+		}
+		c.post("/o/"+w.orgA.Slug+"/near-misses", url.Values{"category": {"share_setting"}, "happened": {"Another link"}})
+		if d := keeper.get("/o/" + w.orgA.Slug + "/"); !regexp.MustCompile(`Sharing setting \(a link open to anyone\) <span class="count">2</span>`).MatchString(d.body) {
+			t.Fatalf("dashboard after another report: want the count at 2\n%s", d.body)
+		}
+	})
 }
 
 // TestTeleworkSelfCheck: the answers become the member's home router and
 // personal PC in the inventory, and the inventory's own check finds the
 // router's default password.
 func TestTeleworkSelfCheck(t *testing.T) {
-	w := newWorld(t, "sqlite")
-	ctx, sys := context.Background(), audit.Actor{Label: "test"}
-	tn := w.db.Tenant(w.orgA.ID)
-	member := w.users[org.Member]
-	p := w.personA
-	p.Email = member.Email
-	if err := tn.UpdatePerson(ctx, sys, p); err != nil {
-		t.Fatal(err)
-	}
-	c := w.client("ja")
-	c.signIn(member.Email)
-	if r := c.post("/o/"+w.orgA.Slug+"/me/telework", url.Values{"router_password": {"maybe"}, "where": {"company_cloud"}}); r.status != http.StatusBadRequest {
-		t.Fatalf("bad answer: got %d, want 400", r.status)
-	}
-	form := url.Values{"router_password": {"no"}, "router_firmware": {""}, "wifi_encrypted": {"yes"}, "os_updates": {"yes"}, "screen_lock": {"no"},
-		"own_user": {"yes"}, "personal_pc": {"yes"}, "where": {"personal_pc"}}
-	for range 2 { // answering again updates the same devices
-		if r := c.post("/o/"+w.orgA.Slug+"/me/telework", form); r.status != http.StatusSeeOther {
-			t.Fatalf("self-check: got %d, want 303\n%s", r.status, r.body)
+	eachEngine(t, func(t *testing.T, w *world) {
+		ctx, sys := context.Background(), audit.Actor{Label: "test"}
+		tn := w.db.Tenant(w.orgA.ID)
+		member := w.users[org.Member]
+		p := w.personA
+		p.Email = member.Email
+		if err := tn.UpdatePerson(ctx, sys, p); err != nil {
+			t.Fatal(err)
 		}
-	}
-	devs, _, err := tn.Devices(ctx, store.ListQuery{Limit: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var router, pc *inventory.Device
-	for i, d := range devs {
-		switch d.Name {
-		case "自宅ルーター（山田花子）":
-			router = &devs[i]
-		case "私物PC（山田花子）":
-			pc = &devs[i]
+		c := w.client("ja")
+		c.signIn(member.Email)
+		if r := c.post("/o/"+w.orgA.Slug+"/me/telework", url.Values{"router_password": {"maybe"}, "where": {"company_cloud"}}); r.status != http.StatusBadRequest {
+			t.Fatalf("bad answer: got %d, want 400", r.status)
 		}
-	}
-	if router == nil || pc == nil {
-		t.Fatalf("devices: %+v, want the home router and the personal PC once each", devs)
-	}
-	if router.PersonID != p.ID || router.Ownership != inventory.BYOD || router.Network != inventory.Home || router.DefaultPasswordChanged != inventory.No {
-		t.Errorf("router: %+v", *router)
-	}
-	if pc.ScreenLock != inventory.No || pc.LastUpdated == "" {
-		t.Errorf("personal PC: %+v", *pc)
-	}
-	if _, err := posture.Evaluate(ctx, tn, sys, w.clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if got := w.findingStatus(t, "network.default_password", fmt.Sprintf("device:%d", router.ID)); got == "" {
-		t.Error("no default-password finding on the home router")
-	}
-	if me := c.get("/o/" + w.orgA.Slug + "/me"); !strings.Contains(me.body, "テレワークのセルフチェックに回答いただきました") {
-		t.Error("member's page does not say the self-check was answered")
-	}
+		form := url.Values{"router_password": {"no"}, "router_firmware": {""}, "wifi_encrypted": {"yes"}, "os_updates": {"yes"}, "screen_lock": {"no"},
+			"own_user": {"yes"}, "personal_pc": {"yes"}, "where": {"personal_pc"}}
+		for range 2 { // answering again updates the same devices
+			if r := c.post("/o/"+w.orgA.Slug+"/me/telework", form); r.status != http.StatusSeeOther {
+				t.Fatalf("self-check: got %d, want 303\n%s", r.status, r.body)
+			}
+		}
+		devs, _, err := tn.Devices(ctx, store.ListQuery{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var router, pc *inventory.Device
+		for i, d := range devs {
+			switch d.Name {
+			case "自宅ルーター（山田花子）":
+				router = &devs[i]
+			case "私物PC（山田花子）":
+				pc = &devs[i]
+			}
+		}
+		if router == nil || pc == nil {
+			t.Fatalf("devices: %+v, want the home router and the personal PC once each", devs)
+		}
+		if router.PersonID != p.ID || router.Ownership != inventory.BYOD || router.Network != inventory.Home || router.DefaultPasswordChanged != inventory.No {
+			t.Errorf("router: %+v", *router)
+		}
+		if pc.ScreenLock != inventory.No || pc.LastUpdated == "" {
+			t.Errorf("personal PC: %+v", *pc)
+		}
+		if _, err := posture.Evaluate(ctx, tn, sys, w.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.findingStatus(t, "network.default_password", fmt.Sprintf("device:%d", router.ID)); got == "" {
+			t.Error("no default-password finding on the home router")
+		}
+		if me := c.get("/o/" + w.orgA.Slug + "/me"); !strings.Contains(me.body, "テレワークのセルフチェックに回答いただきました") {
+			t.Error("member's page does not say the self-check was answered")
+		}
+	})
 }
 
 // TestSignInLinkRequest: the answer is the same for a member's address
