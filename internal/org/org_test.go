@@ -15,7 +15,9 @@ func TestRoleGrants(t *testing.T) {
 		{Keeper, ViewAudit, false},
 		{Auditor, ViewAudit, true},
 		{Auditor, EditProgramme, false},
-		{Member, ViewDashboard, true},
+		{Member, ViewDashboard, false}, // staff see their own page, not the organisation's
+		{Member, ViewOwn, true},
+		{Keeper, ViewOwn, true},
 		{Member, ViewProgramme, false},
 		{Role("root"), ViewDashboard, false},
 	}

@@ -54,7 +54,7 @@ func (t Tenant) OwnRecords(ctx context.Context, personID, userID int64) ([]OwnRe
 		SELECT 'account', a.id, a.login_id || ' (' || s.name || ')', COALESCE(n.note, '') FROM accounts a
 		JOIN services s ON s.id = a.service_id AND s.org_id = a.org_id
 		LEFT JOIN staff_notes n ON n.org_id = a.org_id AND n.record_kind = 'account' AND n.record_id = a.id AND n.user_id = ?
-		WHERE a.org_id = ? AND a.person_id = ? AND a.status <> 'disabled'
+		WHERE a.org_id = ? AND a.person_id = ? AND a.status <> 'deleted'
 		ORDER BY 1 DESC, 3`
 	rows, err := t.db.query(ctx, q, userID, t.org, personID, userID, t.org, personID)
 	if err != nil {

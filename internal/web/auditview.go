@@ -297,6 +297,9 @@ func (b base) targetLabel(target string) string {
 	if !ok || !b.cat.Has("target."+kind) {
 		return target
 	}
+	if !strings.Contains(b.cat.Raw(b.Locale, "target."+kind), "%") {
+		return b.T("target." + kind) // a kind named without its id (a near miss: no number to trace)
+	}
 	return b.T("target."+kind, id)
 }
 
