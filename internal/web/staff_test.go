@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -13,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-message/mail"
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/auth"
@@ -578,7 +581,19 @@ func TestSignInByMailedLink(t *testing.T) {
 		defer cancel()
 		q.Stop(sctx)
 	})
-	member := w.users[org.Member]
+	// A member whose name holds markup and who reads English.
+	hash, _ := auth.HashPassword(testPassword)
+	id, err := w.db.CreateUser(ctx, audit.Actor{Label: "test"}, auth.User{Email: "staff-x@alpha.example", Name: `<img src=x onerror=alert(1)>高橋`, PasswordHash: hash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.AddMember(ctx, audit.Actor{Label: "test"}, w.orgA.ID, id, org.Member); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.SetLocale(ctx, audit.Actor{Label: "test"}, id, "en"); err != nil {
+		t.Fatal(err)
+	}
+	member, _ := w.db.User(ctx, id)
 	c := w.client("ja")
 	if r := c.post("/signin/link", url.Values{"email": {member.Email}}); r.status != http.StatusSeeOther {
 		t.Fatalf("asking for a link: got %d", r.status)
@@ -594,7 +609,27 @@ func TestSignInByMailedLink(t *testing.T) {
 	if len(msg.To) != 1 || msg.To[0] != member.Email {
 		t.Fatalf("mail to %v, want %s", msg.To, member.Email)
 	}
-	body := bytes.ReplaceAll(msg.Data, []byte("=\r\n"), nil) // quoted-printable soft breaks
+	mr, err := mail.CreateReader(bytes.NewReader(msg.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if subj, _ := mr.Header.Subject(); subj != "Your mamori sign-in link" {
+		t.Errorf("subject %q, want the member's language (English)", subj)
+	}
+	var body []byte
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			break
+		}
+		b, _ := io.ReadAll(part.Body)
+		if ct, _, _ := part.Header.(*mail.InlineHeader).ContentType(); ct == "text/html" {
+			if bytes.Contains(b, []byte("<img")) || !bytes.Contains(b, []byte("&lt;img")) {
+				t.Errorf("HTML part: want the name escaped\n%s", b)
+			}
+		}
+		body = append(body, b...)
+	}
 	m := regexp.MustCompile(regexp.QuoteMeta(w.ts.URL) + `(/signin/link/[A-Za-z0-9_-]+)`).FindSubmatch(body)
 	if m == nil {
 		t.Fatalf("no link in the mail:\n%s", msg.Data)
