@@ -159,7 +159,7 @@ func TestPropose(t *testing.T) {
 		{CheckID: "shares.anyone_link", Subject: findings.Ref{Kind: findings.KindShare, ID: 11}}, // another asset's share
 		{CheckID: "devices.pc_no_encryption", Subject: findings.Ref{Kind: findings.KindDevice, ID: 3}},
 		{CheckID: "devices.pc_no_encryption", Subject: findings.Ref{Kind: findings.KindDevice, ID: 4}}, // not the asset's
-		{CheckID: "services.no_admin", Subject: findings.Ref{Kind: findings.KindService, ID: 5}},      // suggests nothing
+		{CheckID: "services.no_admin", Subject: findings.Ref{Kind: findings.KindService, ID: 5}},       // suggests nothing
 	}
 	got := Propose(a, open, shareAsset)
 	if len(got) != 2 {
