@@ -73,12 +73,13 @@ const (
 // Treatments lists them in the guideline's order.
 var Treatments = []Treatment{Reduce, Avoid, Transfer, Retain}
 
-// Key is the catalogue key of the treatment's word.
+// Key is the catalogue key of the treatment's word (the audit trail labels
+// the stored value with the same key).
 func (t Treatment) Key() string {
 	if t == None {
-		return "risk.treatment.none"
+		return "risk.treatment_none"
 	}
-	return "risk.treatment." + string(t)
+	return "inv.risk.treatment." + string(t)
 }
 
 // Valid reports whether t is a known treatment or none.
@@ -96,7 +97,7 @@ const (
 )
 
 // Key is the catalogue key of the status's word.
-func (s Status) Key() string { return "risk.status." + string(s) }
+func (s Status) Key() string { return "inv.risk.status." + string(s) }
 
 // Risk is one line of the register: one threat to one information asset.
 type Risk struct {

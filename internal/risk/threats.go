@@ -7,7 +7,8 @@ import (
 
 // Threat is one entry of the threat catalogue: what can happen to an
 // information asset. Its name and explanation are catalogue messages
-// (risk.threat.<id> and risk.threat.<id>.explain) in mamori's own words.
+// (inv.risk.threat.<id>, which the audit trail also uses for the stored
+// value, and risk.explain.<id>) in mamori's own words.
 type Threat struct {
 	ID string
 	// Level is the threat level (脅威の起こりやすさ) a small company
@@ -19,11 +20,11 @@ type Threat struct {
 }
 
 // NameKey is the catalogue key of the threat's name.
-func (t Threat) NameKey() string { return "risk.threat." + t.ID }
+func (t Threat) NameKey() string { return "inv.risk.threat." + t.ID }
 
 // ExplainKey is the catalogue key of what the threat means for a small
 // company.
-func (t Threat) ExplainKey() string { return "risk.threat." + t.ID + ".explain" }
+func (t Threat) ExplainKey() string { return "risk.explain." + t.ID }
 
 // Threats is the catalogue: the 10大脅威 2025 for organisations, then the
 // everyday cases a small company meets (mis-sent mail, a lost USB stick, a
