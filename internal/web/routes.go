@@ -155,6 +155,16 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/orgs/{org}/occurrences/{id}/complete", orgScoped, org.EditProgramme, s.apiComplete},
 		{"POST /api/v1/orgs/{org}/notify/test", orgScoped, org.ManageSettings, s.apiNotifyTest},
 		{"GET /ical/{token}", public, "", s.icalFeed},
+		// risk analysis (issue 10 item 4)
+		{"GET /o/{org}/risks", orgScoped, org.ViewProgramme, s.risksList},
+		{"GET /o/{org}/risks/print", orgScoped, org.ViewProgramme, s.risksPrint},
+		{"GET /o/{org}/risks/export", orgScoped, org.ViewProgramme, s.exportKind(importer.Risks)},
+		{"GET /o/{org}/risks/new", orgScoped, org.EditProgramme, s.riskNew},
+		{"POST /o/{org}/risks", orgScoped, org.EditProgramme, s.riskCreate},
+		{"POST /o/{org}/risks/line", orgScoped, org.EditProgramme, s.riskLineSave},
+		{"GET /o/{org}/risks/{id}/edit", orgScoped, org.EditProgramme, s.riskEdit},
+		{"POST /o/{org}/risks/{id}", orgScoped, org.EditProgramme, s.riskUpdate},
+		{"POST /o/{org}/risks/{id}/delete", orgScoped, org.EditProgramme, s.riskDelete},
 	}
 }
 
