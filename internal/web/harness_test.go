@@ -22,6 +22,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/notify"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/posture"
+	"github.com/mamori-sec/mamori/internal/risk"
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
 	"github.com/mamori-sec/mamori/internal/store/storetest"
@@ -210,7 +211,9 @@ func (w *world) addInventory(i int, o org.Org, person int64, tag string) {
 	// Routines, one waiting occurrence and one done with a file, so that
 	// the routines' pages have records to walk.
 	routine, waiting, evidence := w.addRoutines(t, tag)
-	for kind, id := range map[string]int64{"service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID,
+	rk, err := t.SaveRisk(ctx, sys, risk.Risk{AssetID: asset.ID, Threat: "share_leak", ThreatLevel: 1, Vulnerability: 1})
+	check(err)
+	for kind, id := range map[string]int64{"risk": rk.ID, "service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID,
 		"routine": routine, "occurrence": waiting, "evidence": evidence, "checklist": lists[0].ID, "checklist_item": lists[0].Items[0].ID} {
 		ids := w.inv[kind]
 		ids[i] = id
