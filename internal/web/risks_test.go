@@ -133,3 +133,43 @@ func TestRiskLine(t *testing.T) {
 		t.Fatalf("line = %d, want 5", l)
 	}
 }
+
+// TestRiskImportPage: the import page takes a risk sheet — a bad row is
+// refused naming its row and column, a good file is previewed and applied.
+func TestRiskImportPage(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *world) {
+		c := w.client("ja")
+		c.signIn(w.users[org.Keeper].Email)
+		if r := c.get("/o/alpha/import"); !strings.Contains(r.body, `<option value="risks"`) {
+			t.Fatal("import page does not offer the risk analysis")
+		}
+		a, err := w.db.Tenant(w.orgA.ID).Asset(t.Context(), w.inv["asset"][0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := "情報資産名称,脅威,脅威の起こりやすさ,脆弱性のつけ込みやすさ,対応,対策の内容,担当者,期日\n"
+		bad := head + a.Name + ",不注意による情報漏えい,2,7,,,,\n"
+		r := c.upload("/o/alpha/import/preview", "リスク.csv", []byte(bad), map[string]string{"kind": "risks"})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "2 行目の「脆弱性のつけ込みやすさ」は 1〜3 の数字で入力してください（7）") {
+			t.Fatalf("bad sheet: got %d, want the row and column named\n%s", r.status, r.body)
+		}
+		good := head + a.Name + ",不注意による情報漏えい,2,2,,,,\n"
+		r = c.upload("/o/alpha/import/preview", "リスク.csv", []byte(good), nil)
+		m := applyID.FindStringSubmatch(r.body)
+		if r.status != http.StatusOK || m == nil {
+			t.Fatalf("preview: got %d\n%s", r.status, r.body)
+		}
+		r = c.post("/o/alpha/import/apply", url.Values{"id": {m[1]}})
+		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/o/alpha/risks") {
+			t.Fatalf("apply: got %d → %q, want the register", r.status, r.location)
+		}
+		list, _ := w.db.Tenant(w.orgA.ID).Risks(t.Context())
+		found := false
+		for _, rk := range list {
+			found = found || rk.Threat == "carelessness"
+		}
+		if !found {
+			t.Fatalf("imported risk not in the register: %+v", list)
+		}
+	})
+}
