@@ -73,6 +73,13 @@ func TestRiskRegisterFlow(t *testing.T) {
 			t.Errorf("dashboard does not show one overdue treatment after the change")
 		}
 
+		// The audit trail names the risk and its values in words.
+		o := w.client("ja")
+		o.signIn(w.users[org.Owner].Email)
+		if r := o.get(base + "/audit"); !strings.Contains(r.body, "リスクを登録") || !strings.Contains(r.body, "ランサムウェアによる被害") || !strings.Contains(r.body, "低減") || strings.Contains(r.body, "risk:") {
+			t.Errorf("audit trail does not name the risk in words")
+		}
+
 		// The print page carries the matrix and the register.
 		if r := c.get(base + "/risks/print"); r.status != http.StatusOK || !strings.Contains(r.body, "リスク分析表") || !strings.Contains(r.body, "<strong>9</strong>") {
 			t.Errorf("print page: %d", r.status)
