@@ -149,7 +149,7 @@ func parseRisks(f File) (Parsed, error) {
 		text := func(key string) string {
 			v := cell(key)
 			if len([]rune(v)) > maxCellRunes {
-				bad(line, key, "import.risk.too_long", v, maxCellRunes)
+				bad(line, key, "import.risk_too_long", v, maxCellRunes)
 				return ""
 			}
 			return v
@@ -158,13 +158,13 @@ func parseRisks(f File) (Parsed, error) {
 			v := cell(key)
 			if v == "" {
 				if required {
-					bad(line, key, "import.risk.level", v)
+					bad(line, key, "import.risk_level", v)
 				}
 				return 0
 			}
 			n, ok := parseLevel(v)
 			if !ok {
-				bad(line, key, "import.risk.level", v)
+				bad(line, key, "import.risk_level", v)
 			}
 			return n
 		}
@@ -182,21 +182,21 @@ func parseRisks(f File) (Parsed, error) {
 		if v := cell("risk_value"); v != "" {
 			n, err := strconv.Atoi(strings.TrimSuffix(nfkc(v), ".0"))
 			if err != nil || n < 1 || n > 9 {
-				bad(line, "risk_value", "import.risk.value", v)
+				bad(line, "risk_value", "import.risk_value", v)
 			}
 			r.Value = n
 		}
 		if v := cell("treatment"); v != "" {
 			code, ok := lookupWord(RiskTreatments, v)
 			if !ok {
-				bad(line, "treatment", "import.risk.treatment", v)
+				bad(line, "treatment", "import.risk_treatment", v)
 			}
 			r.Treatment = code
 		}
 		if v := cell("status"); v != "" {
 			code, ok := lookupWord(RiskStatuses, v)
 			if !ok {
-				bad(line, "status", "import.risk.status", v)
+				bad(line, "status", "import.risk_status", v)
 			}
 			r.Status = code
 		}

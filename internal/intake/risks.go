@@ -116,7 +116,7 @@ func planRisks(ctx context.Context, t store.Tenant, parsed importer.Parsed) (ris
 		}
 		a, ok := w.asset(r.AssetName, r.Medium)
 		if !ok {
-			bad(line, col("asset"), "asset", "import.risk.asset_unknown", r.AssetName)
+			bad(line, col("asset"), "asset", "intake.risk_asset_unknown", r.AssetName)
 			continue
 		}
 		rk := risk.Risk{AssetID: a.ID, Threat: r.Threat, ThreatLevel: r.Level, Vulnerability: r.Vulnerable,
@@ -127,7 +127,7 @@ func planRisks(ctx context.Context, t store.Tenant, parsed importer.Parsed) (ris
 		if r.Owner != "" {
 			p, ok := w.person(r.Owner)
 			if !ok {
-				bad(line, col("owner"), "owner", "import.risk.owner_unknown", r.Owner)
+				bad(line, col("owner"), "owner", "intake.risk_owner_unknown", r.Owner)
 				continue
 			}
 			rk.OwnerID = p.ID
@@ -142,7 +142,7 @@ func planRisks(ctx context.Context, t store.Tenant, parsed importer.Parsed) (ris
 			got, want int
 		}{{"importance", r.Importance, imp}, {"likelihood", r.Likelihood, rk.Likelihood()}, {"risk_value", r.Value, rk.ValueFor(imp)}} {
 			if c.got != 0 && c.want != 0 && c.got != c.want {
-				bad(line, col(c.key), c.key, "import.risk.computed", strconv.Itoa(c.got), c.want)
+				bad(line, col(c.key), c.key, "intake.risk_computed", strconv.Itoa(c.got), c.want)
 			}
 		}
 		key := riskKey(rk.AssetID, rk.Threat)

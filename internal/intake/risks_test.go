@@ -100,12 +100,12 @@ func TestRiskImportErrors(t *testing.T) {
 			column     string
 			key        string
 		}{
-			{"threat level 4", "製品カタログ,,,ランサムウェアによる被害,4,2,,,,,\n", 3, "脅威の起こりやすさ", "import.risk.level"},
-			{"vulnerability 0", "製品カタログ,,,ランサムウェアによる被害,2,0,,,,,\n", 3, "脆弱性のつけ込みやすさ", "import.risk.level"},
-			{"confidentiality 5", "製品カタログ,,5,ランサムウェアによる被害,2,2,,,,,\n", 3, "機密性", "import.risk.level"},
-			{"unknown asset", "存在しない資産,,,ランサムウェアによる被害,2,2,,,,,\n", 3, "情報資産名称", "import.risk.asset_unknown"},
-			{"unknown owner", "製品カタログ,,,ランサムウェアによる被害,1,1,,低減,更新,鈴木 一郎,2026/06/30\n", 3, "担当者", "import.risk.owner_unknown"},
-			{"wrong risk value", "製品カタログ,,,ランサムウェアによる被害,3,3,4,低減,更新,山田 太郎,2026/06/30\n", 3, "リスク値", "import.risk.computed"},
+			{"threat level 4", "製品カタログ,,,ランサムウェアによる被害,4,2,,,,,\n", 3, "脅威の起こりやすさ", "import.risk_level"},
+			{"vulnerability 0", "製品カタログ,,,ランサムウェアによる被害,2,0,,,,,\n", 3, "脆弱性のつけ込みやすさ", "import.risk_level"},
+			{"confidentiality 5", "製品カタログ,,5,ランサムウェアによる被害,2,2,,,,,\n", 3, "機密性", "import.risk_level"},
+			{"unknown asset", "存在しない資産,,,ランサムウェアによる被害,2,2,,,,,\n", 3, "情報資産名称", "intake.risk_asset_unknown"},
+			{"unknown owner", "製品カタログ,,,ランサムウェアによる被害,1,1,,低減,更新,鈴木 一郎,2026/06/30\n", 3, "担当者", "intake.risk_owner_unknown"},
+			{"wrong risk value", "製品カタログ,,,ランサムウェアによる被害,3,3,4,低減,更新,山田 太郎,2026/06/30\n", 3, "リスク値", "intake.risk_computed"},
 			{"above the line without treatment", "顧客名簿,,,ランサムウェアによる被害,3,3,,,,,\n", 3, "対応", "import.row_refused"},
 			{"duplicate", "製品カタログ,ウェブサイト,,DDoS攻撃,1,2,,,,,\n", 3, "脅威", "import.row_duplicate"},
 		}
