@@ -154,6 +154,11 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 				return 0, nil, err
 			}
 		}
+		if c.slug == sakura.slug {
+			if err := seedRisks(ctx, db.Tenant(orgID), now); err != nil {
+				return 0, nil, err
+			}
+		}
 	}
 	return orgID, creds, nil
 }

@@ -66,6 +66,20 @@ var cases = map[string][]tc{
 		}, quiet},
 		{"left, every item closed", func(s *Snapshot) { person(s, 3).LeaveDate = ago(3) }, quiet},
 	},
+	"assets.risk_untreated": {
+		{"a risk above the line without a treatment", func(s *Snapshot) {
+			s.Risks = []RiskItem{{AssetID: 301, Untreated: true}, {AssetID: 301}}
+		}, asset_(301)},
+		{"every risk treated", func(s *Snapshot) { s.Risks = []RiskItem{{AssetID: 301, Due: ahead(10)}} }, quiet},
+		{"a risk on an asset not in the ledger", func(s *Snapshot) { s.Risks = []RiskItem{{AssetID: 999, Untreated: true}} }, quiet},
+	},
+	"assets.risk_treatment_overdue": {
+		{"treatment due yesterday", func(s *Snapshot) {
+			s.Risks = []RiskItem{{AssetID: 300, Due: ago(1)}, {AssetID: 300, Due: ahead(3)}}
+		}, asset_(300)},
+		{"treatment due today", func(s *Snapshot) { s.Risks = []RiskItem{{AssetID: 300, Due: ago(0)}} }, quiet},
+		{"treatment done (no due day passed in)", func(s *Snapshot) { s.Risks = []RiskItem{{AssetID: 300}} }, quiet},
+	},
 	"people.no_accounts": {
 		{"new person without accounts", func(s *Snapshot) {
 			s.People = append(s.People, inventory.Person{ID: 5, Name: "新人", EmploymentType: inventory.FullTime, JoinDate: ago(40)})

@@ -31,6 +31,9 @@ type Snapshot struct {
 	// LeaverItems are the open items of leavers' checklists
 	// (internal/workflow), read by people.leaver_items_open.
 	LeaverItems []LeaverItem
+	// Risks are the risks of the register (internal/risk), read by the
+	// risk.* checks.
+	Risks []RiskItem
 
 	ix index
 }

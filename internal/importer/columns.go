@@ -46,6 +46,9 @@ const (
 // Columns returns the columns of a kind in file order.
 func Columns(kind Kind) []Column {
 	src := columnsOf[kind]
+	if kind == Risks {
+		src = riskColumns
+	}
 	out := make([]Column, len(src))
 	for i, c := range src {
 		c.Values, c.ValuesEN = allowed(c, "ja"), allowed(c, "en")

@@ -23,6 +23,7 @@ func SheetName(kind Kind, lang string) string {
 		Devices:  {"機器", "Devices"},
 		Assets:   {"情報資産管理台帳", "Information assets"},
 		Shares:   {"共有", "Shares"},
+		Risks:    {"リスク分析", "Risk analysis"},
 	}
 	if lang == "en" {
 		return names[kind][1]

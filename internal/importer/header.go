@@ -57,6 +57,7 @@ var mamoriLayouts = func() map[Kind]*layout {
 		m[k] = newLayout(Mamori, k, fields)
 	}
 	m[People].splitNames()
+	m[Risks] = riskLayout()
 	return m
 }()
 
@@ -100,6 +101,9 @@ func (l *layout) fits(cols map[string]int) bool {
 // because their columns are specific, then mamori's own kinds. ok is false
 // when the row does not look like a header at all.
 func detectHeader(header []string) (kind Kind, format Format, ok bool) {
+	if isRiskHeader(header) {
+		return Risks, Mamori, true
+	}
 	if format, ok := consoleFormat(header); ok {
 		return kindsOf[format][0], format, true
 	}

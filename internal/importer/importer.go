@@ -202,6 +202,7 @@ type Parsed struct {
 	Assets   []Row[AssetRow]
 	Shares   []Row[ShareRow]
 	Services []Row[inventory.Service]
+	Risks    []Row[RiskRow]
 	// Warnings lists every warning in file order, the rows' included.
 	Warnings []Warning
 	// Coverage is set for accounts.
@@ -217,7 +218,7 @@ type Parsed struct {
 
 // Len is the number of records read.
 func (p Parsed) Len() int {
-	return len(p.People) + len(p.Accounts) + len(p.Devices) + len(p.Assets) + len(p.Shares) + len(p.Services)
+	return len(p.People) + len(p.Accounts) + len(p.Devices) + len(p.Assets) + len(p.Shares) + len(p.Services) + len(p.Risks)
 }
 
 // invalid returns a file-level error.

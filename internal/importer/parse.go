@@ -22,6 +22,15 @@ func Parse(f File, kind Kind, format Format, opt Options) (Parsed, error) {
 	if len(f.Header) == 0 {
 		return Parsed{}, invalid("import.no_header")
 	}
+	if kind == Risks || (kind == "" && (format == "" || format == Mamori) && isRiskHeader(f.Header)) {
+		// The risk register's sheet: its own columns, mamori's format.
+		if len(f.Rows) == 0 {
+			return Parsed{}, invalid("import.no_rows")
+		}
+		p, err := parseRisks(f)
+		p.Kind, p.Format = Risks, Mamori
+		return p, err
+	}
 	switch {
 	case format == "":
 		k, fm, err := Detect(f)

@@ -400,6 +400,7 @@ func TestRowErrorMessages(t *testing.T) {
 	sample["import.fix_too_long"] = []any{3, "列", 2000}
 	sample["import.warn_defaulted"] = []any{0, "権限", 4, "編集", "Edit"}
 	sample["import.warn_employment_defaulted"] = []any{0, "", 4, "正社員", "Full-time"}
+	sample["import.risk_too_long"] = []any{3, "対策の内容", "値", 2000}
 	for k, msgs := range cat {
 		for lang, m := range msgs {
 			if strings.Contains(m, "%") && !strings.Contains(m, "%[") {

@@ -16,6 +16,9 @@ import (
 // names and addresses: what an export holds, and what Apply reads back
 // without a change.
 func Rows(ctx context.Context, t store.Tenant, kind importer.Kind, lang string) ([][]string, error) {
+	if kind == importer.Risks {
+		return riskRows(ctx, t, lang)
+	}
 	d, err := t.Inventory(ctx)
 	if err != nil {
 		return nil, err
@@ -98,6 +101,9 @@ func ParseKind(s string) (importer.Kind, bool) {
 		if string(k) == s {
 			return k, true
 		}
+	}
+	if s == string(importer.Risks) {
+		return importer.Risks, true
 	}
 	return "", false
 }

@@ -259,6 +259,11 @@ func domains(ctx context.Context, t store.Tenant) ([]string, error) {
 // writing anything. An error is a *importer.RowError when a row cannot be
 // applied (two rows for one record, a value the inventory refuses).
 func Plan(ctx context.Context, t store.Tenant, parsed importer.Parsed, opt Options) (Preview, error) {
+	if parsed.Kind == importer.Risks {
+		pl, err := planRisks(ctx, t, parsed)
+		pl.pv.File, pl.pv.SHA256, pl.pv.Encoding = opt.Source.Name, opt.Source.SHA256, opt.Source.Encoding
+		return pl.pv, err
+	}
 	pl, err := plan(ctx, t, parsed, opt)
 	if err != nil {
 		return Preview{}, err
@@ -272,6 +277,11 @@ func Plan(ctx context.Context, t store.Tenant, parsed importer.Parsed, opt Optio
 // returns. Applying a file that changes nothing writes nothing, not even
 // the import's own audit entry.
 func Apply(ctx context.Context, t store.Tenant, actor audit.Actor, parsed importer.Parsed, opt Options) (Preview, error) {
+	if parsed.Kind == importer.Risks {
+		pv, err := applyRisks(ctx, t, actor, parsed)
+		pv.File, pv.SHA256, pv.Encoding = opt.Source.Name, opt.Source.SHA256, opt.Source.Encoding
+		return pv, err
+	}
 	pv, _, err := commit(ctx, t, actor, parsed, opt)
 	return pv, err
 }

@@ -57,6 +57,16 @@ func (n Name) Label(t func(key string, args ...any) string) string {
 			title = t("name.with_type", title, t("name.due", n.Type))
 		}
 		return title
+	case "risk":
+		// Name is the asset's, Type the threat: a catalogue threat's id
+		// (labelled by internal/risk's catalogue) or the company's words.
+		if n.Name != "" && n.Type != "" {
+			threat := t("inv.risk.threat." + n.Type)
+			if threat == "inv.risk.threat."+n.Type {
+				threat = n.Type
+			}
+			return t("name.with_type", n.Name, threat)
+		}
 	case "finding":
 		title := t("check." + n.Name + ".title")
 		if n.Subject != nil {

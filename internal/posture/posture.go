@@ -15,6 +15,8 @@ import (
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
+	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/risk"
 	"github.com/mamori-sec/mamori/internal/store"
 	"github.com/mamori-sec/mamori/internal/workflow"
 )
@@ -81,8 +83,12 @@ func evaluate(ctx context.Context, t store.Tenant, actor audit.Actor, now time.T
 	if err != nil {
 		return Result{}, err
 	}
+	risks, err := RiskItems(ctx, t, data.Assets, calendar.Of(now))
+	if err != nil {
+		return Result{}, err
+	}
 	snap := findings.Snapshot{Today: now, People: data.People, Services: data.Services, Accounts: data.Accounts,
-		Devices: data.Devices, Assets: data.Assets, Shares: data.Shares, LeaverItems: LeaverItems(leaver)}
+		Devices: data.Devices, Assets: data.Assets, Shares: data.Shares, LeaverItems: LeaverItems(leaver), Risks: risks}
 	results := findings.Evaluate(&snap)
 	sync, err := t.SyncFindings(ctx, actor, findings.Results(results), today)
 	if err != nil {
@@ -108,6 +114,34 @@ func evaluate(ctx context.Context, t store.Tenant, actor audit.Actor, now time.T
 		High: score.Counts[findings.High], Medium: score.Counts[findings.Medium], Low: score.Counts[findings.Low],
 		Method: store.ScoreByArea, Confidence: score.Confidence})
 	return res, err
+}
+
+// RiskItems reads the risk register and judges each risk by the rules of
+// internal/risk against its asset's 重要度 and the acceptance line, as the
+// risk checks read them.
+func RiskItems(ctx context.Context, t store.Tenant, assets []inventory.Asset, today calendar.Day) ([]findings.RiskItem, error) {
+	list, err := t.Risks(ctx)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	line, err := t.RiskLine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	importance := make(map[int64]int, len(assets))
+	for _, a := range assets {
+		importance[a.ID] = a.Importance()
+	}
+	out := make([]findings.RiskItem, 0, len(list))
+	for _, r := range list {
+		e := risk.Assess(r, importance[r.AssetID], line, today)
+		it := findings.RiskItem{AssetID: r.AssetID, Untreated: e.Untreated}
+		if r.Treatment != risk.None && r.Status != risk.Done {
+			it.Due = r.Due.String()
+		}
+		out = append(out, it)
+	}
+	return out, nil
 }
 
 // LeaverItems turns open leaver items into what the findings read.

@@ -26,7 +26,7 @@ func fill(pattern, slug string, id int64) (method, path string) {
 // idFor picks, for a route, an identifier of the right kind in org o.
 func (w *world) idFor(pattern string, inA bool) int64 {
 	for kind, segment := range map[string]string{"service": "/services/", "account": "/accounts/", "device": "/devices/", "asset": "/assets/", "share": "/shares/", "finding": "/findings/",
-		"routine": "/routines/", "occurrence": "/occurrences/", "evidence": "/evidence/", "checklist": "/checklists/", "checklist_item": "/checklist-items/", "near_miss": "/near-misses/"} {
+		"routine": "/routines/", "occurrence": "/occurrences/", "evidence": "/evidence/", "checklist": "/checklists/", "checklist_item": "/checklist-items/", "near_miss": "/near-misses/", "risk": "/risks/"} {
 		if strings.Contains(pattern, segment+"{id}") {
 			if inA {
 				return w.inv[kind][0]
@@ -122,6 +122,9 @@ func TestRoleMatrix(t *testing.T) {
 					}
 					if strings.Contains(rt.Pattern, "/invitations/{id}") {
 						id = w.throwawayInvitation(w.orgA)
+					}
+					if strings.Contains(rt.Pattern, "/risks/{id}/delete") {
+						id = w.throwawayRisk()
 					}
 					method, path := fill(rt.Pattern, w.orgA.Slug, id)
 					// A form that would change something if allowed, but that

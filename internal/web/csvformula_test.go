@@ -16,6 +16,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/importer"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/risk"
 	"github.com/mamori-sec/mamori/internal/safecsv"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -61,6 +62,8 @@ func (w *world) addFormulaRecords(payloads []string) {
 		check(t.SaveAsset(ctx, actor, &asset))
 		share := inventory.Share{ServiceID: svc.ID, Path: p, Owner: p, Scope: inventory.AnyoneWithLink, Permission: inventory.ShareView, AssetID: asset.ID}
 		check(t.SaveShare(ctx, actor, &share))
+		_, err = t.SaveRisk(ctx, actor, risk.Risk{AssetID: asset.ID, Threat: p, ThreatLevel: 1, Vulnerability: 1, Plan: p, Note: p})
+		check(err)
 	}
 }
 

@@ -236,6 +236,7 @@ var dashboardModules = []struct{ label, summary, path string }{
 	{"inv.where.title", "module.where.summary", "/inventory/where"},
 	{"nav.findings", "module.findings.summary", "/findings"},
 	{"nav.routines", "module.routines.summary", "/routines"},
+	{"nav.risks", "module.risks.summary", "/risks"},
 	{"nav.people", "module.people.summary", "/people"},
 	{"nav.audit", "module.audit.summary", "/audit"},
 	{"nav.nearmiss", "module.nearmiss.summary", "/near-misses"},
@@ -269,6 +270,7 @@ type dashboardPage struct {
 	Modules   []moduleLine
 	Leaving   []leavingView
 	NearMiss  *nearMissMonth // this month's near misses by category (keepers)
+	Risks     riskFigure
 }
 
 // leavingView is a person whose leave date is near: a notice, not a
@@ -319,7 +321,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		writeHTML(w, http.StatusOK, body)
 		return
 	}
-	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary}
+	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary, Risks: d.risks}
 	for _, m := range dashboardModules {
 		line := moduleLine{Label: m.label, Summary: m.summary}
 		if link := p.OrgURL(m.path); s.links.mayOpen(st.role, link) {

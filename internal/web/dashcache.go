@@ -27,6 +27,7 @@ type dashData struct {
 	recent  []audit.Entry
 	names   inventory.Names // of the records the recent entries name
 	open    []findings.OpenCount
+	risks   riskFigure
 }
 
 type dashCache struct {
@@ -112,6 +113,9 @@ func readDash(ctx context.Context, t store.Tenant, version int64, day string) (d
 		return d, err
 	}
 	if d.open, err = t.OpenByCheck(ctx); err != nil {
+		return d, err
+	}
+	if d.risks, err = readRiskFigure(ctx, t, day); err != nil {
 		return d, err
 	}
 	return d, nil

@@ -23,6 +23,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/notify"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/posture"
+	"github.com/mamori-sec/mamori/internal/risk"
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/store"
 	"github.com/mamori-sec/mamori/internal/store/storetest"
@@ -217,7 +218,9 @@ func (w *world) addInventory(i int, o org.Org, person int64, tag string) {
 	check(err)
 	_, err = t.RotateNearMissLink(ctx, sys)
 	check(err)
-	for kind, id := range map[string]int64{"service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID,
+	rk, err := t.SaveRisk(ctx, sys, risk.Risk{AssetID: asset.ID, Threat: "share_leak", ThreatLevel: 1, Vulnerability: 1})
+	check(err)
+	for kind, id := range map[string]int64{"risk": rk.ID, "service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID,
 		"routine": routine, "occurrence": waiting, "evidence": evidence, "near_miss": nearMiss, "checklist": lists[0].ID, "checklist_item": lists[0].Items[0].ID} {
 		ids := w.inv[kind]
 		ids[i] = id

@@ -174,6 +174,16 @@ func (s *Server) routeTable() []route {
 		{"POST /h/{token}", public, "", s.publicFile},
 		{"GET /h/{token}/receipt", public, "", s.receiptForm},
 		{"POST /h/{token}/receipt", public, "", s.receiptLookup},
+		// risk analysis (issue 10 item 4)
+		{"GET /o/{org}/risks", orgScoped, org.ViewProgramme, s.risksList},
+		{"GET /o/{org}/risks/print", orgScoped, org.ViewProgramme, s.risksPrint},
+		{"GET /o/{org}/risks/export", orgScoped, org.ViewProgramme, s.exportKind(importer.Risks)},
+		{"GET /o/{org}/risks/new", orgScoped, org.EditProgramme, s.riskNew},
+		{"POST /o/{org}/risks", orgScoped, org.EditProgramme, s.riskCreate},
+		{"POST /o/{org}/risks/line", orgScoped, org.EditProgramme, s.riskLineSave},
+		{"GET /o/{org}/risks/{id}/edit", orgScoped, org.EditProgramme, s.riskEdit},
+		{"POST /o/{org}/risks/{id}", orgScoped, org.EditProgramme, s.riskUpdate},
+		{"POST /o/{org}/risks/{id}/delete", orgScoped, org.EditProgramme, s.riskDelete},
 	}
 }
 
