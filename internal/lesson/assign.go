@@ -176,12 +176,20 @@ func hasOpen(person int64, lessonID string, given []Assignment, done []Completio
 // Due is one lesson asked of a person, as their page lists it.
 type Due struct {
 	Lesson  string
-	Title   string // in the reader's language
+	Titles  map[string]string // by locale
 	Minutes int
 	Reason  Reason
 	On      calendar.Day // assigned
 	Due     calendar.Day
 	Overdue bool
+}
+
+// Title is the lesson's title in locale (Japanese when missing).
+func (d Due) Title(locale string) string {
+	if s := d.Titles[locale]; s != "" {
+		return s
+	}
+	return d.Titles["ja"]
 }
 
 // Rate is a completion figure: how many of the assignments counted are
