@@ -85,7 +85,8 @@ func (l Lesson) In(locale string) Text {
 func (l Lesson) Answers(category string) bool { return slices.Contains(l.Categories, category) }
 
 // Error is a fault in a lesson's source, naming the line (1-based, 0 for
-// the whole file) and a catalogue key under "lesson.err.".
+// the whole file) and a catalogue key under "lesson.err."; Arg, when set,
+// is the field or id the message names.
 type Error struct {
 	Line int
 	Code string
@@ -144,7 +145,11 @@ func Parse(src string) (Lesson, Text, error) {
 		}
 		seen[k] = true
 		if err := l.set(&t, k, v); err != "" {
-			return l, t, &Error{Line: i + 1, Code: err, Arg: k}
+			e := &Error{Line: i + 1, Code: err}
+			if err == "front_unknown" {
+				e.Arg = k
+			}
+			return l, t, e
 		}
 	}
 	if i >= len(lines) {

@@ -120,7 +120,14 @@ func (t Tenant) SaveLesson(ctx context.Context, actor audit.Actor, id string, so
 	if err != nil {
 		var se *lesson.SourceError
 		if errors.As(err, &se) {
-			return "", problem.Field("source_"+se.Locale, "lesson.err."+se.Err.Code, se.Err.Line, se.Err.Arg)
+			var args []any
+			if se.Err.Line > 0 {
+				args = append(args, se.Err.Line)
+			}
+			if se.Err.Arg != "" {
+				args = append(args, se.Err.Arg)
+			}
+			return "", problem.Field("source_"+se.Locale, "lesson.err."+se.Err.Code, args...)
 		}
 		return "", err
 	}
