@@ -8,7 +8,7 @@ import (
 )
 
 // Render turns a lesson's Markdown into HTML. It knows a small subset —
-// headings (#, ##, ###), paragraphs, lists (- or * and 1.), **bold** and
+// headings (# and ## as sections of the page, ### below them), paragraphs, lists (- or * and 1.), **bold** and
 // [links](https://…) — and escapes everything else, raw HTML included, so
 // a lesson a keeper wrote can never put markup or script on a page. A link
 // leads only to an http(s) address or a path on this site.
@@ -40,7 +40,8 @@ func Render(md string) template.HTML {
 			flushPara()
 			closeList()
 			hashes, text, _ := strings.Cut(line, " ")
-			tag := [...]string{"h2", "h3", "h4"}[len(hashes)-1]
+			// The page's title is the h1: # and ## are its sections.
+			tag := [...]string{"h2", "h2", "h3"}[len(hashes)-1]
 			b.WriteString("<" + tag + ">" + inline(strings.TrimSpace(text)) + "</" + tag + ">\n")
 		case strings.HasPrefix(line, "- "), strings.HasPrefix(line, "* "):
 			flushPara()

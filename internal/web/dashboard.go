@@ -222,6 +222,7 @@ var dashboardModules = []struct{ label, summary, path string }{
 	{"nav.findings", "module.findings.summary", "/findings"},
 	{"nav.routines", "module.routines.summary", "/routines"},
 	{"nav.people", "module.people.summary", "/people"},
+	{"nav.lessons", "module.lessons.summary", "/lessons"},
 	{"nav.audit", "module.audit.summary", "/audit"},
 }
 
@@ -252,6 +253,7 @@ type dashboardPage struct {
 	AuditRows []auditRow
 	Modules   []moduleLine
 	Leaving   []leavingView
+	Lessons   *lessonsDash // overall lesson completion, for ViewProgramme
 }
 
 // leavingView is a person whose leave date is near: a notice, not a
@@ -322,6 +324,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	if st.can(org.ViewProgramme) {
 		if p.Leaving, err = s.leavingSoon(r, 20); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if p.Lessons, err = s.lessonsDashboard(r, p.base); err != nil {
 			s.fail(w, r, err)
 			return
 		}

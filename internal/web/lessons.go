@@ -470,3 +470,21 @@ func (s *Server) lessonSave(w http.ResponseWriter, r *http.Request) {
 	}
 	redirect(w, r, "/o/"+st.org.Slug+"/lessons/"+saved, "lesson_saved")
 }
+
+// lessonsDash is the dashboard's lesson figure.
+type lessonsDash struct {
+	base
+	Rate lesson.Rate
+	Link string
+}
+
+// lessonsDashboard reads the overall completion for the dashboard. The
+// dashboard's page cache is keyed by the audit head, which every
+// assignment and completion moves, so the figure is never stale.
+func (s *Server) lessonsDashboard(r *http.Request, b base) (*lessonsDash, error) {
+	prog, err := stateOf(r).tenant.LessonProgress(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return &lessonsDash{base: b, Rate: prog.Rates().Overall, Link: b.OrgURL("/lessons")}, nil
+}
