@@ -147,6 +147,9 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 			return 0, nil, err
 		}
 	}
+	if err := seedLessons(ctx, db.Tenant(orgID), c, now); err != nil {
+		return 0, nil, err
+	}
 	return orgID, creds, nil
 }
 
