@@ -239,6 +239,8 @@ type deptRate struct {
 }
 
 // lessonRates reads the organisation's lessons with their completion.
+// Every department of the current staff has a rate, 0 of 0 where nothing
+// was assigned yet, so a department left out shows.
 func (s *Server) lessonRates(r *http.Request) ([]lesson.Lesson, lesson.Rates, error) {
 	st := stateOf(r)
 	all, err := st.tenant.Lessons(r.Context())
@@ -249,7 +251,14 @@ func (s *Server) lessonRates(r *http.Request) ([]lesson.Lesson, lesson.Rates, er
 	if err != nil {
 		return nil, lesson.Rates{}, err
 	}
-	return all, prog.Rates(), nil
+	rates := prog.Rates()
+	today := calendar.Of(s.Now())
+	for _, p := range prog.People {
+		if _, ok := rates.ByDepartment[p.Department]; !ok && p.Active(today) {
+			rates.ByDepartment[p.Department] = lesson.Rate{}
+		}
+	}
+	return all, rates, nil
 }
 
 func deptRates(b base, rates lesson.Rates) []deptRate {
