@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 //go:embed content pictures
@@ -334,8 +335,16 @@ type SourceError struct {
 
 func (e *SourceError) Error() string { return e.Locale + ": " + e.Err.Error() }
 
-// Builtin returns our lessons as shipped, in their order.
+// Builtin returns our lessons as shipped, in their order. They are parsed
+// once; the lessons returned share their texts, which nobody changes.
 func Builtin() ([]Lesson, error) {
+	ls, err := builtin()
+	return slices.Clone(ls), err
+}
+
+var builtin = sync.OnceValues(parseBuiltin)
+
+func parseBuiltin() ([]Lesson, error) {
 	names, err := fs.Glob(files, "content/ja/*.md")
 	if err != nil {
 		return nil, err
