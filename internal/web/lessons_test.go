@@ -140,3 +140,23 @@ func excerpt(body, marker string) string {
 	}
 	return body[max(0, i-200):min(len(body), i+600)]
 }
+
+// TestLessonInEnglish: a reader who chose English reads our lessons, the
+// quiz and the result in English; an organisation's lesson written only
+// in Japanese falls back to Japanese.
+func TestLessonInEnglish(t *testing.T) {
+	w := newWorld(t, "sqlite")
+	c := w.client("en")
+	c.signIn(w.users[org.Member].Email)
+	page := c.get("/o/" + w.orgA.Slug + "/learn/phishing-bec")
+	if page.status != http.StatusOK || !strings.Contains(page.body, "Suspicious mail and invoice fraud") || !strings.Contains(page.body, "Check my answers") {
+		t.Fatalf("got %d, want the English lesson and quiz", page.status)
+	}
+	res := c.post("/o/"+w.orgA.Slug+"/learn/phishing-bec", w.lessonAnswers("phishing-bec", true))
+	if !strings.Contains(res.body, "4 of 4 right") || !strings.Contains(res.body, "stock phrases of impersonation") {
+		t.Fatalf("result: got %d, want 4 of 4 with English explanations", res.status)
+	}
+	if own := c.get("/o/" + w.orgA.Slug + "/learn/9001"); !strings.Contains(own.body, "自社の決まり") {
+		t.Fatalf("a Japanese-only lesson: got %d, want the Japanese shown", own.status)
+	}
+}
