@@ -160,6 +160,9 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 			}
 		}
 	}
+	if err := seedLessons(ctx, db.Tenant(orgID), c, now); err != nil {
+		return 0, nil, err
+	}
 	return orgID, creds, nil
 }
 

@@ -35,6 +35,11 @@ func (w *world) idFor(pattern string, inA bool) int64 {
 		}
 	}
 	switch {
+	case strings.Contains(pattern, "/lessons/{id}") || strings.Contains(pattern, "/learn/{id}"):
+		if inA { // the lessons of their own harness_test.go gives each organisation
+			return 9001
+		}
+		return 9002
 	case strings.Contains(pattern, "/jobs/{id}"):
 		if inA {
 			return w.jobs[0]

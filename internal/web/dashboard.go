@@ -238,6 +238,7 @@ var dashboardModules = []struct{ label, summary, path string }{
 	{"nav.routines", "module.routines.summary", "/routines"},
 	{"nav.risks", "module.risks.summary", "/risks"},
 	{"nav.people", "module.people.summary", "/people"},
+	{"nav.lessons", "module.lessons.summary", "/lessons"},
 	{"nav.audit", "module.audit.summary", "/audit"},
 	{"nav.nearmiss", "module.nearmiss.summary", "/near-misses"},
 }
@@ -271,6 +272,7 @@ type dashboardPage struct {
 	Leaving   []leavingView
 	NearMiss  *nearMissMonth // this month's near misses by category (keepers)
 	Risks     riskFigure
+	Lessons   *lessonsDash // overall lesson completion, for ViewProgramme
 }
 
 // leavingView is a person whose leave date is near: a notice, not a
@@ -355,6 +357,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.NearMiss = &nm
+		if p.Lessons, err = s.lessonsDashboard(r, p.base); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		p.Score = findings.ScoreOf(d.open, d.summary.Records())
 		for _, x := range p.Score.Top(3) {
 			p.Lines = append(p.Lines, deductionView{Deduction: x, Check: p.checkView(x.CheckID)})

@@ -184,6 +184,19 @@ func (s *Server) routeTable() []route {
 		{"GET /o/{org}/risks/{id}/edit", orgScoped, org.EditProgramme, s.riskEdit},
 		{"POST /o/{org}/risks/{id}", orgScoped, org.EditProgramme, s.riskUpdate},
 		{"POST /o/{org}/risks/{id}/delete", orgScoped, org.EditProgramme, s.riskDelete},
+		// three-minute lessons (issue 11 item 3)
+		{"GET /lessons/pictures/{file}", public, "", s.lessonPicture},
+		{"GET /o/{org}/learn", orgScoped, org.ViewOwn, s.learnList},
+		{"GET /o/{org}/learn/{id}", orgScoped, org.ViewOwn, s.learnShow},
+		{"POST /o/{org}/learn/{id}", orgScoped, org.ViewOwn, s.learnAnswer},
+		{"GET /o/{org}/lessons", orgScoped, org.ViewProgramme, s.lessonsOverview},
+		{"GET /o/{org}/lessons/export", orgScoped, org.ViewProgramme, s.lessonsExport},
+		{"GET /o/{org}/lessons/new", orgScoped, org.EditProgramme, s.lessonNew},
+		{"POST /o/{org}/lessons", orgScoped, org.EditProgramme, s.lessonSave},
+		{"GET /o/{org}/lessons/{id}", orgScoped, org.ViewProgramme, s.lessonAdmin},
+		{"GET /o/{org}/lessons/{id}/edit", orgScoped, org.EditProgramme, s.lessonEdit},
+		{"POST /o/{org}/lessons/{id}", orgScoped, org.EditProgramme, s.lessonSave},
+		{"POST /o/{org}/lessons/{id}/assign", orgScoped, org.EditProgramme, s.lessonAssign},
 	}
 }
 

@@ -29,12 +29,24 @@ type askSource func(ctx context.Context, t store.Tenant, userID int64, b base) (
 // asks lists the modules that ask something of a member, in the page's
 // order. An empty list shows nothing: the page never promises what does
 // not exist.
-//
-// PLUG-IN POINT (issue 11): add here the policy set's
-// store.Tenant.PoliciesToAcknowledge (each policy.Pending → an Ask linking
-// to its acknowledgement page) and the lessons' store.Tenant.LessonsDue
-// (each lesson.Due → an Ask linking to the lesson, Due its day).
-func (s *Server) asks() []askSource { return nil }
+func (s *Server) asks() []askSource { return []askSource{lessonsAsked} }
+
+// lessonsAsked lists the lessons due for the member, soonest first.
+func lessonsAsked(ctx context.Context, t store.Tenant, userID int64, b base) ([]Ask, error) {
+	due, err := t.LessonsDue(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	asks := make([]Ask, 0, len(due))
+	for _, d := range due {
+		a := Ask{Title: b.T("me.ask_lesson", d.Title(string(b.Locale))), Link: b.OrgURL("/learn/" + d.Lesson)}
+		if !d.Due.IsZero() {
+			a.Due = b.Day(d.Due.String())
+		}
+		asks = append(asks, a)
+	}
+	return asks, nil
+}
 
 type mePage struct {
 	base
@@ -42,13 +54,14 @@ type mePage struct {
 	Person    bool // mamori links a person of the inventory to this member
 	Records   []store.OwnRecord
 	Telework  *store.TeleworkCheck
-	Lessons   []lessonLine
+	Lessons   []nearMissLesson
 	MyReports []store.NearMiss
 	// IncidentLink is the incident report form, when this build has it.
 	IncidentLink string
 }
 
-type lessonLine struct {
+// nearMissLesson is one line of the monthly note of lessons learned.
+type nearMissLesson struct {
 	Day, Category, Lesson string
 }
 
@@ -94,7 +107,7 @@ func (s *Server) fillMe(r *http.Request, p *mePage) error {
 		return err
 	}
 	for _, l := range lessons {
-		p.Lessons = append(p.Lessons, lessonLine{Day: p.Day(l.Day.String()), Category: p.T(l.Category.Label()), Lesson: l.Lesson})
+		p.Lessons = append(p.Lessons, nearMissLesson{Day: p.Day(l.Day.String()), Category: p.T(l.Category.Label()), Lesson: l.Lesson})
 	}
 	if p.MyReports, err = st.tenant.MyNearMisses(ctx, st.user.ID); err != nil {
 		return err
