@@ -44,7 +44,7 @@ type Stream struct {
 	// floor: words before it do not label what follows (a form feed
 	// starts a sheet; below a header row, the header speaks instead).
 	floor int64
-	sens   int
+	sens  int
 
 	counts   [len9]int
 	possible [len9]int
