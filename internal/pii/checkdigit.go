@@ -101,7 +101,7 @@ func phoneShape(d []byte, groups []int) bool {
 	last := groups[ng-1]
 	switch {
 	case d[1] == 8 && d[2] == 0 && d[3] == 0:
-		return n == 11 && (ng == 1 || groups[0] == 4)
+		return n == 11 && (ng == 1 || groups[0] == 4 || groups[0] == 3 && last == 4) // 0800-…, or a mobile 080-0…
 	case (d[1] == 7 || d[1] == 8 || d[1] == 9 || d[1] == 6 || d[1] == 5 || d[1] == 2) && d[2] == 0:
 		return n == 11 && (ng == 1 || groups[0] == 3 && last == 4)
 	case d[1] == 1 && d[2] == 2 && d[3] == 0, d[1] == 5 && d[2] == 7 && d[3] == 0:

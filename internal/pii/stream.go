@@ -107,6 +107,14 @@ func (s *Scanner) classes() *[128]uint8 {
 	return &c
 }
 
+// Reset starts a new text on the same stream, keeping its buffer.
+func (st *Stream) Reset() {
+	*st = Stream{s: st.s, cls: st.cls, buf: st.buf[:0], first: true}
+	for i := range st.last {
+		st.last[i] = noPos
+	}
+}
+
 // Write adds text; it never fails.
 func (st *Stream) Write(p []byte) (int, error) {
 	n := len(p)
