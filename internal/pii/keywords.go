@@ -56,12 +56,13 @@ type kw struct {
 // first character.
 type matcher struct {
 	first  [1 << 16 / 64]uint64
-	byRune map[rune][]kw
+	index  [1 << 16]uint8 // 1 + the position in lists of a first character's words
+	lists  [][]kw
 	byByte [128][]kw
 }
 
 func newMatcher() *matcher {
-	m := &matcher{byRune: map[rune][]kw{}}
+	m := &matcher{lists: [][]kw{nil}}
 	for g, list := range words {
 		for _, w := range list {
 			r, size := utf8.DecodeRuneInString(w)
@@ -74,14 +75,17 @@ func newMatcher() *matcher {
 				panic("pii: context word must start with a three-byte character: " + w)
 			}
 			m.first[r>>6] |= 1 << (r & 63)
-			m.byRune[r] = append(m.byRune[r], kw{[]byte(w), g, false})
+			if m.index[r] == 0 {
+				m.index[r] = uint8(len(m.lists))
+				m.lists = append(m.lists, nil)
+			}
+			m.lists[m.index[r]] = append(m.lists[m.index[r]], kw{[]byte(w), g, false})
 		}
 	}
 	// Longer words first, so 運転免許 is seen before a shorter word
 	// sharing its first character.
-	for r, list := range m.byRune {
+	for _, list := range m.lists {
 		sortLongestFirst(list)
-		m.byRune[r] = list
 	}
 	for i := range m.byByte {
 		sortLongestFirst(m.byByte[i])
@@ -110,7 +114,7 @@ func (m *matcher) at(b []byte, r rune) (kw, bool) {
 	if m.first[r>>6]&(1<<(r&63)) == 0 {
 		return kw{}, false
 	}
-	for _, k := range m.byRune[r] {
+	for _, k := range m.lists[m.index[r]] {
 		if bytes.HasPrefix(b, k.text) {
 			return k, true
 		}

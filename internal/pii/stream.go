@@ -238,7 +238,7 @@ func (st *Stream) scan(i, end int) int {
 				i++
 			case clsFF:
 				st.first, st.firstG, st.tab, st.header = true, 0, false, 0
-				st.floor = st.base + int64(i)
+				st.floor = st.base + int64(i) + 1
 				i++
 			case clsTab:
 				if st.first {
@@ -294,7 +294,7 @@ func (st *Stream) newline(i int) {
 		st.first = false
 		if st.tab {
 			st.header = st.firstG
-			st.floor = st.base + int64(i)
+			st.floor = st.base + int64(i) + 1
 		}
 	}
 }

@@ -26,9 +26,12 @@ func (x *extraction) pdf(out *File, ra io.ReaderAt, size int64, diskPath string)
 		out.add(x.done(st))
 		if cw.text == 0 && out.Error == "" {
 			out.Error = NoText
+			if encrypted {
+				out.Error = Encrypted
+			}
 		}
 	}()
-	if tool, err := exec.LookPath("pdftotext"); err == nil {
+	if tool, err := exec.LookPath("pdftotext"); err == nil && !x.s.opt.builtinPDF {
 		p := diskPath
 		if p == "" {
 			tmp, err := os.CreateTemp("", "mamori-scan-*.pdf")

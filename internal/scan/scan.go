@@ -71,6 +71,8 @@ type Options struct {
 	// afterRead, in tests, runs after a file's text was read and before
 	// the file is checked for changes.
 	afterRead func(path string)
+	// builtinPDF, in tests, ignores an installed pdftotext.
+	builtinPDF bool
 }
 
 // DefaultOptions are the limits the CLI uses.
