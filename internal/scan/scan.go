@@ -321,7 +321,6 @@ func (s *Scanner) Reader(ctx context.Context, name string, r interface {
 	return out
 }
 
-
 func (s *Scanner) extraction(ctx context.Context) *extraction {
 	return &extraction{s: s, ctx: ctx, archiveLeft: s.opt.MaxArchiveBytes, memLeft: s.opt.MemoryBudget / int64(s.opt.Workers)}
 }
