@@ -211,6 +211,9 @@ func (s *Scanner) Run(ctx context.Context, paths []string) (*Report, error) {
 }
 
 func countFiles(f *File, rep *Report) {
+	if f.Counts == nil {
+		f.Counts = pii.Counts{}
+	}
 	if f.Error != "" {
 		rep.Unreadable++
 	} else if len(f.Members) == 0 {
