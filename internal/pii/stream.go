@@ -264,9 +264,11 @@ func (st *Stream) scan(i, end int) int {
 			continue
 		}
 		r := rune(c&0x0F)<<12 | rune(b[i+1]&0x3F)<<6 | rune(b[i+2]&0x3F)
-		if r >= 0xFF10 && r <= 0xFF19 {
-			i = st.number(i)
-			continue
+		if c == 0xEF {
+			if _, w := digitAt(b, i); w == 3 {
+				i = st.number(i)
+				continue
+			}
 		}
 		if k, ok := m.at(b[i:], r); ok {
 			st.label(k, i)
@@ -432,6 +434,9 @@ func (st *Stream) number(i int) int {
 	ng++
 	if j < len(b) && isAlnum(b[j]) {
 		return skipAlnum(b, j)
+	}
+	if nd == 0 {
+		return i + 1
 	}
 	if nd > 19 {
 		return j

@@ -57,7 +57,7 @@ func scanOne(t *testing.T, p string) File {
 }
 
 // zipOf builds a zip of the given members (name → content), in order.
-func zipOf(t *testing.T, members ...any) []byte {
+func zipOf(t testing.TB, members ...any) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w := zip.NewWriter(&b)
@@ -79,7 +79,7 @@ func zipOf(t *testing.T, members ...any) []byte {
 	return b.Bytes()
 }
 
-func docx(t *testing.T, paragraphs ...string) []byte {
+func docx(t testing.TB, paragraphs ...string) []byte {
 	var body strings.Builder
 	for _, p := range paragraphs {
 		fmt.Fprintf(&body, `<w:p><w:r><w:t xml:space="preserve">%s</w:t></w:r></w:p>`, p)
@@ -89,14 +89,14 @@ func docx(t *testing.T, paragraphs ...string) []byte {
 		"word/document.xml", `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`+body.String()+`</w:body></w:document>`)
 }
 
-func pptx(t *testing.T, text string) []byte {
+func pptx(t testing.TB, text string) []byte {
 	return zipOf(t,
 		"[Content_Types].xml", `<Types/>`,
 		"ppt/slides/slide1.xml", `<p:sld xmlns:p="p" xmlns:a="a"><a:p><a:r><a:t>`+strings.ReplaceAll(text, "\n", `</a:t></a:r></a:p><a:p><a:r><a:t>`)+`</a:t></a:r></a:p></p:sld>`,
 		"ppt/notesSlides/notesSlide1.xml", `<p:notes xmlns:p="p" xmlns:a="a"><a:p><a:r><a:t>予備 TEL 03-1234-5678</a:t></a:r></a:p></p:notes>`)
 }
 
-func xlsx(t *testing.T) []byte {
+func xlsx(t testing.TB) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
