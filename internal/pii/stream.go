@@ -41,6 +41,7 @@ type Stream struct {
 	first  bool           // still in the first line (of the text or of a sheet)
 	firstG uint16
 	tab    bool // the first line holds a comma or tab: it is a header row
+	table  bool // below a header row: each row is a record, labels stay in their row
 	// floor: words before it do not label what follows (a form feed
 	// starts a sheet; below a header row, the header speaks instead).
 	floor int64
@@ -237,7 +238,7 @@ func (st *Stream) scan(i, end int) int {
 				st.newline(i)
 				i++
 			case clsFF:
-				st.first, st.firstG, st.tab, st.header = true, 0, false, 0
+				st.first, st.firstG, st.tab, st.header, st.table = true, 0, false, 0, false
 				st.floor = st.base + int64(i) + 1
 				i++
 			case clsTab:
@@ -296,8 +297,11 @@ func (st *Stream) newline(i int) {
 		st.first = false
 		if st.tab {
 			st.header = st.firstG
-			st.floor = st.base + int64(i) + 1
+			st.table = true
 		}
+	}
+	if st.table {
+		st.floor = st.base + int64(i) + 1
 	}
 }
 
