@@ -2,6 +2,8 @@ package pii
 
 import (
 	"bytes"
+	"io"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -265,5 +267,47 @@ func TestFormFeedStartsNewTable(t *testing.T) {
 	r := scanText(t, text)
 	if r.Counts[MyNumber] != 1 || r.Possible[MyNumber] != 1 {
 		t.Errorf("my number %d possible %d, want 1 and 1", r.Counts[MyNumber], r.Possible[MyNumber])
+	}
+}
+
+// repeatReader yields a text n times without holding more than one copy.
+type repeatReader struct {
+	text []byte
+	n    int
+	off  int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, io.EOF
+	}
+	k := copy(p, r.text[r.off:])
+	r.off += k
+	if r.off == len(r.text) {
+		r.off = 0
+		r.n--
+	}
+	return k, nil
+}
+
+// TestBoundedMemory: scanning 64 MiB allocates about the stream's buffer,
+// not memory in proportion to the text.
+func TestBoundedMemory(t *testing.T) {
+	line := []byte("氏名 山田太郎 個人番号：1234 5678 9018 携帯 090-1234-5678 mail a.b@example.co.jp 注文番号 202610160001 本日の会議は予定どおり開催します。\n")
+	n := (64 << 20) / len(line)
+	s := NewScanner()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r, err := s.Scan(&repeatReader{text: line, n: n})
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Counts[MyNumber] != n || r.Counts[Phone] != n || r.Counts[Email] != n {
+		t.Fatalf("counts %v, want %d of each", r.Counts, n)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+		t.Errorf("allocated %d bytes for a 64 MiB text, want under 4 MiB", alloc)
 	}
 }

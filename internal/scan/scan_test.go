@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/mamori-sec/mamori/internal/pii"
+	"github.com/mamori-sec/mamori/internal/pii/corpus"
 )
 
 // The text every format carries: one My Number (labelled), one card, one
@@ -403,5 +404,33 @@ func TestBuiltinPDF(t *testing.T) {
 				t.Errorf("counts %v reason %q, want %v %q", f.Counts, f.Error, tc.want, tc.reason)
 			}
 		})
+	}
+}
+
+// TestLargeMemberStreams: a text member larger than the memory budget is
+// streamed through the detectors, not held.
+func TestLargeMemberStreams(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	w := zip.NewWriter(&b)
+	fw, _ := w.Create("big.txt")
+	g := corpus.New(3) // varied text: it compresses like real text, not like a bomb
+	planted, err := g.Write(fw, 24<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := planted[pii.Phone]
+	w.Close()
+	p := write(t, dir, "big.zip", b.Bytes())
+	f := New(Options{Workers: 1, MemoryBudget: 4 << 20}).File(context.Background(), p)
+	if f.Error != "" || f.Counts[pii.Phone] < n*95/100 {
+		t.Errorf("error %q phones %d, want none and %d", f.Error, f.Counts[pii.Phone], n)
+	}
+	// A nested archive must be held whole: beyond the budget it is named.
+	outer := zipOf(t, "inner.zip", b.Bytes())
+	p = write(t, dir, "outer.zip", outer)
+	f = New(Options{Workers: 1, MemoryBudget: 64 << 10}).File(context.Background(), p)
+	if len(f.Members) != 1 || f.Members[0].Error != TooLarge {
+		t.Errorf("nested archive over the budget: %+v", f.Members)
 	}
 }
