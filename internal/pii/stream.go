@@ -678,10 +678,11 @@ func (st *Stream) email(i int) int {
 }
 
 // kmv estimates the number of distinct values from the k smallest hashes
-// seen (exact below k): bounded memory whatever the file.
+// seen (exact below k): bounded memory whatever the file. The k hashes sit
+// in a set and in a max-heap, so replacing the largest is O(log k).
 type kmv struct {
-	set map[uint64]struct{}
-	max uint64
+	set  map[uint64]struct{}
+	heap []uint64 // max-heap of the set's members
 }
 
 const kmvK = 1024
@@ -690,28 +691,46 @@ func (s *kmv) add(h uint64) {
 	if s.set == nil {
 		s.set = make(map[uint64]struct{}, 16)
 	}
+	if len(s.heap) == kmvK && h >= s.heap[0] {
+		return
+	}
 	if _, ok := s.set[h]; ok {
 		return
 	}
-	if len(s.set) < kmvK {
-		s.set[h] = struct{}{}
-		s.max = max(s.max, h)
-		return
-	}
-	if h >= s.max {
-		return
-	}
-	delete(s.set, s.max)
 	s.set[h] = struct{}{}
-	s.max = 0
-	for v := range s.set {
-		s.max = max(s.max, v)
+	if len(s.heap) < kmvK {
+		s.heap = append(s.heap, h)
+		for i := len(s.heap) - 1; i > 0; {
+			p := (i - 1) / 2
+			if s.heap[p] >= s.heap[i] {
+				break
+			}
+			s.heap[p], s.heap[i] = s.heap[i], s.heap[p]
+			i = p
+		}
+		return
+	}
+	delete(s.set, s.heap[0])
+	s.heap[0] = h
+	for i := 0; ; {
+		l, r, big := 2*i+1, 2*i+2, i
+		if l < len(s.heap) && s.heap[l] > s.heap[big] {
+			big = l
+		}
+		if r < len(s.heap) && s.heap[r] > s.heap[big] {
+			big = r
+		}
+		if big == i {
+			break
+		}
+		s.heap[i], s.heap[big] = s.heap[big], s.heap[i]
+		i = big
 	}
 }
 
 func (s *kmv) estimate() int {
-	if len(s.set) < kmvK {
-		return len(s.set)
+	if len(s.heap) < kmvK {
+		return len(s.heap)
 	}
-	return int(float64(kmvK-1) / (float64(s.max) / math.MaxUint64))
+	return int(float64(kmvK-1) / (float64(s.heap[0]) / math.MaxUint64))
 }

@@ -2,7 +2,7 @@ package scan
 
 import (
 	"archive/zip"
-	"encoding/xml"
+	"bytes"
 	"errors"
 	"io"
 	"path"
@@ -107,13 +107,12 @@ func (x *extraction) closePart(rc io.ReadCloser, lr *limitReader) {
 	rc.Close()
 }
 
-// xmlErr turns a decoder error into a reason.
+// xmlErr turns a tokenizer error into a reason.
 func xmlErr(err error, lr *limitReader) error {
 	if lr.bomb {
 		return errLimit{ZipBomb}
 	}
-	var se *xml.SyntaxError
-	if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errCorrupt) {
 		return errCorrupt
 	}
 	return err
@@ -128,38 +127,38 @@ func (x *extraction) paragraphs(st textSink, f *zip.File) error {
 		return err
 	}
 	defer x.closePart(rc, lr)
-	d := xml.NewDecoder(lr)
+	d := newXMLTokens(lr)
 	inText := false
 	for {
-		tok, err := d.RawToken()
+		err := d.next()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
 			return xmlErr(err, lr)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch d.kind {
+		case tokText:
+			if inText {
+				writeText(st, d.text, d.cdata)
+			}
+		case tokStart, tokEmpty:
+			switch string(d.name) {
 			case "t":
-				inText = true
+				inText = d.kind == tokStart
 			case "tab":
 				st.WriteString("\t")
 			case "br", "cr":
 				st.WriteString("\n")
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case tokEnd:
+			switch string(d.name) {
 			case "t":
 				inText = false
 			case "p", "tr":
 				st.WriteString("\n")
 			case "tc":
 				st.WriteString("\t")
-			}
-		case xml.CharData:
-			if inText {
-				st.Write(t)
 			}
 		}
 	}
@@ -179,13 +178,13 @@ func (x *extraction) sharedStrings(f *zip.File) ([]string, error) {
 		return nil, err
 	}
 	defer x.closePart(rc, lr)
-	d := xml.NewDecoder(lr)
+	d := newXMLTokens(lr)
 	var out []string
-	var cur strings.Builder
-	in, inT := false, false
+	var cur []byte
+	in, inT, phonetic := false, false, false
 	var held int64
 	for {
-		tok, err := d.RawToken()
+		err := d.next()
 		if err == io.EOF {
 			break
 		}
@@ -193,33 +192,43 @@ func (x *extraction) sharedStrings(f *zip.File) ([]string, error) {
 			x.memLeft += held
 			return nil, xmlErr(err, lr)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch d.kind {
+		case tokText:
+			if inT && !phonetic {
+				if d.cdata || bytes.IndexByte(d.text, '&') < 0 {
+					cur = append(cur, d.text...)
+				} else {
+					cur = unescape(cur, d.text)
+				}
+			}
+		case tokStart:
+			switch string(d.name) {
 			case "si":
 				in = true
-				cur.Reset()
+				cur = cur[:0]
 			case "t":
 				inT = in
-			case "rPh": // phonetic guides repeat the reading; skip them
-				d.Skip()
+			case "rPh": // phonetic guides repeat the reading
+				phonetic = true
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case tokEmpty:
+			if string(d.name) == "si" {
+				out = append(out, "")
+			}
+		case tokEnd:
+			switch string(d.name) {
 			case "si":
 				in = false
-				held += int64(cur.Len()) + 16
+				held += int64(len(cur)) + 16
 				if held > x.memLeft {
-					x.memLeft += held - int64(cur.Len()) - 16
+					x.memLeft += held - int64(len(cur)) - 16
 					return nil, errLimit{TooLarge}
 				}
-				out = append(out, cur.String())
+				out = append(out, string(cur))
 			case "t":
 				inT = false
-			}
-		case xml.CharData:
-			if inT {
-				cur.Write(t)
+			case "rPh":
+				phonetic = false
 			}
 		}
 	}
@@ -242,52 +251,43 @@ func (x *extraction) sheet(st textSink, f *zip.File, shared []string) error {
 		return err
 	}
 	defer x.closePart(rc, lr)
-	d := xml.NewDecoder(lr)
-	var typ string
+	d := newXMLTokens(lr)
+	var typ []byte
 	var val []byte
-	inV, inT, firstRow := false, false, true
+	inV, firstRow := false, true
 	for {
-		tok, err := d.RawToken()
+		err := d.next()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
 			return xmlErr(err, lr)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch d.kind {
+		case tokText:
+			if inV {
+				val = append(val, d.text...)
+			}
+		case tokStart:
+			switch string(d.name) {
 			case "row":
 				if !firstRow {
 					st.WriteString("\n")
 				}
 				firstRow = false
 			case "c":
-				typ = ""
+				typ = append(typ[:0], d.attr("t")...)
 				val = val[:0]
-				for _, a := range t.Attr {
-					if a.Name.Local == "t" {
-						typ = a.Value
-					}
-				}
-			case "v":
+			case "v", "t":
 				inV = true
-			case "t":
-				inT = true
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "v":
+		case tokEnd:
+			switch string(d.name) {
+			case "v", "t":
 				inV = false
-			case "t":
-				inT = false
 			case "c":
-				st.WriteString(cellText(typ, val, shared))
+				st.WriteString(cellText(string(typ), unescape(nil, val), shared))
 				st.WriteString("\t")
-			}
-		case xml.CharData:
-			if inV || inT {
-				val = append(val, t...)
 			}
 		}
 	}
