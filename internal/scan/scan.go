@@ -17,6 +17,7 @@ package scan
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -313,14 +314,14 @@ func (s *Scanner) File(ctx context.Context, path string) File {
 }
 
 // Reader scans content that is not on disk (an upload, a mail
-// attachment), named for its type by name.
-func (s *Scanner) Reader(ctx context.Context, name string, r interface {
-	ReadAt([]byte, int64) (int, error)
-	Read([]byte) (int, error)
-}, size int64) File {
+// attachment: bytes.NewReader(b) will do), named for its type by name.
+func (s *Scanner) Reader(ctx context.Context, name string, r io.ReaderAt, size int64) File {
 	out := File{Path: name, Bytes: size}
 	x := s.extraction(ctx)
-	x.file(&out, name, r, size, 0, "")
+	x.file(&out, name, io.NewSectionReader(r, 0, size), size, 0, "")
+	if out.Counts == nil {
+		out.Counts = pii.Counts{}
+	}
 	return out
 }
 
