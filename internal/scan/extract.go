@@ -8,7 +8,6 @@ import (
 	"io"
 	"path"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/japanese"
@@ -31,10 +30,8 @@ type errLimit struct{ reason Reason }
 
 func (e errLimit) Error() string { return string(e.reason) }
 
-var streams = sync.Pool{}
-
 func (x *extraction) stream() *pii.Stream {
-	if st, ok := streams.Get().(*pii.Stream); ok {
+	if st, ok := x.s.streams.Get().(*pii.Stream); ok {
 		st.Reset()
 		return st
 	}
@@ -43,7 +40,7 @@ func (x *extraction) stream() *pii.Stream {
 
 func (x *extraction) done(st *pii.Stream) pii.Result {
 	r := st.Close()
-	streams.Put(st)
+	x.s.streams.Put(st)
 	return r
 }
 

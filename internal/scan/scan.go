@@ -135,8 +135,9 @@ func (r *Report) Found() bool {
 
 // Scanner runs scans; it is safe for concurrent use.
 type Scanner struct {
-	opt Options
-	pii *pii.Scanner
+	opt     Options
+	pii     *pii.Scanner
+	streams sync.Pool // of *pii.Stream of this scanner, reused across files
 }
 
 // New returns a scanner with the given limits.
@@ -194,6 +195,9 @@ func (s *Scanner) Run(ctx context.Context, paths []string) (*Report, error) {
 		close(results)
 	}()
 	rep := &Report{Totals: pii.Counts{}}
+	for _, k := range pii.Kinds {
+		rep.Totals[k] = 0 // every kind in the totals, so scripts read 0, not null
+	}
 	for f := range results {
 		rep.Files = append(rep.Files, f)
 	}

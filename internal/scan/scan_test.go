@@ -434,3 +434,21 @@ func TestLargeMemberStreams(t *testing.T) {
 		t.Errorf("nested archive over the budget: %+v", f.Members)
 	}
 }
+
+// TestShiftJISMemberNames: Windows' "send to compressed folder" writes
+// member names in CP932 without the UTF-8 flag; they are reported decoded.
+func TestShiftJISMemberNames(t *testing.T) {
+	name, _ := japanese.ShiftJIS.NewEncoder().String("顧客名簿.csv")
+	var b bytes.Buffer
+	w := zip.NewWriter(&b)
+	fw, err := w.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, NonUTF8: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write([]byte(sample))
+	w.Close()
+	f := scanOne(t, write(t, t.TempDir(), "sjis.zip", b.Bytes()))
+	if len(f.Members) != 1 || !strings.HasSuffix(f.Members[0].Path, "!顧客名簿.csv") || !equal(f.Counts, sampleCounts) {
+		t.Errorf("members %+v counts %v", f.Members, f.Counts)
+	}
+}
