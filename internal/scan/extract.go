@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	xencoding "golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
@@ -219,6 +220,7 @@ const (
 	encUTF16LE
 	encUTF16BE
 	encCP932
+	encEUCJP
 	encBinary
 )
 
@@ -262,10 +264,63 @@ func detectEncoding(head []byte) encoding {
 	if utf8.Valid(h) {
 		return encUTF8
 	}
-	if validCP932(head) {
+	sjis, euc := validCP932(head), validEUCJP(head)
+	switch {
+	case sjis && euc:
+		// Both decode: take the one that reads as Japanese (more kana).
+		if kana(japanese.EUCJP.NewDecoder(), head) > kana(japanese.ShiftJIS.NewDecoder(), head) {
+			return encEUCJP
+		}
 		return encCP932
+	case sjis:
+		return encCP932
+	case euc:
+		return encEUCJP
 	}
 	return encUTF8
+}
+
+// validEUCJP reports whether b is well-formed EUC-JP, allowing a
+// character cut at the end.
+func validEUCJP(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c < 0x80:
+		case c == 0x8E: // half-width katakana
+			if i+1 < len(b) && (b[i+1] < 0xA1 || b[i+1] > 0xDF) {
+				return false
+			}
+			i++
+		case c == 0x8F: // JIS X 0212
+			for k := 1; k <= 2 && i+k < len(b); k++ {
+				if b[i+k] < 0xA1 || b[i+k] == 0xFF {
+					return false
+				}
+			}
+			i += 2
+		case c >= 0xA1 && c <= 0xFE:
+			if i+1 < len(b) && (b[i+1] < 0xA1 || b[i+1] == 0xFF) {
+				return false
+			}
+			i++
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// kana counts the hiragana and katakana in b decoded with enc.
+func kana(dec *xencoding.Decoder, b []byte) int {
+	s, _ := dec.Bytes(b)
+	n := 0
+	for _, r := range string(s) {
+		if r >= 0x3041 && r <= 0x30FF {
+			n++
+		}
+	}
+	return n
 }
 
 // validCP932 reports whether b is well-formed Shift JIS (a lead byte
@@ -308,6 +363,8 @@ func (x *extraction) text(out *File, br *bufio.Reader) error {
 		src = transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewDecoder())
 	case encCP932:
 		src = transform.NewReader(br, japanese.ShiftJIS.NewDecoder())
+	case encEUCJP:
+		src = transform.NewReader(br, japanese.EUCJP.NewDecoder())
 	}
 	st := x.stream()
 	_, err := st.ReadFrom(src)

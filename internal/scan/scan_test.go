@@ -191,6 +191,7 @@ func TestExtractors(t *testing.T) {
 	utf16le, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(sample)
 	utf16noBOM, _ := unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewEncoder().String(sample)
 	sjis, _ := japanese.ShiftJIS.NewEncoder().String(sample)
+	euc, _ := japanese.EUCJP.NewEncoder().String(sample)
 	for _, tc := range []struct {
 		name string
 		data []byte
@@ -201,6 +202,7 @@ func TestExtractors(t *testing.T) {
 		{"utf16le.txt", []byte(utf16le), sampleCounts},
 		{"utf16be-nobom.txt", []byte(utf16noBOM), sampleCounts},
 		{"cp932.csv", []byte(sjis), sampleCounts},
+		{"eucjp.txt", []byte(euc), sampleCounts},
 		{"list.tsv", []byte("氏名\t個人番号\t携帯\n山田\t123456789018\t09012345678\n"), pii.Counts{pii.MyNumber: 1, pii.Phone: 1}},
 		{"doc.docx", docx(t, strings.Split(sample, "\n")...), sampleCounts},
 		{"slides.pptx", pptx(t, sample), pii.Counts{pii.MyNumber: 1, pii.CreditCard: 1, pii.Phone: 2, pii.Email: 1}},
