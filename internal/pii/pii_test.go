@@ -126,6 +126,8 @@ func TestDetectors(t *testing.T) {
 		{"tsv header with several labels", "氏名\t個人番号\t携帯\n山田\t123456789018\t09012345678\n", Counts{MyNumber: 1, Phone: 1}, nil},
 		{"a label in the row above stays in its row", "氏名,個人番号,備考\n山田,123456789018,お問い合わせ済み\n佐藤,202610160001,\n", Counts{MyNumber: 2}, nil},
 		{"a department is not an order label", "氏名,部署,個人番号\n山田,製造,123456789018\n", Counts{MyNumber: 1}, nil},
+		{"the header labels its own column only", "氏名,個人番号,備考\n山田,123456789018,旧 111111111118\n", Counts{MyNumber: 1}, Counts{MyNumber: 1}},
+		{"quoted commas keep the columns", "住所,氏名,個人番号\n\"東京都千代田区1-2-3, 5F\",山田,123456789018\n", Counts{MyNumber: 1}, nil},
 		{"corporate number", "法人番号 4011001098993", Counts{CorporateNumber: 1}, nil},
 		{"corporate number bad check", "法人番号 5011001098993", Counts{}, nil},
 		{"card with hyphens", "カード番号 4111-1111-1111-1111", Counts{CreditCard: 1}, nil},

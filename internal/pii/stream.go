@@ -24,6 +24,7 @@ const (
 	clsNL
 	clsFF
 	clsTab
+	clsQuote
 )
 
 // Stream is one text being scanned: write its bytes, then Close. It is
@@ -42,6 +43,11 @@ type Stream struct {
 	firstG uint16
 	tab    bool // the first line holds a comma or tab: it is a header row
 	table  bool // below a header row: each row is a record, labels stay in their row
+	col    int  // the field of the line (commas and tabs outside quotes before it)
+	quoted bool
+	// headerCols: for each group, the columns (bit i for field i, the
+	// last bit for fields from 63 on) whose header names it.
+	headerCols [nGroups]uint64
 	// floor: words before it do not label what follows (a form feed
 	// starts a sheet; below a header row, the header speaks instead).
 	floor int64
@@ -97,6 +103,7 @@ func (s *Scanner) classes() *[128]uint8 {
 	c['\f'] = clsFF
 	c[','] = clsTab
 	c['\t'] = clsTab
+	c['"'] = clsQuote
 	for b := 0; b < 128; b++ {
 		if len(s.m.byByte[b]) > 0 {
 			c[b] = clsLetter
@@ -239,12 +246,19 @@ func (st *Stream) scan(i, end int) int {
 				i++
 			case clsFF:
 				st.first, st.firstG, st.tab, st.header, st.table = true, 0, false, 0, false
+				st.col, st.quoted, st.headerCols = 0, false, [nGroups]uint64{}
 				st.floor = st.base + int64(i) + 1
 				i++
 			case clsTab:
 				if st.first {
 					st.tab = true
 				}
+				if !st.quoted {
+					st.col++
+				}
+				i++
+			case clsQuote:
+				st.quoted = !st.quoted
 				i++
 			}
 			continue
@@ -289,10 +303,14 @@ func (st *Stream) label(k kw, i int) {
 	st.last[k.group] = st.base + int64(i+len(k.text))
 	if st.first {
 		st.firstG |= 1 << k.group
+		st.headerCols[k.group] |= colBit(st.col)
 	}
 }
 
+func colBit(col int) uint64 { return 1 << min(col, 63) }
+
 func (st *Stream) newline(i int) {
+	st.col, st.quoted = 0, false
 	if st.first {
 		st.first = false
 		if st.tab {
@@ -317,11 +335,11 @@ func (st *Stream) nearest(at int64, set uint16, within int64) group {
 	return best
 }
 
-// fromHeader is the label a table's header row gives, among set, in order
-// of preference.
+// fromHeader is the label the header row gives the current column, among
+// prefer, in order of preference.
 func (st *Stream) fromHeader(prefer ...group) group {
 	for _, g := range prefer {
-		if st.header&(1<<g) != 0 {
+		if st.header&(1<<g) != 0 && st.headerCols[g]&colBit(st.col) != 0 {
 			return g
 		}
 	}

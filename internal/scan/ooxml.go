@@ -255,6 +255,7 @@ func (x *extraction) sheet(st textSink, f *zip.File, shared []string) error {
 	var typ []byte
 	var val []byte
 	inV, firstRow := false, true
+	col := 0 // cells written in this row: Excel leaves empty cells out, r="D2" says where a cell sits
 	for {
 		err := d.next()
 		if err == io.EOF {
@@ -275,9 +276,13 @@ func (x *extraction) sheet(st textSink, f *zip.File, shared []string) error {
 					st.WriteString("\n")
 				}
 				firstRow = false
+				col = 0
 			case "c":
 				typ = append(typ[:0], d.attr("t")...)
 				val = val[:0]
+				for want := columnOf(d.attr("r")); col < want && col < 16384; col++ {
+					st.WriteString("\t")
+				}
 			case "v", "t":
 				inV = true
 			}
@@ -288,6 +293,7 @@ func (x *extraction) sheet(st textSink, f *zip.File, shared []string) error {
 			case "c":
 				st.WriteString(cellText(string(typ), unescape(nil, val), shared))
 				st.WriteString("\t")
+				col++
 			}
 		}
 	}
@@ -311,4 +317,16 @@ func cellText(typ string, v []byte, shared []string) string {
 		return s
 	}
 	return string(v)
+}
+
+// columnOf is the 0-based column of a cell reference ("D2" → 3), or -1.
+func columnOf(ref []byte) int {
+	n := 0
+	for _, c := range ref {
+		if c < 'A' || c > 'Z' {
+			break
+		}
+		n = n*26 + int(c-'A'+1)
+	}
+	return n - 1
 }
