@@ -98,6 +98,9 @@ func (e *env) printScan(rep *scan.Report) {
 			}
 			fmt.Fprintln(e.stdout, indent+"  "+line)
 		}
+		if f.Possible.Total() > 0 && len(f.Members) == 0 {
+			fmt.Fprintln(e.stdout, indent+"  "+t("scan.possible", e.countsText(f.Possible, nil)))
+		}
 		for i := range f.Members {
 			show(&f.Members[i], indent+"  ")
 		}

@@ -22,7 +22,7 @@ func TestScanCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	list := "氏名,個人番号,携帯\n山田太郎,123456789018,090-1234-5678\n佐藤花子,202610160001,080-2345-6789\n"
+	list := "氏名,個人番号,携帯,備考\n山田太郎,123456789018,090-1234-5678,\n佐藤花子,202610160001,080-2345-6789,旧番号 111111111118\n"
 	must(os.WriteFile(filepath.Join(dir, "customers.csv"), []byte(list), 0o644))
 	must(os.WriteFile(filepath.Join(dir, "memo.txt"), []byte("会議は水曜日です。注文番号 202610160001"), 0o644))
 	var zb bytes.Buffer
@@ -86,7 +86,7 @@ func TestScanCommand(t *testing.T) {
 	if code != scanFound {
 		t.Fatalf("exit %d, want %d", code, scanFound)
 	}
-	for _, want := range []string{"customers.csv", "マイナンバー 2 件", "archive.zip!inner/cards.txt", "クレジットカード番号 1 件", "個人情報を含むファイルは 2 件"} {
+	for _, want := range []string{"customers.csv", "マイナンバー 2 件", "参考：ラベルがなく確定できない値", "archive.zip!inner/cards.txt", "クレジットカード番号 1 件", "個人情報を含むファイルは 2 件"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
