@@ -378,5 +378,3 @@ type textSink interface {
 	io.Writer
 	WriteString(string) (int, error)
 }
-
-type piiResult = pii.Result

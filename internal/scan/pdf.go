@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"unicode/utf16"
 )
 
@@ -47,6 +48,9 @@ func (x *extraction) pdf(out *File, ra io.ReaderAt, size int64, diskPath string)
 				return err
 			}
 			p = tmp.Name()
+		}
+		if strings.HasPrefix(p, "-") {
+			p = "./" + p // a file name, not an option
 		}
 		cmd := exec.CommandContext(x.ctx, tool, "-q", "-enc", "UTF-8", p, "-")
 		cmd.Stdout = cw

@@ -458,3 +458,14 @@ func TestShiftJISMemberNames(t *testing.T) {
 		t.Errorf("members %+v counts %v", f.Members, f.Counts)
 	}
 }
+
+// TestPDFNamedLikeAnOption: a relative path starting with "-" reaches
+// pdftotext as a file name.
+func TestPDFNamedLikeAnOption(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "-v.pdf", pdfOf(pdfLines, false, false))
+	t.Chdir(dir)
+	if f := scanOne(t, "-v.pdf"); f.Error != "" || !equal(f.Counts, sampleCounts) {
+		t.Errorf("counts %v error %q", f.Counts, f.Error)
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/japanese"
+
+	"github.com/mamori-sec/mamori/internal/pii"
 )
 
 // zip scans an archive's members into out.Members, adding their findings
@@ -120,6 +122,6 @@ func (l *limitReader) Read(p []byte) (int, error) {
 }
 
 // resultOf is a file's findings as a pii.Result, to add into its archive.
-func resultOf(f *File) piiResult {
-	return piiResult{Counts: f.Counts, Possible: f.Possible, Sensitive: f.Sensitive, Samples: f.Samples, Distinct: f.Distinct}
+func resultOf(f *File) pii.Result {
+	return pii.Result{Counts: f.Counts, Possible: f.Possible, Sensitive: f.Sensitive, Samples: f.Samples, Distinct: f.Distinct}
 }
