@@ -66,6 +66,7 @@ func commands() []command {
 		{"findings", "cli.findings.usage", cmdFindings, ""},
 		{"import", "cli.import.usage", cmdImport, "cli.import.args"},
 		{"export", "cli.export.usage", cmdExport, ""},
+		{"scan", "cli.scan.usage", cmdScan, "cli.scan.args"},
 		{"routines list", "cli.routines_list.usage", cmdRoutinesList, ""},
 		{"routines complete", "cli.routines_complete.usage", cmdRoutinesComplete, ""},
 		{"routines calendar", "cli.routines_calendar.usage", cmdRoutinesCalendar, ""},
@@ -294,6 +295,10 @@ func secretEnv(getenv func(string) string, k string) string {
 func exitCode(err error, getenv func(string) string, stderr io.Writer) int {
 	if err == nil {
 		return 0
+	}
+	var status exitStatus
+	if errors.As(err, &status) {
+		return int(status)
 	}
 	l := i18n.FromEnv(getenv)
 	if cat, cerr := i18n.Load(); cerr == nil {

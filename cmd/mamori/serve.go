@@ -113,6 +113,9 @@ func seedDemo(e *env, cfg config, db *store.DB) (signIn, error) {
 			return signIn{}, err
 		}
 		e.say("cli.demo.created", demo.Name)
+		if dir := filepath.Join(cfg.dataDir, "demo-files"); demo.WriteFiles(dir) == nil {
+			e.say("cli.demo.scan_files", dir)
+		}
 		for _, c := range []struct {
 			key  string
 			cred demo.Credential
