@@ -1,0 +1,148 @@
+package policy
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"text/template"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// Facts are what a company's own set says about it: filled into the
+// templates when a draft is generated. Names only, never ids.
+type Facts struct {
+	Company  string
+	Date     string   // the day the draft is made, written in the draft's language
+	Services []string // every service in the inventory, by name
+	Cloud    []string // the cloud services among them
+	Chat     []string // the mail and chat services among them
+	PCs      int
+	Phones   int
+	Roles    map[Role]string // the person holding each role, by name
+	Contacts []Contact       // WithDefaults order
+}
+
+// Audience is who a "three rules" sheet is for.
+type Audience string
+
+// The audiences of the sheets.
+const (
+	Staff    Audience = "staff"
+	Managers Audience = "managers"
+	Keepers  Audience = "keeper"
+)
+
+// Audiences lists the sheets in order.
+var Audiences = []Audience{Staff, Managers, Keepers}
+
+// Valid reports whether a is an audience with a sheet.
+func (a Audience) Valid() bool { return a == Staff || a == Managers || a == Keepers }
+
+// words are the few words a template needs that are not sentences.
+var words = map[string]map[string]string{
+	"ja": {"sep": "、", "unassigned": "（未定）", "none": "（まだ登録されていません）", "phone": "電話", "mail": "メール", "web": "ウェブ", "nocontact": "（未登録）",
+		"inside": "社内の連絡窓口", "it_vendor": "ITベンダー・保守会社", "insurer": "サイバー保険の保険会社", "police": "警察（サイバー犯罪の相談）", "ipa": "IPA 情報セキュリティ安心相談窓口", "regulator": "個人情報保護委員会（漏えい等の報告）"},
+	"en": {"sep": ", ", "unassigned": "(not yet assigned)", "none": "(none recorded yet)", "phone": "phone", "mail": "e-mail", "web": "web", "nocontact": "(not recorded)",
+		"inside": "Our own first point of contact", "it_vendor": "IT vendor or maintenance company", "insurer": "Cyber insurer", "police": "Police (cyber-crime consultation)", "ipa": "IPA security consultation desk", "regulator": "Personal Information Protection Commission (breach reports)"},
+}
+
+func lang(l string) string {
+	if l == "ja" {
+		return "ja"
+	}
+	return "en"
+}
+
+func funcs(l string, f Facts) template.FuncMap {
+	w := words[lang(l)]
+	return template.FuncMap{
+		"list": func(xs []string) string {
+			if len(xs) == 0 {
+				return w["none"]
+			}
+			return strings.Join(xs, w["sep"])
+		},
+		"role": func(r string) string {
+			if n := f.Roles[Role(r)]; n != "" {
+				return n
+			}
+			return w["unassigned"]
+		},
+		"contacts": func() string {
+			var b strings.Builder
+			for _, c := range f.Contacts {
+				var how []string
+				if c.Name != "" {
+					how = append(how, c.Name)
+				}
+				if c.Phone != "" {
+					how = append(how, w["phone"]+" "+c.Phone)
+				}
+				if c.Email != "" {
+					how = append(how, w["mail"]+" "+c.Email)
+				}
+				if c.URL != "" {
+					how = append(how, w["web"]+" "+c.URL)
+				}
+				if len(how) == 0 {
+					how = append(how, w["nocontact"])
+				}
+				fmt.Fprintf(&b, "- %s: %s\n", w[string(c.Kind)], strings.Join(how, w["sep"]))
+			}
+			return strings.TrimRight(b.String(), "\n")
+		},
+	}
+}
+
+func execute(l, name string, f Facts) (string, error) {
+	p := path.Join("templates", lang(l), name)
+	src, err := fs.ReadFile(templates, p)
+	if err != nil {
+		return "", fmt.Errorf("policy template %s: %w", p, err)
+	}
+	t, err := template.New(name).Funcs(funcs(l, f)).Option("missingkey=error").Parse(string(src))
+	if err != nil {
+		return "", fmt.Errorf("policy template %s: %w", p, err)
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, f); err != nil {
+		return "", fmt.Errorf("policy template %s: %w", p, err)
+	}
+	return strings.TrimSpace(b.String()) + "\n", nil
+}
+
+// Generate writes a company's basic policy and its rule chapters in
+// language l ("ja" or "en") from the templates, with f filled in.
+func Generate(l string, f Facts) (basic, rules string, err error) {
+	if basic, err = execute(l, "basic.md", f); err != nil {
+		return "", "", err
+	}
+	names, err := fs.Glob(templates, path.Join("templates", lang(l), "rules_*.md"))
+	if err != nil {
+		return "", "", err
+	}
+	sort.Strings(names)
+	var parts []string
+	for _, n := range names {
+		s, err := execute(l, path.Base(n), f)
+		if err != nil {
+			return "", "", err
+		}
+		parts = append(parts, s)
+	}
+	return basic, strings.Join(parts, "\n"), nil
+}
+
+// Sheet writes the one-page "three rules" sheet for audience a.
+func Sheet(l string, a Audience, f Facts) (string, error) {
+	if !a.Valid() {
+		return "", fmt.Errorf("policy: no sheet for %q", a)
+	}
+	return execute(l, "sheet_"+string(a)+".md", f)
+}
