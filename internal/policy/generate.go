@@ -146,3 +146,19 @@ func Sheet(l string, a Audience, f Facts) (string, error) {
 	}
 	return execute(l, "sheet_"+string(a)+".md", f)
 }
+
+// mailChat are the catalogue keys and name fragments of mail and chat
+// services, for the e-mail and chat chapter.
+var mailChat = []string{"google_workspace", "microsoft_365", "slack", "chatwork", "line_works", "zoom", "gmail", "outlook", "teams", "mail", "メール", "チャット"}
+
+// MailOrChat reports whether a service (by its catalogue key or name) is
+// one people write mail or chat messages with.
+func MailOrChat(key, name string) bool {
+	n := strings.ToLower(name)
+	for _, m := range mailChat {
+		if key == m || strings.Contains(n, strings.ReplaceAll(m, "_", " ")) {
+			return true
+		}
+	}
+	return false
+}
