@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
@@ -44,12 +45,18 @@ var Audiences = []Audience{Staff, Managers, Keepers}
 // Valid reports whether a is an audience with a sheet.
 func (a Audience) Valid() bool { return a == Staff || a == Managers || a == Keepers }
 
-// words are the few words a template needs that are not sentences.
-var words = map[string]map[string]string{
-	"ja": {"sep": "、", "unassigned": "（未定）", "none": "（まだ登録されていません）", "phone": "電話", "mail": "メール", "web": "ウェブ", "nocontact": "（未登録）",
-		"inside": "社内の連絡窓口", "it_vendor": "ITベンダー・保守会社", "insurer": "サイバー保険の保険会社", "police": "警察（サイバー犯罪の相談）", "ipa": "IPA 情報セキュリティ安心相談窓口", "regulator": "個人情報保護委員会（漏えい等の報告）"},
-	"en": {"sep": ", ", "unassigned": "(not yet assigned)", "none": "(none recorded yet)", "phone": "phone", "mail": "e-mail", "web": "web", "nocontact": "(not recorded)",
-		"inside": "Our own first point of contact", "it_vendor": "IT vendor or maintenance company", "insurer": "Cyber insurer", "police": "Police (cyber-crime consultation)", "ipa": "IPA security consultation desk", "regulator": "Personal Information Protection Commission (breach reports)"},
+// words are the few words a template needs that are not sentences
+// (templates/<lang>/words.json), beside the templates in that language.
+func words(l string) map[string]string {
+	b, err := fs.ReadFile(templates, path.Join("templates", lang(l), "words.json"))
+	if err != nil {
+		panic(err) // embedded: a missing file fails every test
+	}
+	var w map[string]string
+	if err := json.Unmarshal(b, &w); err != nil {
+		panic(err)
+	}
+	return w
 }
 
 func lang(l string) string {
@@ -60,7 +67,7 @@ func lang(l string) string {
 }
 
 func funcs(l string, f Facts) template.FuncMap {
-	w := words[lang(l)]
+	w := words(l)
 	return template.FuncMap{
 		"list": func(xs []string) string {
 			if len(xs) == 0 {
@@ -149,7 +156,7 @@ func Sheet(l string, a Audience, f Facts) (string, error) {
 
 // mailChat are the catalogue keys and name fragments of mail and chat
 // services, for the e-mail and chat chapter.
-var mailChat = []string{"google_workspace", "microsoft_365", "slack", "chatwork", "line_works", "zoom", "gmail", "outlook", "teams", "mail", "メール", "チャット"}
+var mailChat = []string{"google_workspace", "microsoft_365", "slack", "chatwork", "line_works", "zoom", "gmail", "outlook", "teams", "mail", "chat"}
 
 // MailOrChat reports whether a service (by its catalogue key or name) is
 // one people write mail or chat messages with.

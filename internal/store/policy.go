@@ -198,11 +198,11 @@ func (t Tenant) PublishPolicy(ctx context.Context, actor audit.Actor, n int) err
 		if _, err := tx.exec(ctx, "UPDATE policy_versions SET status = ?, approved_by = ?, published_at = ?, ended_at = 0 WHERE id = ? AND org_id = ?", policy.Published, actor.UserID, now, id, t.org); err != nil {
 			return err
 		}
-		before := map[string]any{"version": n, "status": string(status)}
+		before := map[string]any{"version": n, "policy_status": string(status)}
 		if prev != 0 {
 			before["previous"] = prev
 		}
-		return t.record(ctx, tx, audit.Event{Action: "policy.publish", Target: t.orgTarget(), Before: before, After: map[string]any{"version": n, "status": string(policy.Published)}})
+		return t.record(ctx, tx, audit.Event{Action: "policy.publish", Target: t.orgTarget(), Before: before, After: map[string]any{"version": n, "policy_status": string(policy.Published)}})
 	})
 }
 
@@ -221,7 +221,7 @@ func (t Tenant) UnpublishPolicy(ctx context.Context, actor audit.Actor) error {
 			return err
 		}
 		return t.record(ctx, tx, audit.Event{Action: "policy.unpublish", Target: t.orgTarget(),
-			Before: map[string]any{"version": n, "status": string(policy.Published)}, After: map[string]any{"version": n, "status": string(policy.Withdrawn)}})
+			Before: map[string]any{"version": n, "policy_status": string(policy.Published)}, After: map[string]any{"version": n, "policy_status": string(policy.Withdrawn)}})
 	})
 }
 
@@ -509,11 +509,11 @@ func (t Tenant) SetPolicyRoles(ctx context.Context, actor audit.Actor, roles map
 					return err
 				}
 			}
-			before := map[string]any{"role": string(r)}
+			before := map[string]any{"guideline_role": string(r)}
 			if h, ok := current[r]; ok {
 				before["person_id"] = h.PersonID
 			}
-			after := map[string]any{"role": string(r)}
+			after := map[string]any{"guideline_role": string(r)}
 			if id != 0 {
 				after["person_id"] = id
 			}
@@ -604,9 +604,9 @@ func (t Tenant) SaveContacts(ctx context.Context, actor audit.Actor, cs []policy
 
 func contactAudit(c policy.Contact, set bool) map[string]any {
 	if !set {
-		return map[string]any{"kind": string(c.Kind)}
+		return map[string]any{"contact": string(c.Kind)}
 	}
-	return map[string]any{"kind": string(c.Kind), "name": c.Name, "phone": c.Phone, "email": c.Email, "url": c.URL, "note": c.Note}
+	return map[string]any{"contact": string(c.Kind), "name": c.Name, "phone": c.Phone, "email": c.Email, "url": c.URL, "note": c.Note}
 }
 
 // PolicyFacts gathers what a generated draft says about the company: its

@@ -222,6 +222,7 @@ var dashboardModules = []struct{ label, summary, path string }{
 	{"nav.findings", "module.findings.summary", "/findings"},
 	{"nav.routines", "module.routines.summary", "/routines"},
 	{"nav.people", "module.people.summary", "/people"},
+	{"nav.policy", "module.policy.summary", "/policy"},
 	{"nav.audit", "module.audit.summary", "/audit"},
 }
 
