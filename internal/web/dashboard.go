@@ -253,6 +253,7 @@ type dashboardPage struct {
 	AuditRows []auditRow
 	Modules   []moduleLine
 	Leaving   []leavingView
+	Policy    policyFigure
 }
 
 // leavingView is a person whose leave date is near: a notice, not a
@@ -299,6 +300,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary}
+	if p.Policy, err = s.policyFigure(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, m := range dashboardModules {
 		line := moduleLine{Label: m.label, Summary: m.summary}
 		if link := p.OrgURL(m.path); s.links.mayOpen(st.role, link) {

@@ -284,7 +284,7 @@ func (s *Server) policySave(w http.ResponseWriter, r *http.Request) {
 		}
 		p := policyEditPage{base: s.page(r, "policy.edit_title", "policy"), Texts: texts, Max: policy.MaxText}
 		p.Version = p.versionRow(v)
-		s.formError(w, r, err, "policy_edit", p, &p.base)
+		s.formError(w, r, err, "policy_edit", &p, &p.base)
 		return
 	}
 	redirect(w, r, "/o/"+st.org.Slug+"/policy/version?n="+strconv.Itoa(n), "policy_saved")
@@ -602,7 +602,7 @@ func (s *Server) signoffMark(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, perr)
 			return
 		}
-		s.formError(w, r, err, "signoff", p, &p.base)
+		s.formError(w, r, err, "signoff", &p, &p.base)
 		return
 	}
 	redirect(w, r, "/o/"+st.org.Slug+"/signoff", "signoff_saved")
@@ -756,5 +756,38 @@ func (s *Server) signoffFormError(w http.ResponseWriter, r *http.Request, err er
 		s.fail(w, r, perr)
 		return
 	}
-	s.formError(w, r, err, "signoff", p, &p.base)
+	s.formError(w, r, err, "signoff", &p, &p.base)
+}
+
+// policyFigure is the dashboard's figure for the policy set: the share of
+// members who acknowledged the published version, and for the reader
+// whether they have it to acknowledge.
+type policyFigure struct {
+	Published bool
+	Version   int
+	Rate      int
+	Acked     int
+	People    int
+	Pending   bool // the reader has the published version to acknowledge
+}
+
+func (s *Server) policyFigure(r *http.Request) (policyFigure, error) {
+	st := stateOf(r)
+	var f policyFigure
+	v, acks, err := st.tenant.PolicyAcks(r.Context())
+	if errors.Is(err, problem.ErrNotFound) {
+		return f, nil
+	}
+	if err != nil {
+		return f, err
+	}
+	f.Published, f.Version = true, v.Number
+	f.Acked, f.People = countAcked(acks)
+	f.Rate = policy.Rate(f.Acked, f.People)
+	for _, a := range acks {
+		if a.UserID == st.user.ID && a.AckedAt.IsZero() {
+			f.Pending = true
+		}
+	}
+	return f, nil
 }
