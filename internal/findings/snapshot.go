@@ -31,6 +31,9 @@ type Snapshot struct {
 	// LeaverItems are the open items of leavers' checklists
 	// (internal/workflow), read by people.leaver_items_open.
 	LeaverItems []LeaverItem
+	// PolicyWaiting are the people who have the published policy set to
+	// acknowledge (internal/policy), read by people.policy_not_acknowledged.
+	PolicyWaiting []PolicyWaiting
 
 	ix index
 }

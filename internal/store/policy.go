@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/policy"
 	"github.com/mamori-sec/mamori/internal/problem"
@@ -647,4 +648,50 @@ func (t Tenant) PolicyFacts(ctx context.Context) (policy.Facts, error) {
 	}
 	f.Contacts, err = t.EmergencyContacts(ctx)
 	return f, err
+}
+
+// PolicyWaiting lists the people of the ledger who, as members, have the
+// published version to acknowledge, with the whole days since it was
+// published as of now. A member is matched to a person by e-mail address
+// (folded), among the people who have not left.
+func (t Tenant) PolicyWaiting(ctx context.Context, now time.Time) ([]findings.PolicyWaiting, error) {
+	v, err := t.CurrentPolicy(ctx)
+	if err == problem.ErrNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	_, acks, err := t.PolicyAcks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	waiting := map[string]bool{}
+	for _, a := range acks {
+		if a.AckedAt.IsZero() {
+			waiting[inventory.Fold(a.Email)] = true
+		}
+	}
+	if len(waiting) == 0 {
+		return nil, nil
+	}
+	days := int(now.Sub(v.PublishedAt) / (24 * time.Hour))
+	today := now.Format("2006-01-02")
+	rows, err := t.db.query(ctx, "SELECT id, email, leave_date FROM people WHERE org_id = ? AND email <> '' ORDER BY id", t.org)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []findings.PolicyWaiting
+	for rows.Next() {
+		var id int64
+		var email, leave string
+		if err := rows.Scan(&id, &email, &leave); err != nil {
+			return nil, err
+		}
+		if waiting[inventory.Fold(email)] && (leave == "" || leave >= today) {
+			out = append(out, findings.PolicyWaiting{PersonID: id, Version: v.Number, Days: days})
+		}
+	}
+	return out, rows.Err()
 }
