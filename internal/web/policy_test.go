@@ -7,10 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/policy"
+	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
@@ -263,4 +266,46 @@ func mustAtoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestPolicyNotAcknowledgedFinding: 30 days after publication, a member
+// who is in the people ledger and has not acknowledged is a finding about
+// that person; it resolves once they acknowledge.
+func TestPolicyNotAcknowledgedFinding(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *world) {
+		ctx := t.Context()
+		ten := w.db.Tenant(w.orgA.ID)
+		sys := audit.Actor{Label: "test"}
+		if err := ten.AddPeople(ctx, sys, []inventory.Person{{Name: "社員一郎", Email: "Member@Alpha.example", EmploymentType: inventory.FullTime}}); err != nil {
+			t.Fatal(err)
+		}
+		w.publishPolicy(t, "")
+		open := func() int {
+			t.Helper()
+			if _, err := posture.Evaluate(ctx, ten, sys, w.clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+			fs, _, err := ten.Findings(ctx, store.FindingQuery{CheckID: "people.policy_not_acknowledged", Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(fs)
+		}
+		w.clock.Add(29 * 24 * time.Hour)
+		if n := open(); n != 0 {
+			t.Fatalf("after 29 days: got %d findings, want 0", n)
+		}
+		w.clock.Add(24 * time.Hour)
+		if n := open(); n != 1 {
+			t.Fatalf("after 30 days: got %d findings, want 1 (the member in the ledger)", n)
+		}
+		member := w.client("ja")
+		member.signIn(w.users[org.Member].Email)
+		if r := member.post("/o/alpha/rules/acknowledge", url.Values{"n": {"1"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("acknowledge: got %d", r.status)
+		}
+		if n := open(); n != 0 {
+			t.Fatalf("after acknowledging: got %d findings, want 0", n)
+		}
+	})
 }
