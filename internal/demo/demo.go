@@ -146,6 +146,9 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 		if err := seedRoutines(ctx, db.Tenant(orgID), now, c.slug == sakura.slug); err != nil {
 			return 0, nil, err
 		}
+		if err := seedPolicy(ctx, db.Tenant(orgID), c, ids, now); err != nil {
+			return 0, nil, fmt.Errorf("policy: %w", err)
+		}
 	}
 	return orgID, creds, nil
 }

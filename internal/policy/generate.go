@@ -10,6 +10,10 @@ import (
 	"sort"
 	"strings"
 	"text/template"
+	"time"
+
+	"github.com/mamori-sec/mamori/internal/calendar"
+	"github.com/mamori-sec/mamori/internal/i18n"
 )
 
 //go:embed templates
@@ -168,4 +172,24 @@ func MailOrChat(key, name string) bool {
 		}
 	}
 	return false
+}
+
+// Texts are the four texts of a version, as generated.
+type Texts struct {
+	BasicJA, BasicEN, RulesJA, RulesEN string
+}
+
+// GenerateAll writes the basic policy and the rules in Japanese and in
+// English, dated now (in Japan), with f filled in.
+func GenerateAll(f Facts, now time.Time) (Texts, error) {
+	var t Texts
+	var err error
+	now = now.In(calendar.Japan)
+	f.Date = i18n.FormatDate(i18n.Japanese, now)
+	if t.BasicJA, t.RulesJA, err = Generate("ja", f); err != nil {
+		return t, err
+	}
+	f.Date = i18n.FormatDate(i18n.English, now)
+	t.BasicEN, t.RulesEN, err = Generate("en", f)
+	return t, err
 }

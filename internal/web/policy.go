@@ -129,15 +129,8 @@ func (s *Server) generatePolicy(r *http.Request, t store.Tenant) (store.PolicyTe
 	if err != nil {
 		return store.PolicyTexts{}, err
 	}
-	var texts store.PolicyTexts
-	now := s.Now().In(calendar.Japan)
-	f.Date = i18n.FormatDate(i18n.Japanese, now)
-	if texts.BasicJA, texts.RulesJA, err = policy.Generate("ja", f); err != nil {
-		return texts, err
-	}
-	f.Date = i18n.FormatDate(i18n.English, now)
-	texts.BasicEN, texts.RulesEN, err = policy.Generate("en", f)
-	return texts, err
+	g, err := policy.GenerateAll(f, s.Now())
+	return store.PolicyTexts(g), err
 }
 
 type policyVersionPage struct {
