@@ -737,7 +737,22 @@ func (s *Server) signoffContacts(w http.ResponseWriter, r *http.Request) {
 		cs = append(cs, policy.Contact{Kind: k, Name: f("name"), Phone: f("phone"), Email: f("email"), URL: f("url"), Note: f("note")})
 	}
 	if err := st.tenant.SaveContacts(r.Context(), st.actor(r), cs); err != nil {
-		s.signoffFormError(w, r, err)
+		p, perr := s.signoffData(r, "signoff.title")
+		if perr != nil {
+			s.fail(w, r, perr)
+			return
+		}
+		// The form again with what was typed, so nothing has to be retyped.
+		typed := map[policy.ContactKind]policy.Contact{}
+		for _, c := range cs {
+			typed[c.Kind] = c
+		}
+		for i, c := range p.Contacts {
+			if x, ok := typed[c.Kind]; ok {
+				p.Contacts[i].Contact = x
+			}
+		}
+		s.formError(w, r, err, "signoff", &p, &p.base)
 		return
 	}
 	redirect(w, r, "/o/"+st.org.Slug+"/signoff", "signoff_saved")

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -308,4 +309,41 @@ func TestPolicyNotAcknowledgedFinding(t *testing.T) {
 			t.Fatalf("after acknowledging: got %d findings, want 0", n)
 		}
 	})
+}
+
+// TestSignoffEvidenceFile: a file attached to a checklist item is checked
+// by its content, kept sealed, and downloaded as an attachment by those who
+// may view the programme; a contact refused keeps what was typed.
+func TestSignoffEvidenceFile(t *testing.T) {
+	w := newWorld(t, "sqlite")
+	owner := w.client("ja")
+	owner.signIn(w.users[org.Owner].Email)
+	post := func(name string, data []byte) response {
+		t.Helper()
+		return owner.upload("/o/alpha/signoff/item", name, data, map[string]string{"item": "action_2", "done_on": "2026-04-01"})
+	}
+	if r := post("予算.pdf", []byte("MZ\x90\x00 not a pdf")); r.status != http.StatusBadRequest {
+		t.Fatalf("a program named .pdf: got %d, want 400", r.status)
+	}
+	pdf := []byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+	if r := post("予算.pdf", pdf); r.status != http.StatusSeeOther {
+		t.Fatalf("a PDF: got %d, want 303\n%s", r.status, r.body)
+	}
+	f, err := w.db.Tenant(w.orgA.ID).SignoffFileData(t.Context(), "action_2")
+	if err != nil || !f.Sealed || bytes.Contains(f.Data, []byte("%PDF")) {
+		t.Fatalf("stored: sealed=%v %v, want the file sealed at rest", f.Sealed, err)
+	}
+	auditor := w.client("ja")
+	auditor.signIn(w.users[org.Auditor].Email)
+	r := auditor.get("/o/alpha/signoff/evidence?item=action_2")
+	if r.status != http.StatusOK || r.body != string(pdf) || !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("download: got %d %q", r.status, r.header.Get("Content-Disposition"))
+	}
+	if r := auditor.get("/o/alpha/signoff/evidence?item=action_3"); r.status != http.StatusNotFound {
+		t.Fatalf("an item without a file: got %d, want 404", r.status)
+	}
+	r = owner.post("/o/alpha/signoff/contacts", url.Values{"contact_insurer_name": {"みなと損保"}, "contact_insurer_phone": {"電話して"}})
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, `value="みなと損保"`) || !strings.Contains(r.body, `value="電話して"`) {
+		t.Fatalf("refused contact: got %d, want the form with what was typed", r.status)
+	}
 }
