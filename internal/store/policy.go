@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/policy"
@@ -480,7 +481,7 @@ func (t Tenant) SetPolicyRoles(ctx context.Context, actor audit.Actor, roles map
 			return problem.Field("role", "signoff.role_invalid")
 		}
 	}
-	today := t.db.Now().Format("2006-01-02")
+	today := calendar.Of(t.db.Now()).String()
 	return t.change(ctx, actor, func(tx *Tx) error {
 		current, err := t.PolicyRoles(ctx)
 		if err != nil {
@@ -676,7 +677,7 @@ func (t Tenant) PolicyWaiting(ctx context.Context, now time.Time) ([]findings.Po
 		return nil, nil
 	}
 	days := int(now.Sub(v.PublishedAt) / (24 * time.Hour))
-	today := now.Format("2006-01-02")
+	today := calendar.Of(now).String()
 	rows, err := t.db.query(ctx, "SELECT id, email, leave_date FROM people WHERE org_id = ? AND email <> '' ORDER BY id", t.org)
 	if err != nil {
 		return nil, err
