@@ -135,7 +135,7 @@ func (s *Server) generatePolicy(r *http.Request, t store.Tenant) (store.PolicyTe
 
 type policyVersionPage struct {
 	base
-	Version     versionRow
+	Ver         versionRow
 	Lang        string
 	LangName    string
 	OtherLang   string
@@ -188,7 +188,7 @@ func (s *Server) policyVersion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := policyVersionPage{base: s.page(r, "policy.version_title", "policy"), CanEdit: st.can(org.EditProgramme), CanApprove: st.can(org.ApprovePolicy)}
-	p.Version = p.versionRow(v)
+	p.Ver = p.versionRow(v)
 	p.Publishable = v.Status == policy.Draft || v.Status == policy.Withdrawn
 	p.Lang = string(st.locale)
 	if l := r.URL.Query().Get("lang"); l == "ja" || l == "en" {
@@ -213,9 +213,9 @@ func (s *Server) policyVersion(w http.ResponseWriter, r *http.Request) {
 
 type policyEditPage struct {
 	base
-	Version versionRow
-	Texts   store.PolicyTexts
-	Max     int
+	Ver   versionRow
+	Texts store.PolicyTexts
+	Max   int
 }
 
 // policyEdit is the draft's form: the four texts.
@@ -232,7 +232,7 @@ func (s *Server) policyEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	p := policyEditPage{base: s.page(r, "policy.edit_title", "policy"), Max: policy.MaxText,
 		Texts: store.PolicyTexts{BasicJA: v.BasicJA, BasicEN: v.BasicEN, RulesJA: v.RulesJA, RulesEN: v.RulesEN}}
-	p.Version = p.versionRow(v)
+	p.Ver = p.versionRow(v)
 	s.render(w, r, http.StatusOK, "policy_edit", p)
 }
 
@@ -276,7 +276,7 @@ func (s *Server) policySave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p := policyEditPage{base: s.page(r, "policy.edit_title", "policy"), Texts: texts, Max: policy.MaxText}
-		p.Version = p.versionRow(v)
+		p.Ver = p.versionRow(v)
 		s.formError(w, r, err, "policy_edit", &p, &p.base)
 		return
 	}
@@ -321,11 +321,11 @@ type ackRow struct {
 
 type policyAcksPage struct {
 	base
-	Version versionRow
-	Rows    []ackRow
-	Acked   int
-	People  int
-	Rate    int
+	Ver    versionRow
+	Rows   []ackRow
+	Acked  int
+	People int
+	Rate   int
 }
 
 // policyAcks lists who has and who has not acknowledged the current
@@ -342,7 +342,7 @@ func (s *Server) policyAcks(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.Version = p.versionRow(v)
+	p.Ver = p.versionRow(v)
 	now := s.Now()
 	for _, a := range acks {
 		state := policy.StateOf(v.PublishedAt, a.AckedAt, now)
@@ -387,7 +387,7 @@ func (s *Server) policySheet(w http.ResponseWriter, r *http.Request) {
 
 type rulesPage struct {
 	base
-	Version versionRow
+	Ver     versionRow
 	Basic   []policy.Block
 	Rules   []policy.Block
 	AckedAt time.Time
@@ -409,7 +409,7 @@ func (s *Server) rules(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.Version = p.versionRow(v)
+	p.Ver = p.versionRow(v)
 	l := string(st.locale)
 	p.Basic, p.Rules = policy.Blocks(v.Basic(l)), policy.Blocks(v.Rules(l))
 	pending, err := st.tenant.PoliciesToAcknowledge(r.Context(), st.user.ID)

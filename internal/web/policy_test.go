@@ -145,6 +145,16 @@ func TestPolicyAcknowledgementFlow(t *testing.T) {
 		if r := member.get("/o/alpha/rules"); !strings.Contains(r.body, "第1版は") || strings.Contains(r.body, `name="n"`) {
 			t.Fatalf("after acknowledging: still asked\n%s", r.body)
 		}
+		// Every page keeps the layout's own words: the footer names the
+		// build, not a version of the policy.
+		for _, path := range []string{"/o/alpha/rules", "/o/alpha/policy/version?n=1", "/o/alpha/policy/acknowledgements", "/o/alpha/policy", "/o/alpha/signoff", "/o/alpha/signoff/sheet", "/o/alpha/policy/sheet"} {
+			if r := owner.get(path); !strings.Contains(r.body, "<small>mamori test</small>") {
+				t.Errorf("%s: the footer does not name the build", path)
+			}
+		}
+		if r := w.client("ja").get("/p/alpha/policy"); !strings.Contains(r.body, "<small>mamori test</small>") {
+			t.Errorf("public page: the footer does not name the build")
+		}
 		acks := owner.get("/o/alpha/policy/acknowledgements")
 		if !strings.Contains(acks.body, "確認済み") || !strings.Contains(acks.body, "未確認") {
 			t.Fatalf("status page lacks both states:\n%s", acks.body)
