@@ -104,7 +104,7 @@ func funcs(l string, f Facts) template.FuncMap {
 				if len(how) == 0 {
 					how = append(how, w["nocontact"])
 				}
-				fmt.Fprintf(&b, "- %s: %s\n", w[string(c.Kind)], strings.Join(how, w["sep"]))
+				fmt.Fprintf(&b, "- %s%s%s\n", w[string(c.Kind)], w["colon"], strings.Join(how, w["sep"]))
 			}
 			return strings.TrimRight(b.String(), "\n")
 		},

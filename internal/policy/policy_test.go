@@ -55,7 +55,7 @@ func TestGenerateFillsFacts(t *testing.T) {
 	}
 	// Unassigned roles say so rather than leaving a hole.
 	_, rules, _ := policy.Generate("ja", policy.Facts{Company: "x"})
-	if !strings.Contains(rules, "（未定）") || !strings.Contains(rules, "（まだ登録されていません）") {
+	if !strings.Contains(rules, "情報セキュリティ責任者：未定。") || !strings.Contains(rules, "（まだ登録されていません）") {
 		t.Errorf("got rules without the unassigned words:\n%s", rules)
 	}
 }
