@@ -53,6 +53,21 @@ func TestOwnerPublishesPolicyMemberAcknowledges(t *testing.T) {
 	}
 	s.b.screenshot(t, "03-public-page")
 
+	// The sign-off, its A4 sheet and a three-rules sheet.
+	p = s.b.load(t, "open the sign-off", http.StatusOK, chromedp.Navigate(s.srv.base+org+"/signoff"))
+	if !strings.Contains(p.Text, "情報セキュリティ対策は、経営者自らが先頭に立って進める") || !strings.Contains(p.Text, "情報セキュリティの最新の動向を集める") ||
+		s.b.count(t, `input[name="contact_police_phone"][value="#9110"]`) != 1 {
+		t.Fatalf("sign-off: got %q, want the checklist and the public contacts", p.Text)
+	}
+	s.b.screenshot(t, "03b-signoff")
+	s.b.load(t, "open the sign-off sheet", http.StatusOK, chromedp.Navigate(s.srv.base+org+"/signoff/sheet"))
+	s.b.screenshot(t, "03c-signoff-sheet")
+	p = s.b.load(t, "open the staff sheet", http.StatusOK, chromedp.Navigate(s.srv.base+org+"/policy/sheet?for=staff"))
+	if !strings.Contains(p.Text, "全従業員の三つの約束") {
+		t.Fatalf("staff sheet: got %q", p.Text)
+	}
+	s.b.screenshot(t, "03d-staff-sheet")
+
 	// The owner invites a member with a first password.
 	s.b.load(t, "open the members", http.StatusOK, chromedp.Navigate(s.srv.base+org+"/members"))
 	s.b.fill(t, "#email", "staff@policy.example")
