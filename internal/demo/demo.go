@@ -163,6 +163,9 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 	if err := seedLessons(ctx, db.Tenant(orgID), c, now); err != nil {
 		return 0, nil, err
 	}
+	if err := seedPolicy(ctx, db.Tenant(orgID), c, ids, now); err != nil {
+		return 0, nil, fmt.Errorf("policy: %w", err)
+	}
 	return orgID, creds, nil
 }
 

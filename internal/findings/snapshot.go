@@ -34,6 +34,9 @@ type Snapshot struct {
 	// Risks are the risks of the register (internal/risk), read by the
 	// risk.* checks.
 	Risks []RiskItem
+	// PolicyWaiting are the people who have the published policy set to
+	// acknowledge (internal/policy), read by people.policy_not_acknowledged.
+	PolicyWaiting []PolicyWaiting
 
 	ix index
 }

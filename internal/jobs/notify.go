@@ -234,6 +234,7 @@ func (q *Queue) sources() []Source {
 		routinesSource{open: q.notify.Routines, cat: q.notify.Catalogue, base: q.notify.BaseURL},
 		leaversSource{cat: q.notify.Catalogue, base: q.notify.BaseURL},
 		findingsSource{cat: q.notify.Catalogue, base: q.notify.BaseURL},
+		policySource{cat: q.notify.Catalogue, base: q.notify.BaseURL, now: q.now},
 	}
 }
 

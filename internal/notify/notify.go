@@ -64,6 +64,7 @@ const (
 	FindingItem ItemKind = "finding"
 	RoutineItem ItemKind = "routine"
 	LeaverItem  ItemKind = "leaver" // a leaver checklist past its due day
+	PolicyItem  ItemKind = "policy" // the published rules, not yet acknowledged
 )
 
 // Item is one thing a person is asked to look at, already in the

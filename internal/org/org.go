@@ -63,11 +63,12 @@ const (
 	ManageSettings Permission = "manage_settings" // name, mandatory second factor
 	AcceptRisk     Permission = "accept_risk"     // accept a finding as a risk until a date
 	ViewJobs       Permission = "view_jobs"       // see the organisation's background jobs and retry them
-	ViewOwn        Permission = "view_own"        // a person's own staff pages: my page, near misses, telework self-check
+	ApprovePolicy  Permission = "approve_policy"  // approve, publish and withdraw the policy set; the executive's checklist
+	ViewOwn        Permission = "view_own"        // a person's own staff pages: my page, near misses, telework self-check, lessons, rules
 )
 
 var grants = map[Role][]Permission{
-	Owner:   {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers, ManageSettings, AcceptRisk, ViewJobs, ViewOwn},
+	Owner:   {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers, ManageSettings, AcceptRisk, ViewJobs, ApprovePolicy, ViewOwn},
 	Advisor: {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers, AcceptRisk, ViewJobs, ViewOwn},
 	Keeper:  {ViewDashboard, ViewProgramme, EditProgramme, ViewOwn},
 	Auditor: {ViewDashboard, ViewProgramme, ViewAudit, ViewOwn},

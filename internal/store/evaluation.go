@@ -29,8 +29,9 @@ var ErrEvaluationBusy = problem.New(problem.Conflict, "findings.evaluation_busy"
 
 // inventoryActions are the audit actions that change what the checks and
 // the checklists read (a removed membership closes a leaver's "remove from
-// mamori" item; a risk feeds the risk checks).
-var inventoryActions = []string{"person", "service", "account", "device", "asset", "share", "inventory", "import", "member", "risk"}
+// mamori" item; a risk feeds the risk checks; a published or acknowledged
+// policy changes who has it to acknowledge).
+var inventoryActions = []string{"person", "service", "account", "device", "asset", "share", "inventory", "import", "member", "risk", "policy"}
 
 // noteEvent remembers which organisations' inventory this transaction
 // changed, from the events it records: every inventory write records one,

@@ -239,6 +239,7 @@ var dashboardModules = []struct{ label, summary, path string }{
 	{"nav.risks", "module.risks.summary", "/risks"},
 	{"nav.people", "module.people.summary", "/people"},
 	{"nav.lessons", "module.lessons.summary", "/lessons"},
+	{"nav.policy", "module.policy.summary", "/policy"},
 	{"nav.audit", "module.audit.summary", "/audit"},
 	{"nav.nearmiss", "module.nearmiss.summary", "/near-misses"},
 }
@@ -273,6 +274,7 @@ type dashboardPage struct {
 	NearMiss  *nearMissMonth // this month's near misses by category (keepers)
 	Risks     riskFigure
 	Lessons   *lessonsDash // overall lesson completion, for ViewProgramme
+	Policy    policyFigure
 }
 
 // leavingView is a person whose leave date is near: a notice, not a
@@ -324,6 +326,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary, Risks: d.risks}
+	if p.Policy, err = s.policyFigure(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, m := range dashboardModules {
 		line := moduleLine{Label: m.label, Summary: m.summary}
 		if link := p.OrgURL(m.path); s.links.mayOpen(st.role, link) {

@@ -197,6 +197,25 @@ func (s *Server) routeTable() []route {
 		{"GET /o/{org}/lessons/{id}/edit", orgScoped, org.EditProgramme, s.lessonEdit},
 		{"POST /o/{org}/lessons/{id}", orgScoped, org.EditProgramme, s.lessonSave},
 		{"POST /o/{org}/lessons/{id}/assign", orgScoped, org.EditProgramme, s.lessonAssign},
+		// policy set, executive sign-off and acknowledgement (issue 10, part 3)
+		{"GET /o/{org}/policy", orgScoped, org.ViewProgramme, s.policyHome},
+		{"POST /o/{org}/policy/drafts", orgScoped, org.EditProgramme, s.policyDraft},
+		{"GET /o/{org}/policy/version", orgScoped, org.ViewProgramme, s.policyVersion},
+		{"GET /o/{org}/policy/edit", orgScoped, org.EditProgramme, s.policyEdit},
+		{"POST /o/{org}/policy/edit", orgScoped, org.EditProgramme, s.policySave},
+		{"POST /o/{org}/policy/publish", orgScoped, org.ApprovePolicy, s.policyPublish},
+		{"POST /o/{org}/policy/unpublish", orgScoped, org.ApprovePolicy, s.policyUnpublish},
+		{"GET /o/{org}/policy/acknowledgements", orgScoped, org.ViewProgramme, s.policyAcks},
+		{"GET /o/{org}/policy/sheet", orgScoped, org.ViewProgramme, s.policySheet},
+		{"GET /o/{org}/signoff", orgScoped, org.ViewProgramme, s.signoff},
+		{"GET /o/{org}/signoff/sheet", orgScoped, org.ViewProgramme, s.signoffSheet},
+		{"GET /o/{org}/signoff/evidence", orgScoped, org.ViewProgramme, s.signoffEvidence},
+		{"POST /o/{org}/signoff/item", orgScoped, org.ApprovePolicy, s.signoffMark},
+		{"POST /o/{org}/signoff/roles", orgScoped, org.EditProgramme, s.signoffRoles},
+		{"POST /o/{org}/signoff/contacts", orgScoped, org.EditProgramme, s.signoffContacts},
+		{"GET /o/{org}/rules", orgScoped, org.ViewOwn, s.rules},
+		{"POST /o/{org}/rules/acknowledge", orgScoped, org.ViewOwn, s.rulesAcknowledge},
+		{"GET /p/{org}/policy", public, "", s.publicPolicy},
 	}
 }
 

@@ -29,7 +29,21 @@ type askSource func(ctx context.Context, t store.Tenant, userID int64, b base) (
 // asks lists the modules that ask something of a member, in the page's
 // order. An empty list shows nothing: the page never promises what does
 // not exist.
-func (s *Server) asks() []askSource { return []askSource{lessonsAsked} }
+func (s *Server) asks() []askSource { return []askSource{policiesAsked, lessonsAsked} }
+
+// policiesAsked lists the published policy set when the member has not
+// acknowledged it yet.
+func policiesAsked(ctx context.Context, t store.Tenant, userID int64, b base) ([]Ask, error) {
+	pending, err := t.PoliciesToAcknowledge(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	asks := make([]Ask, 0, len(pending))
+	for _, p := range pending {
+		asks = append(asks, Ask{Title: b.T("me.ask_policy", p.Version), Link: b.OrgURL("/rules")})
+	}
+	return asks, nil
+}
 
 // lessonsAsked lists the lessons due for the member, soonest first.
 func lessonsAsked(ctx context.Context, t store.Tenant, userID int64, b base) ([]Ask, error) {
