@@ -503,7 +503,6 @@ func prefixCols(p, cols string) string {
 	return strings.Join(parts, ", ")
 }
 
-
 // MailMessage returns one message of the organisation with its relay
 // records.
 func (t Tenant) MailMessage(ctx context.Context, id string) (mailguard.Message, []mailguard.Rcpt, error) {
