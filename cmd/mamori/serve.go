@@ -277,7 +277,7 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (signIn, er
 	anchorNow(e.ctx, db, cfg, "start", log)
 
 	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Jobs: queue, Logger: log, Version: version, TrustedProxies: proxies, MaxImports: cfg.maxImports,
-		BehindTLSProxy: cfg.behindTLSProxy})
+		BehindTLSProxy: cfg.behindTLSProxy, MailSpool: mailSpool(cfg)})
 	if err != nil {
 		return err
 	}
@@ -298,6 +298,13 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (signIn, er
 		if err := startProfiler(e.ctx, addr, log); err != nil {
 			return err
 		}
+	}
+	relay, err := startMailGuard(e.ctx, e, cfg, db, box, e.cat, log, public)
+	if err != nil {
+		return err
+	}
+	if relay != nil {
+		defer relay.Wait()
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
