@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/demo"
 	"github.com/mamori-sec/mamori/internal/jobs"
+	"github.com/mamori-sec/mamori/internal/mailrelay"
 	"github.com/mamori-sec/mamori/internal/notify"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/problem"
@@ -276,8 +278,14 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (signIn, er
 	}
 	anchorNow(e.ctx, db, cfg, "start", log)
 
+	var relay *mailrelay.Relay // set before the server serves its first request
+	metrics := func(w io.Writer) {
+		if relay != nil {
+			relay.WriteMetrics(w)
+		}
+	}
 	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Jobs: queue, Logger: log, Version: version, TrustedProxies: proxies, MaxImports: cfg.maxImports,
-		BehindTLSProxy: cfg.behindTLSProxy, MailSpool: mailSpool(cfg)})
+		BehindTLSProxy: cfg.behindTLSProxy, MailSpool: mailSpool(cfg), Metrics: metrics})
 	if err != nil {
 		return err
 	}
@@ -299,7 +307,7 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (signIn, er
 			return err
 		}
 	}
-	relay, err := startMailGuard(e.ctx, e, cfg, db, box, e.cat, log, public)
+	relay, err = startMailGuard(e.ctx, e, cfg, db, box, e.cat, log, public)
 	if err != nil {
 		return err
 	}

@@ -223,6 +223,7 @@ var dashboardModules = []struct{ label, summary, path string }{
 	{"nav.routines", "module.routines.summary", "/routines"},
 	{"nav.people", "module.people.summary", "/people"},
 	{"nav.audit", "module.audit.summary", "/audit"},
+	{"nav.mailguard", "module.mailguard.summary", "/mailguard"},
 }
 
 // weekItem is one line of the keeper's week: a finding to act on, a

@@ -53,6 +53,9 @@ type Deps struct {
 	// MailSpool is the mail guard's spool directory, where the files
 	// behind download links are sealed (internal/mailrelay).
 	MailSpool string
+	// Metrics writes the running relay's counters on /metrics; nil, the
+	// page is empty.
+	Metrics Metrics
 }
 
 // Server holds what every handler shares. It is immutable after NewServer.
