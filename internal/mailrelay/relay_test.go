@@ -9,7 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -63,6 +65,22 @@ type world struct {
 }
 
 func setup(t *testing.T, engine store.Engine, change func(*mailguard.Settings)) *world {
+	return setupWith(t, engine, change, nil)
+}
+
+// rowsPerPerson is a test stand-in for the personal-data detectors
+// (internal/pii): every line of a CSV attachment is one person.
+type rowsPerPerson struct{}
+
+func (rowsPerPerson) Check(name string, r io.Reader) (int, []string, error) {
+	if !strings.HasSuffix(name, ".csv") {
+		return 0, nil, nil
+	}
+	b, err := io.ReadAll(r)
+	return bytes.Count(b, []byte("\n")), []string{"pii.kind.email"}, err
+}
+
+func setupWith(t *testing.T, engine store.Engine, change func(*mailguard.Settings), pd mailguard.PersonalData) *world {
 	t.Helper()
 	ctx := context.Background()
 	c := &clock{t: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)}
@@ -106,7 +124,7 @@ func setup(t *testing.T, engine store.Engine, change func(*mailguard.Settings)) 
 	}
 	w.spool = t.TempDir()
 	w.relay, err = mailrelay.New(db, box, cat, slog.New(slog.NewTextHandler(io.Discard, nil)), mailrelay.Config{
-		Hostname: "127.0.0.1", SpoolDir: w.spool, BaseURL: "https://mamori.test", SmarthostTLS: w.sink.TLS()})
+		Hostname: "127.0.0.1", SpoolDir: w.spool, BaseURL: "https://mamori.test", SmarthostTLS: w.sink.TLS(), PersonalData: pd})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -504,5 +522,124 @@ func TestSizeLimit(t *testing.T) {
 	}
 	if ms, _ := w.db.Tenant(w.orgID).MailMessages(context.Background(), store.MailFilter{}); len(ms) != 0 {
 		t.Errorf("%d messages in the index, want none", len(ms))
+	}
+}
+
+// csvMessage carries a customer list of n people as an attachment.
+func csvMessage(to string, n int) []byte {
+	var rows strings.Builder
+	for i := 0; i < n; i++ {
+		rows.WriteString("customer" + strconv.Itoa(i) + "@example.net\n")
+	}
+	return []byte("From: sato@example.co.jp\r\nTo: " + to + "\r\nSubject: list\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n" +
+		"--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\nContent-Type: text/csv\r\nContent-Disposition: attachment; filename=\"customers.csv\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+		wrap(base64.StdEncoding.EncodeToString([]byte(rows.String()))) + "\r\n--b--\r\n")
+}
+
+func wrap(s string) string {
+	var b strings.Builder
+	for len(s) > 76 {
+		b.WriteString(s[:76] + "\r\n")
+		s = s[76:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+func TestPersonalDataHeld(t *testing.T) {
+	// Hold only risky mail, so that what holds it is the personal data.
+	w := setupWith(t, store.SQLite, func(s *mailguard.Settings) { s.HoldMode = mailguard.HoldRisky; s.LinkAttachments = false }, rowsPerPerson{})
+	if err := w.send([]string{"tanaka@yamada-shoji.co.jp"}, csvMessage("tanaka@yamada-shoji.co.jp", 1001)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.send([]string{"tanaka@yamada-shoji.co.jp"}, csvMessage("tanaka@yamada-shoji.co.jp", 0)); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.add(48 * time.Hour)
+	w.run()
+	got := w.delivered("tanaka@yamada-shoji.co.jp")
+	if len(got) != 1 {
+		t.Fatalf("got %d deliveries, want only the message without personal data", len(got))
+	}
+	ms, _ := w.db.Tenant(w.orgID).MailMessages(context.Background(), store.MailFilter{Pending: true})
+	if len(ms) != 1 || ms[0].Reasons[0].Code != "many_people" || ms[0].Reasons[0].Args[0] != "1001" {
+		t.Fatalf("pending = %+v, want the 1,001-person list held", ms)
+	}
+}
+
+func TestSplitPerRecipient(t *testing.T) {
+	w := setup(t, store.SQLite, func(s *mailguard.Settings) { s.BulkAction = mailguard.BulkSplit })
+	to := []string{"a@cust.jp", "b@cust.jp", "c@cust.jp", "d@cust.jp", "e@cust.jp"}
+	msg := bytes.Replace(letter(strings.Join(to, ", "), "", false), []byte(iso2022("山田商事")), []byte(iso2022("お客様各位")), 1)
+	if err := w.send(to, msg); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.add(6 * time.Minute)
+	w.run()
+	for _, a := range to {
+		got := w.delivered(a)
+		if len(got) != 1 || len(got[0].To) != 1 {
+			t.Fatalf("%s: got %d deliveries, want its own copy", a, len(got))
+		}
+		hdr := got[0].Data[:bytes.Index(got[0].Data, []byte("\r\n\r\n"))]
+		for _, other := range to {
+			if bytes.Contains(hdr, []byte(other)) {
+				t.Errorf("%s's copy shows %s", a, other)
+			}
+		}
+	}
+}
+
+// devicePort serves the device port of a relay allowing nets, as the
+// world's member.
+func (w *world) devicePort(nets ...string) string {
+	w.t.Helper()
+	cat, _ := i18n.Load()
+	var ps []netip.Prefix
+	for _, n := range nets {
+		ps = append(ps, netip.MustParsePrefix(n))
+	}
+	r, err := mailrelay.New(w.db, w.box, cat, slog.New(slog.NewTextHandler(io.Discard, nil)), mailrelay.Config{Hostname: "127.0.0.1", SpoolDir: w.spool,
+		BaseURL: "https://mamori.test", SmarthostTLS: w.sink.TLS(), DeviceNets: ps, DeviceOrg: w.orgID, DeviceUser: w.userID})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	srv := r.Server(true)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	w.t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String()
+}
+
+func TestDevicePort(t *testing.T) {
+	w := setup(t, store.SQLite, nil)
+	// A scanner on an allowed address sends without signing in; its mail
+	// goes through the same rules.
+	addr := w.devicePort("127.0.0.0/8")
+	msg := []byte("From: sato@example.co.jp\r\nTo: tanaka@yamada-shoji.co.jp\r\nSubject: scan\r\n\r\nscanned\r\n")
+	c, err := smtp.DialStartTLS(addr, &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.SendMail("sato@example.co.jp", []string{"tanaka@yamada-shoji.co.jp"}, bytes.NewReader(msg)); err != nil {
+		t.Fatalf("device send: %v", err)
+	}
+	ms, _ := w.db.Tenant(w.orgID).MailMessages(context.Background(), store.MailFilter{Pending: true})
+	if len(ms) != 1 || ms[0].State != mailguard.StateHeld {
+		t.Fatalf("device mail = %+v, want held like any external mail", ms)
+	}
+	// Any other address is turned away at EHLO.
+	other := w.devicePort("10.0.0.0/8")
+	c2, err := smtp.Dial(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	if err := c2.Hello("scanner"); smtpCode(err) != 554 {
+		t.Fatalf("EHLO from an address not allowed: %v, want 554", err)
 	}
 }
