@@ -114,6 +114,9 @@ func seedDemo(e *env, cfg config, db *store.DB) (signIn, error) {
 		if err := demo.SeedReminders(e.ctx, db, cfg.box, enqueue, db.Now()); err != nil {
 			return signIn{}, err
 		}
+		if err := demo.SeedMailGuard(e.ctx, db, cfg.box, mailSpool(cfg), db.Now()); err != nil {
+			return signIn{}, err
+		}
 		e.say("cli.demo.created", demo.Name)
 		for _, c := range []struct {
 			key  string
