@@ -46,6 +46,7 @@ func (r *Relay) RunOnce(ctx context.Context) error {
 	for {
 		ids, err := r.db.DueMail(ctx, r.db.Now(), 50)
 		if err != nil || len(ids) == 0 {
+			r.closeConns()
 			return err
 		}
 		for _, id := range ids {
@@ -208,42 +209,17 @@ func (r *Relay) send(ctx context.Context, orgID int64, set mailguard.Settings, f
 	if sh.Host == "" {
 		return fail(errors.New("no smarthost set"))
 	}
-	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	conn, err := (&net.Dialer{}).DialContext(dctx, "tcp", net.JoinHostPort(sh.Host, strconv.Itoa(sh.Port)))
+	c, err := r.smarthost(ctx, orgID, sh)
 	if err != nil {
 		return fail(err)
 	}
-	_ = conn.SetDeadline(time.Now().Add(5 * time.Minute))
-	var c *smtp.Client
-	if sh.StartTLS {
-		cfg := r.cfg.SmarthostTLS
-		if cfg == nil {
-			cfg = &tls.Config{ServerName: sh.Host, MinVersion: tls.VersionTLS12}
+	// A failure from here on leaves the connection in doubt: drop it.
+	ok := false
+	defer func() {
+		if !ok {
+			r.dropConn(orgID)
 		}
-		if c, err = smtp.NewClientStartTLS(conn, cfg); err != nil {
-			conn.Close()
-			return fail(err)
-		}
-	} else {
-		c = smtp.NewClient(conn)
-	}
-	defer c.Close()
-	if err := c.Hello(r.cfg.Hostname); err != nil {
-		return fail(err)
-	}
-	if sh.Username != "" {
-		if !sh.StartTLS {
-			return fail(errors.New("smarthost password needs STARTTLS"))
-		}
-		pw, err := r.box.Open(sh.Secret, mailguard.SealContext(orgID))
-		if err != nil {
-			return fail(err)
-		}
-		if err := c.Auth(sasl.NewPlainClient("", sh.Username, string(pw))); err != nil {
-			return fail(err)
-		}
-	}
+	}()
 	opts := &smtp.MailOptions{}
 	if has8bit(b.data) {
 		if ok, _ := c.Extension("8BITMIME"); ok {
@@ -274,8 +250,87 @@ func (r *Relay) send(ctx context.Context, orgID int64, set mailguard.Settings, f
 	if err := w.Close(); err != nil {
 		return fail(err)
 	}
-	_ = c.Quit()
+	ok = true
 	return results
+}
+
+// smarthost returns the worker's open connection to the organisation's
+// smarthost (reset for a new transaction), or dials, STARTTLS and AUTH a
+// new one. Reusing it spares a TLS handshake per message; only the worker
+// goroutine calls it.
+func (r *Relay) smarthost(ctx context.Context, orgID int64, sh mailguard.Smarthost) (*smtp.Client, error) {
+	if sc := r.conns[orgID]; sc != nil {
+		_ = sc.conn.SetDeadline(time.Now().Add(5 * time.Minute))
+		if err := sc.c.Reset(); err == nil {
+			return sc.c, nil
+		}
+		r.dropConn(orgID)
+	}
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	conn, err := (&net.Dialer{}).DialContext(dctx, "tcp", net.JoinHostPort(sh.Host, strconv.Itoa(sh.Port)))
+	if err != nil {
+		return nil, err
+	}
+	_ = conn.SetDeadline(time.Now().Add(5 * time.Minute))
+	var c *smtp.Client
+	if sh.StartTLS {
+		cfg := r.cfg.SmarthostTLS
+		if cfg == nil {
+			cfg = &tls.Config{ServerName: sh.Host, MinVersion: tls.VersionTLS12}
+		}
+		if c, err = smtp.NewClientStartTLS(conn, cfg); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	} else {
+		c = smtp.NewClient(conn)
+	}
+	if err := c.Hello(r.cfg.Hostname); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if sh.Username != "" {
+		if !sh.StartTLS {
+			c.Close()
+			return nil, errors.New("smarthost password needs STARTTLS")
+		}
+		pw, err := r.box.Open(sh.Secret, mailguard.SealContext(orgID))
+		if err != nil {
+			c.Close()
+			return nil, err
+		}
+		if err := c.Auth(sasl.NewPlainClient("", sh.Username, string(pw))); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	if r.conns == nil {
+		r.conns = map[int64]*smarthostConn{}
+	}
+	r.conns[orgID] = &smarthostConn{c: c, conn: conn}
+	return c, nil
+}
+
+type smarthostConn struct {
+	c    *smtp.Client
+	conn net.Conn // under c, for its deadline
+}
+
+func (r *Relay) dropConn(orgID int64) {
+	if sc := r.conns[orgID]; sc != nil {
+		sc.c.Close()
+		delete(r.conns, orgID)
+	}
+}
+
+// closeConns says goodbye to every smarthost when there is nothing left
+// to send.
+func (r *Relay) closeConns() {
+	for id, sc := range r.conns {
+		_ = sc.c.Quit()
+		delete(r.conns, id)
+	}
 }
 
 func has8bit(b []byte) bool {

@@ -73,6 +73,8 @@ type Relay struct {
 	fails *throttle
 	kick  chan struct{}
 	m     counters
+	// conns are the worker's open smarthost connections, by organisation.
+	conns map[int64]*smarthostConn
 	wg    sync.WaitGroup
 }
 

@@ -50,7 +50,7 @@ func (c *clock) add(d time.Duration) {
 // world is one organisation with the mail guard on, a relay listening on
 // loopback and a sink standing for the company's smarthost.
 type world struct {
-	t        *testing.T
+	t        testing.TB
 	db       *store.DB
 	box      *seal.Box
 	clock    *clock
@@ -64,7 +64,7 @@ type world struct {
 	spool    string
 }
 
-func setup(t *testing.T, engine store.Engine, change func(*mailguard.Settings)) *world {
+func setup(t testing.TB, engine store.Engine, change func(*mailguard.Settings)) *world {
 	return setupWith(t, engine, change, nil)
 }
 
@@ -80,7 +80,7 @@ func (rowsPerPerson) Check(name string, r io.Reader) (int, []string, error) {
 	return bytes.Count(b, []byte("\n")), []string{"pii.kind.email"}, err
 }
 
-func setupWith(t *testing.T, engine store.Engine, change func(*mailguard.Settings), pd mailguard.PersonalData) *world {
+func setupWith(t testing.TB, engine store.Engine, change func(*mailguard.Settings), pd mailguard.PersonalData) *world {
 	t.Helper()
 	ctx := context.Background()
 	c := &clock{t: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)}
