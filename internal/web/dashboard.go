@@ -12,6 +12,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/mailguard"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/routine"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -253,6 +254,8 @@ type dashboardPage struct {
 	AuditRows []auditRow
 	Modules   []moduleLine
 	Leaving   []leavingView
+	// Mail is the mail guard's figures: today and the last 30 days.
+	Mail [2]mailguard.Day
 }
 
 // leavingView is a person whose leave date is near: a notice, not a
@@ -292,13 +295,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	mail, err := s.mailFigures(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	key := dashPageKey{user: *st.user, org: st.org, role: st.role, locale: st.locale, version: d.version, day: d.day,
-		uri: r.URL.RequestURI(), block: renderBlock(r)}
+		uri: r.URL.RequestURI(), block: renderBlock(r), mail: mail}
 	if body, ok := s.dashPages.get(key); ok {
 		writeHTML(w, http.StatusOK, body)
 		return
 	}
-	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary}
+	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary, Mail: mail}
 	for _, m := range dashboardModules {
 		line := moduleLine{Label: m.label, Summary: m.summary}
 		if link := p.OrgURL(m.path); s.links.mayOpen(st.role, link) {

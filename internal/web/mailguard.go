@@ -472,3 +472,21 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 		s.Metrics(w)
 	}
 }
+
+// mailFigures are the dashboard's mail guard counts, today and over the
+// last 30 days (Japan days); none for a role that may not see the log.
+func (s *Server) mailFigures(r *http.Request) ([2]mailguard.Day, error) {
+	st := stateOf(r)
+	var out [2]mailguard.Day
+	if !st.can(org.ViewProgramme) {
+		return out, nil
+	}
+	today := calendar.Of(s.Now()).Time()
+	end := today.Add(24 * time.Hour)
+	var err error
+	if out[0], err = st.tenant.MailCounts(r.Context(), today, end); err != nil {
+		return out, err
+	}
+	out[1], err = st.tenant.MailCounts(r.Context(), today.AddDate(0, 0, -29), end)
+	return out, err
+}

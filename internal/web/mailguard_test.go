@@ -176,3 +176,44 @@ func TestMetricsLoopbackOnly(t *testing.T) {
 		t.Errorf("/metrics through a proxy: got %d, want 404", r.status)
 	}
 }
+
+// TestDashboardMailFigures: the dashboard's mail guard figures follow mail
+// accepted and links downloaded, though neither moves the audit head that
+// keys the dashboard's cache.
+func TestDashboardMailFigures(t *testing.T) {
+	w := newWorld(t, store.SQLite)
+	ctx := context.Background()
+	k := w.client("en")
+	k.signIn(w.users[org.Keeper].Email)
+	dash := "/o/" + w.orgA.Slug + "/"
+	if p := k.get(dash); strings.Contains(p.body, "mailguard-figures") {
+		t.Fatalf("figures shown before any mail")
+	}
+	id := mailguard.NewID()
+	m := mailguard.Message{ID: id, OrgID: w.orgA.ID, UserID: w.users[org.Keeper].ID, From: w.users[org.Keeper].Email, Subject: "s",
+		Recipients: []string{"x@other.example"}, State: mailguard.StateHeld, Reasons: []mailguard.Reason{{Code: "external"}}, CreatedAt: w.clock.Now()}
+	if err := w.db.AcceptMail(ctx, m, []mailguard.Rcpt{{Addr: "x@other.example", External: true}}); err != nil {
+		t.Fatal(err)
+	}
+	p := k.get(dash)
+	if !strings.Contains(p.body, "mailguard-figures") || !strings.Contains(p.body, "Messages held</th><td>1</td><td>1</td>") {
+		t.Fatalf("after one held message the dashboard shows:\n%s", p.body)
+	}
+	tok, hash := mailguard.NewToken()
+	if err := w.db.CreateMailLink(ctx, mailguard.Link{OrgID: w.orgA.ID, MessageID: id, Rcpt: "x@other.example", FileName: "a.pdf", ExpiresAt: w.clock.Now().Add(time.Hour)}, hash); err != nil {
+		t.Fatal(err)
+	}
+	l, _ := w.db.MailLinkByToken(ctx, tok)
+	if err := w.db.RecordMailDownload(ctx, l, "192.0.2.1", "ua"); err != nil {
+		t.Fatal(err)
+	}
+	if p := k.get(dash); !strings.Contains(p.body, "Link downloads</th><td>1</td>") {
+		t.Errorf("the download is not counted on the dashboard")
+	}
+	// A member does not see the company's mail figures.
+	mc := w.client("en")
+	mc.signIn(w.users[org.Member].Email)
+	if p := mc.get(dash); strings.Contains(p.body, "mailguard-figures") {
+		t.Errorf("a member sees the mail figures")
+	}
+}
