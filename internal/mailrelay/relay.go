@@ -375,7 +375,7 @@ func (r *Relay) accept(ctx context.Context, orgID int64, u auth.User, from strin
 	sum.Rcpts = rcpts
 	known := func(d string) bool {
 		ok, err := t.KnownMailDomain(ctx, d)
-		return err != nil || ok
+		return err == nil && ok // in doubt, ask
 	}
 	d := mailguard.Decide(set.Policy, sum, known)
 	if d.Refuse {
