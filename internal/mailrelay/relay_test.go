@@ -643,3 +643,52 @@ func TestDevicePort(t *testing.T) {
 		t.Fatalf("EHLO from an address not allowed: %v, want 554", err)
 	}
 }
+
+// TestUnsureResolved: a message claimed when the process died is not
+// sent again on its own; the keeper resends it (once) or marks it sent.
+func TestUnsureResolved(t *testing.T) {
+	each(t, func(t *testing.T, e store.Engine) {
+		w := setup(t, e, func(s *mailguard.Settings) { s.HoldMode = mailguard.HoldRisky })
+		ctx := context.Background()
+		for i := 0; i < 2; i++ {
+			if err := w.send([]string{"tanaka@yamada-shoji.co.jp"}, letter("tanaka@yamada-shoji.co.jp", "", false)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ms, _ := w.db.Tenant(w.orgID).MailMessages(ctx, store.MailFilter{})
+		for _, m := range ms {
+			// The worker claimed them, then the process died.
+			if _, rs, err := w.db.ClaimMail(ctx, m.ID, w.clock.now()); err != nil || len(rs) != 1 {
+				t.Fatalf("claim: %v %v", rs, err)
+			}
+		}
+		if err := w.relay.Recover(ctx); err != nil {
+			t.Fatal(err)
+		}
+		w.run()
+		if n := len(w.delivered("tanaka@yamada-shoji.co.jp")); n != 0 {
+			t.Fatalf("unsure mail was sent again on its own: %d", n)
+		}
+		tn := w.db.Tenant(w.orgID)
+		if _, err := tn.ResolveUnsure(ctx, audit.CLI(), ms[0].ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tn.ResolveUnsure(ctx, audit.CLI(), ms[1].ID, false); err != nil {
+			t.Fatal(err)
+		}
+		w.run()
+		w.run()
+		if n := len(w.delivered("tanaka@yamada-shoji.co.jp")); n != 1 {
+			t.Fatalf("got %d deliveries, want the resent one only", n)
+		}
+		for _, m := range ms {
+			got, _, _ := tn.MailMessage(ctx, m.ID)
+			if got.State != mailguard.StateDone {
+				t.Errorf("%s: state %s, want done", m.ID, got.State)
+			}
+		}
+		if _, err := tn.ResolveUnsure(ctx, audit.CLI(), ms[0].ID, true); err == nil {
+			t.Error("resolving twice succeeded")
+		}
+	})
+}

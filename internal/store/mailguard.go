@@ -716,3 +716,41 @@ func (t Tenant) KnownMailDomains(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// ResolveUnsure settles the recipients of a message that a crash left
+// unsure, in one audited change: resend puts them back in the queue (the
+// smarthost did not have it), otherwise they are recorded as sent (it
+// did). It returns how many there were.
+func (t Tenant) ResolveUnsure(ctx context.Context, actor audit.Actor, id string, resend bool) (int64, error) {
+	var n int64
+	err := t.change(ctx, actor, func(tx *Tx) error {
+		var state string
+		if err := tx.queryRow(ctx, "SELECT state FROM mailguard_messages WHERE id = ? AND org_id = ?", id, t.org).Scan(&state); err != nil {
+			return notFound(err)
+		}
+		to, action := mailguard.RcptSent, "mailguard.unsure_sent"
+		if resend {
+			to, action = mailguard.RcptWaiting, "mailguard.unsure_resend"
+		}
+		res, err := tx.exec(ctx, "UPDATE mailguard_rcpts SET state = ?, next_at = 0, error = '' WHERE message_id = ? AND state = ?", to, id, mailguard.RcptUnsure)
+		if err != nil {
+			return err
+		}
+		if n, _ = res.RowsAffected(); n == 0 {
+			return problem.New(problem.Conflict, "mailguard.none_unsure")
+		}
+		var open int
+		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM mailguard_rcpts WHERE message_id = ? AND state IN (?, ?)", id, mailguard.RcptWaiting, mailguard.RcptSending).Scan(&open); err != nil {
+			return err
+		}
+		next := mailguard.StateSending
+		if open == 0 {
+			next = mailguard.StateDone
+		}
+		if _, err := tx.exec(ctx, "UPDATE mailguard_messages SET state = ? WHERE id = ? AND org_id = ?", next, id, t.org); err != nil {
+			return err
+		}
+		return t.record(ctx, tx, audit.Event{Action: action, Target: "mail:" + id, Before: map[string]any{"state": state}, After: map[string]any{"state": next, "recipients": n}})
+	})
+	return n, err
+}

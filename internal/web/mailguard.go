@@ -18,6 +18,16 @@ import (
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
+// HasUnsure reports whether a crash left one of its recipients unsure.
+func (v mailView) HasUnsure() bool {
+	for _, r := range v.Rcpts {
+		if r.State == mailguard.RcptUnsure {
+			return true
+		}
+	}
+	return false
+}
+
 // mailView is one message as the pages list it, its words translated.
 type mailView struct {
 	mailguard.Message
@@ -255,6 +265,9 @@ func (s *Server) mailDecide(w http.ResponseWriter, r *http.Request) {
 	}
 	flash := ""
 	switch action {
+	case "resend", "mark_sent":
+		_, err = st.tenant.ResolveUnsure(r.Context(), st.actor(r), m.ID, action == "resend")
+		flash = "saved"
 	case "revoke":
 		err, flash = st.tenant.RevokeMailLinks(r.Context(), st.actor(r), m.ID), "links_revoked"
 		if errors.Is(err, problem.ErrNotFound) {
