@@ -231,6 +231,7 @@ type config struct {
 	// seeds its reminders with them).
 	box   *seal.Box
 	queue *jobs.Queue
+	mail  mailConfig // the mail guard (docs/mailguard.md)
 }
 
 func (c *config) register(fs *flag.FlagSet, e *env) {
@@ -249,6 +250,7 @@ func (c *config) register(fs *flag.FlagSet, e *env) {
 func (c *config) registerServe(fs *flag.FlagSet, e *env) {
 	fs.BoolVar(&c.behindTLSProxy, "behind-tls-proxy", envBool(e.getenv, "MAMORI_BEHIND_TLS_PROXY"), e.cat.T(e.locale, "cli.flag.behind_tls_proxy"))
 	fs.StringVar(&c.publicURL, "public-url", e.getenv("MAMORI_PUBLIC_URL"), e.cat.T(e.locale, "cli.flag.public_url"))
+	c.mail.register(fs, e)
 }
 
 // envBool reads a yes/no environment variable: 1, true or yes (any case)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/demo"
 	"github.com/mamori-sec/mamori/internal/jobs"
+	"github.com/mamori-sec/mamori/internal/mailrelay"
 	"github.com/mamori-sec/mamori/internal/notify"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/problem"
@@ -110,6 +112,9 @@ func seedDemo(e *env, cfg config, db *store.DB) (signIn, error) {
 			return cfg.queue.SendTest(ctx, audit.Actor{Label: "demo"}, orgID, userID, k)
 		}
 		if err := demo.SeedReminders(e.ctx, db, cfg.box, enqueue, db.Now()); err != nil {
+			return signIn{}, err
+		}
+		if err := demo.SeedMailGuard(e.ctx, db, cfg.box, mailSpool(cfg), db.Now()); err != nil {
 			return signIn{}, err
 		}
 		e.say("cli.demo.created", demo.Name)
@@ -279,8 +284,14 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (signIn, er
 	}
 	anchorNow(e.ctx, db, cfg, "start", log)
 
+	var relay *mailrelay.Relay // set before the server serves its first request
+	metrics := func(w io.Writer) {
+		if relay != nil {
+			relay.WriteMetrics(w)
+		}
+	}
 	srv, err := web.NewServer(web.Deps{DB: db, Catalogue: e.cat, Box: box, Jobs: queue, Logger: log, Version: version, TrustedProxies: proxies, MaxImports: cfg.maxImports,
-		BehindTLSProxy: cfg.behindTLSProxy})
+		BehindTLSProxy: cfg.behindTLSProxy, MailSpool: mailSpool(cfg), Metrics: metrics})
 	if err != nil {
 		return err
 	}
@@ -301,6 +312,13 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (signIn, er
 		if err := startProfiler(e.ctx, addr, log); err != nil {
 			return err
 		}
+	}
+	relay, err = startMailGuard(e.ctx, e, cfg, db, box, e.cat, log, public)
+	if err != nil {
+		return err
+	}
+	if relay != nil {
+		defer relay.Wait()
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -12,6 +12,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/mailguard"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/routine"
 	"github.com/mamori-sec/mamori/internal/store"
@@ -242,6 +243,7 @@ var dashboardModules = []struct{ label, summary, path string }{
 	{"nav.policy", "module.policy.summary", "/policy"},
 	{"nav.audit", "module.audit.summary", "/audit"},
 	{"nav.nearmiss", "module.nearmiss.summary", "/near-misses"},
+	{"nav.mailguard", "module.mailguard.summary", "/mailguard"},
 }
 
 // weekItem is one line of the keeper's week: a finding to act on, a
@@ -275,6 +277,8 @@ type dashboardPage struct {
 	Risks     riskFigure
 	Lessons   *lessonsDash // overall lesson completion, for ViewProgramme
 	Policy    policyFigure
+	// Mail is the mail guard's figures: today and the last 30 days.
+	Mail [2]mailguard.Day
 }
 
 // leavingView is a person whose leave date is near: a notice, not a
@@ -319,13 +323,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	mail, err := s.mailFigures(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	key := dashPageKey{user: *st.user, org: st.org, role: st.role, locale: st.locale, version: d.version, day: d.day,
-		uri: r.URL.RequestURI(), block: renderBlock(r)}
+		uri: r.URL.RequestURI(), block: renderBlock(r), mail: mail}
 	if body, ok := s.dashPages.get(key); ok {
 		writeHTML(w, http.StatusOK, body)
 		return
 	}
-	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary, Risks: d.risks}
+	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary, Risks: d.risks, Mail: mail}
 	if p.Policy, err = s.policyFigure(r); err != nil {
 		s.fail(w, r, err)
 		return

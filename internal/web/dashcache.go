@@ -12,6 +12,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/mailguard"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -136,6 +137,9 @@ type dashPageKey struct {
 	day     string
 	uri     string
 	block   string
+	// mail is the mail guard's figures, read on every view: accepted
+	// mail and downloads do not move the audit head.
+	mail [2]mailguard.Day
 }
 
 // dashPages keeps the last dashboard rendered for each user and

@@ -216,6 +216,21 @@ func (s *Server) routeTable() []route {
 		{"GET /o/{org}/rules", orgScoped, org.ViewOwn, s.rules},
 		{"POST /o/{org}/rules/acknowledge", orgScoped, org.ViewOwn, s.rulesAcknowledge},
 		{"GET /p/{org}/policy", public, "", s.publicPolicy},
+		// mail guard (issue 14)
+		{"GET /o/{org}/me/mail", orgScoped, org.ViewOwn, s.myMail},
+		{"POST /o/{org}/me/mail/decide", orgScoped, org.ViewOwn, s.myMailDecide},
+		{"POST /o/{org}/me/mail/app-password", orgScoped, org.ViewOwn, s.myAppPassword},
+		{"GET /o/{org}/mailguard", orgScoped, org.ViewProgramme, s.mailLog},
+		{"POST /o/{org}/mailguard/decide", orgScoped, org.EditProgramme, s.mailDecide},
+		{"GET /o/{org}/mailguard/settings", orgScoped, org.ViewProgramme, s.mailSettings},
+		{"POST /o/{org}/mailguard/settings", orgScoped, org.ManageSettings, s.mailSettingsSave},
+		{"POST /o/{org}/mailguard/partners", orgScoped, org.EditProgramme, s.mailSettingsChange("partner")},
+		{"POST /o/{org}/mailguard/partners/remove", orgScoped, org.EditProgramme, s.mailSettingsChange("partner-remove")},
+		{"POST /o/{org}/mailguard/domains", orgScoped, org.EditProgramme, s.mailSettingsChange("domains")},
+		{"POST /o/{org}/mailguard/app-passwords", orgScoped, org.EditProgramme, s.mailSettingsChange("app-password")},
+		{"POST /o/{org}/mailguard/app-passwords/revoke", orgScoped, org.EditProgramme, s.mailSettingsChange("app-password-revoke")},
+		{"GET /mail/files/{token}", public, "", s.mailFile},
+		{"GET /metrics", public, "", s.metrics},
 	}
 }
 

@@ -50,6 +50,12 @@ type Deps struct {
 	// a proxy that terminates TLS: every response then carries HSTS. Off,
 	// plain HTTP (localhost, a first try) is never pinned to HTTPS.
 	BehindTLSProxy bool
+	// MailSpool is the mail guard's spool directory, where the files
+	// behind download links are sealed (internal/mailrelay).
+	MailSpool string
+	// Metrics writes the running relay's counters on /metrics; nil, the
+	// page is empty.
+	Metrics Metrics
 }
 
 // Server holds what every handler shares. It is immutable after NewServer.

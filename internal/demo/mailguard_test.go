@@ -1,0 +1,65 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/mamori-sec/mamori/internal/mailguard"
+	"github.com/mamori-sec/mamori/internal/seal"
+	"github.com/mamori-sec/mamori/internal/store"
+	"github.com/mamori-sec/mamori/internal/store/storetest"
+)
+
+// TestSeedMailGuard: the demo company shows a mistake prevented, a Bcc
+// conversion, a link downloaded once, and two messages waiting.
+func TestSeedMailGuard(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite, nil)
+	if _, err := Seed(ctx, db, today); err != nil {
+		t.Fatal(err)
+	}
+	box, _ := seal.New(bytes.Repeat([]byte{1}, 32))
+	spool := t.TempDir()
+	now := db.Now()
+	if err := SeedMailGuard(ctx, db, box, spool, now); err != nil {
+		t.Fatal(err)
+	}
+	o, _ := db.OrgBySlug(ctx, sakura.slug)
+	ten := db.Tenant(o.ID)
+	set, err := ten.MailguardSettings(ctx)
+	if err != nil || !set.Enabled || len(set.Partners) != 2 {
+		t.Fatalf("settings: %+v %v", set, err)
+	}
+	ms, err := ten.MailMessages(ctx, store.MailFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]int{}
+	var linked string
+	for _, m := range ms {
+		states[m.State]++
+		if m.Links && m.State == mailguard.StateDone {
+			linked = m.ID
+		}
+	}
+	if states[mailguard.StateCancelled] != 1 || states[mailguard.StateDone] != 2 || states[mailguard.StateConfirm] != 1 || states[mailguard.StateHeld] != 1 {
+		t.Errorf("states = %v", states)
+	}
+	c, err := ten.MailCounts(ctx, now.AddDate(0, 0, -30), now.AddDate(0, 0, 1))
+	if err != nil || c.Cancelled != 1 || c.Bcc != 1 || c.Downloads != 1 {
+		t.Errorf("counts = %+v, %v; want 1 cancelled, 1 Bcc, 1 download", c, err)
+	}
+	links, err := ten.MailLinks(ctx, linked)
+	if err != nil || len(links) != 1 || len(links[0].Downloads) != 1 {
+		t.Fatalf("links = %+v, %v", links, err)
+	}
+	// The file behind the link opens with the key it was sealed with.
+	sealed, err := mailguard.Spool{Dir: spool}.ReadAux(linked, "f0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := box.OpenBytes(sealed, mailguard.FileSealContext(linked, 0)); err != nil {
+		t.Error(err)
+	}
+}

@@ -1,0 +1,406 @@
+package mailrelay
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/mailguard"
+	"github.com/mamori-sec/mamori/internal/store"
+)
+
+// MaxAttempts is how often a recipient is tried before it fails.
+const MaxAttempts = 8
+
+// work relays due mail until ctx ends.
+func (r *Relay) work(ctx context.Context) {
+	tick := time.NewTicker(r.cfg.Poll)
+	defer tick.Stop()
+	for {
+		if err := r.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			r.log.Error("relay", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-r.kick:
+		}
+	}
+}
+
+// RunOnce relays every message due now.
+func (r *Relay) RunOnce(ctx context.Context) error {
+	for {
+		ids, err := r.db.DueMail(ctx, r.db.Now(), 50)
+		if err != nil || len(ids) == 0 {
+			r.closeConns()
+			return err
+		}
+		for _, id := range ids {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if err := r.deliver(ctx, id); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// batch is one SMTP transaction: one version of the message to some
+// recipients.
+type batch struct {
+	data  []byte
+	rcpts []string
+}
+
+func (r *Relay) deliver(ctx context.Context, id string) error {
+	m, rcpts, err := r.db.ClaimMail(ctx, id, r.db.Now())
+	if err != nil || len(rcpts) == 0 {
+		return err
+	}
+	finishAll := func(state, msg string, retry time.Time) error {
+		for _, rc := range rcpts {
+			if err := r.db.FinishRcpt(ctx, id, rc.Addr, state, msg, retry); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	raw, err := r.spool.Read(id)
+	if err != nil {
+		r.log.Error("spool file missing", "id", id, "error", err)
+		return finishAll(mailguard.RcptFailed, "spool file missing", time.Time{})
+	}
+	set, err := r.db.Tenant(m.OrgID).MailguardSettings(ctx)
+	if err != nil {
+		return err
+	}
+	base := raw
+	if m.Bcc || m.Split {
+		if base, err = mailguard.ToBcc(raw); err != nil {
+			base = raw
+		}
+	}
+	var batches []batch
+	var plain []string
+	for _, rc := range rcpts {
+		switch {
+		case rc.External && m.Links:
+			data, err := r.linked(ctx, m, set, base, rc.Addr)
+			if err != nil {
+				return err
+			}
+			batches = append(batches, batch{data: data, rcpts: []string{rc.Addr}})
+		case rc.External && m.Split:
+			batches = append(batches, batch{data: base, rcpts: []string{rc.Addr}})
+		default:
+			plain = append(plain, rc.Addr)
+		}
+	}
+	if len(plain) > 0 {
+		batches = append(batches, batch{data: base, rcpts: plain})
+	}
+	for _, b := range batches {
+		results := r.send(ctx, m.OrgID, set, m.From, b)
+		for i, rc := range b.rcpts {
+			state, msg, retry := mailguard.RcptSent, "", time.Time{}
+			if err := results[i]; err != nil {
+				msg = err.Error()
+				var se *smtp.SMTPError
+				attempts := 1
+				for _, x := range rcpts {
+					if x.Addr == rc {
+						attempts = x.Attempts
+					}
+				}
+				if errors.As(err, &se) && se.Code >= 500 || attempts >= MaxAttempts {
+					state = mailguard.RcptFailed
+					r.m.failed.Add(1)
+				} else {
+					state, retry = mailguard.RcptWaiting, r.db.Now().Add(backoff(attempts))
+				}
+				r.log.Warn("relay refused", "id", id, "error", err, "state", state)
+			} else {
+				r.m.relayed.Add(1)
+			}
+			if err := r.db.FinishRcpt(ctx, id, rc, state, msg, retry); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// backoff is the wait before attempt n+1: a minute, doubling, at most an
+// hour.
+func backoff(n int) time.Duration {
+	d := time.Minute << min(n-1, 6)
+	return min(d, time.Hour)
+}
+
+// linked is the message for one external recipient with its attachments
+// replaced by that recipient's download links.
+func (r *Relay) linked(ctx context.Context, m mailguard.Message, set mailguard.Settings, base []byte, rcpt string) ([]byte, error) {
+	files, err := mailguard.Files(base)
+	if err != nil || len(files) == 0 {
+		return base, nil
+	}
+	u, err := r.db.User(ctx, m.UserID)
+	if err != nil {
+		return nil, err
+	}
+	loc := i18n.Parse(u.Locale)
+	exp := r.db.Now().Add(time.Duration(set.LinkDays) * 24 * time.Hour)
+	var note strings.Builder
+	note.WriteString(r.cat.T(loc, "mailguard.note.intro", i18n.FormatDate(loc, exp)) + "\r\n\r\n")
+	for i, f := range files {
+		suffix := "f" + strconv.Itoa(i)
+		if _, err := r.spool.ReadAux(m.ID, suffix); err != nil {
+			if err := r.spool.WriteAux(m.ID, suffix, r.box.SealBytes(f.Data, mailguard.FileSealContext(m.ID, i))); err != nil {
+				return nil, err
+			}
+		}
+		tok, hash := mailguard.NewToken()
+		if err := r.db.CreateMailLink(ctx, mailguard.Link{OrgID: m.OrgID, MessageID: m.ID, Rcpt: rcpt, FileIndex: i, FileName: f.Name, Size: len(f.Data), ExpiresAt: exp}, hash); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&note, "%s (%s)\r\n%s/mail/files/%s\r\n\r\n", f.Name, sizeText(len(f.Data)), strings.TrimRight(r.cfg.BaseURL, "/"), tok)
+	}
+	return mailguard.ReplaceFiles(base, note.String())
+}
+
+func sizeText(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// send relays one batch through the smarthost and returns each
+// recipient's result.
+func (r *Relay) send(ctx context.Context, orgID int64, set mailguard.Settings, from string, b batch) []error {
+	results := make([]error, len(b.rcpts))
+	fail := func(err error) []error {
+		for i := range results {
+			if results[i] == nil {
+				results[i] = err
+			}
+		}
+		return results
+	}
+	sh := set.Smarthost
+	if sh.Host == "" {
+		return fail(errors.New("no smarthost set"))
+	}
+	c, err := r.smarthost(ctx, orgID, sh)
+	if err != nil {
+		return fail(err)
+	}
+	// A failure from here on leaves the connection in doubt: drop it.
+	ok := false
+	defer func() {
+		if !ok {
+			r.dropConn(orgID)
+		}
+	}()
+	opts := &smtp.MailOptions{}
+	if has8bit(b.data) {
+		if ok, _ := c.Extension("8BITMIME"); ok {
+			opts.Body = smtp.Body8BitMIME
+		}
+	}
+	if err := c.Mail(from, opts); err != nil {
+		return fail(err)
+	}
+	accepted := 0
+	for i, to := range b.rcpts {
+		if err := c.Rcpt(to, nil); err != nil {
+			results[i] = err
+			continue
+		}
+		accepted++
+	}
+	if accepted == 0 {
+		return results
+	}
+	w, err := c.Data()
+	if err != nil {
+		return fail(err)
+	}
+	if _, err := w.Write(b.data); err != nil {
+		return fail(err)
+	}
+	if err := w.Close(); err != nil {
+		return fail(err)
+	}
+	ok = true
+	return results
+}
+
+// smarthost returns the worker's open connection to the organisation's
+// smarthost (reset for a new transaction), or dials, STARTTLS and AUTH a
+// new one. Reusing it spares a TLS handshake per message; only the worker
+// goroutine calls it.
+func (r *Relay) smarthost(ctx context.Context, orgID int64, sh mailguard.Smarthost) (*smtp.Client, error) {
+	if sc := r.conns[orgID]; sc != nil {
+		_ = sc.conn.SetDeadline(time.Now().Add(5 * time.Minute))
+		if err := sc.c.Reset(); err == nil {
+			return sc.c, nil
+		}
+		r.dropConn(orgID)
+	}
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	conn, err := (&net.Dialer{}).DialContext(dctx, "tcp", net.JoinHostPort(sh.Host, strconv.Itoa(sh.Port)))
+	if err != nil {
+		return nil, err
+	}
+	_ = conn.SetDeadline(time.Now().Add(5 * time.Minute))
+	var c *smtp.Client
+	if sh.StartTLS {
+		cfg := r.cfg.SmarthostTLS
+		if cfg == nil {
+			cfg = &tls.Config{ServerName: sh.Host, MinVersion: tls.VersionTLS12}
+		}
+		if c, err = smtp.NewClientStartTLS(conn, cfg); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	} else {
+		c = smtp.NewClient(conn)
+	}
+	if err := c.Hello(r.cfg.Hostname); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if sh.Username != "" {
+		if !sh.StartTLS {
+			c.Close()
+			return nil, errors.New("smarthost password needs STARTTLS")
+		}
+		pw, err := r.box.Open(sh.Secret, mailguard.SealContext(orgID))
+		if err != nil {
+			c.Close()
+			return nil, err
+		}
+		if err := c.Auth(sasl.NewPlainClient("", sh.Username, string(pw))); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	if r.conns == nil {
+		r.conns = map[int64]*smarthostConn{}
+	}
+	r.conns[orgID] = &smarthostConn{c: c, conn: conn}
+	return c, nil
+}
+
+type smarthostConn struct {
+	c    *smtp.Client
+	conn net.Conn // under c, for its deadline
+}
+
+func (r *Relay) dropConn(orgID int64) {
+	if sc := r.conns[orgID]; sc != nil {
+		sc.c.Close()
+		delete(r.conns, orgID)
+	}
+}
+
+// closeConns says goodbye to every smarthost when there is nothing left
+// to send.
+func (r *Relay) closeConns() {
+	for id, sc := range r.conns {
+		_ = sc.c.Quit()
+		delete(r.conns, id)
+	}
+}
+
+func has8bit(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// notice tells the sender their message waits: the recipients, the
+// attachments, why, and where to cancel or send it. It goes through the
+// spool like any message, to the sender only.
+func (r *Relay) notice(ctx context.Context, set mailguard.Settings, t store.Tenant, u auth.User, held mailguard.Message) error {
+	o, err := t.Org(ctx)
+	if err != nil {
+		return err
+	}
+	loc := i18n.Parse(u.Locale)
+	var body strings.Builder
+	T := func(k string, a ...any) string { return r.cat.T(loc, k, a...) }
+	body.WriteString(T("mailguard.notice.intro", held.Subject) + "\r\n\r\n")
+	if held.State == mailguard.StateHeld {
+		body.WriteString(T("mailguard.notice.leaves_at", i18n.FormatDateTime(loc, held.ReleaseAt)) + "\r\n\r\n")
+	} else {
+		body.WriteString(T("mailguard.notice.waits") + "\r\n\r\n")
+	}
+	body.WriteString(T("mailguard.notice.recipients") + "\r\n")
+	for _, a := range held.Recipients {
+		body.WriteString("  " + a + "\r\n")
+	}
+	if len(held.Attachments) > 0 {
+		body.WriteString("\r\n" + T("mailguard.notice.attachments") + "\r\n")
+		for _, a := range held.Attachments {
+			body.WriteString("  " + a.Name + " (" + sizeText(a.Size) + ")\r\n")
+		}
+	}
+	body.WriteString("\r\n" + T("mailguard.notice.reasons") + "\r\n")
+	for _, rs := range held.Reasons {
+		body.WriteString("  - " + r.reason(loc, rs) + "\r\n")
+	}
+	body.WriteString("\r\n" + T("mailguard.notice.act") + "\r\n" + strings.TrimRight(r.cfg.BaseURL, "/") + "/o/" + o.Slug + "/me/mail\r\n")
+
+	from := "mamori@" + r.cfg.Hostname
+	if len(set.InternalDomains) > 0 {
+		from = "mamori@" + set.InternalDomains[0]
+	}
+	var h mail.Header
+	h.SetAddressList("From", []*mail.Address{{Name: "mamori", Address: from}})
+	h.SetAddressList("To", []*mail.Address{{Address: u.Email}})
+	h.SetSubject(T("mailguard.notice.subject", held.Subject))
+	h.SetDate(r.db.Now())
+	h.SetMessageID(held.ID + ".notice@mamori")
+	h.Set("Auto-Submitted", "auto-generated")
+	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+	var buf bytes.Buffer
+	w, err := mail.CreateSingleInlineWriter(&buf, h)
+	if err != nil {
+		return err
+	}
+	w.Write([]byte(body.String()))
+	if err := w.Close(); err != nil {
+		return err
+	}
+	id := mailguard.NewID()
+	if err := r.spool.Write(id, buf.Bytes()); err != nil {
+		return err
+	}
+	m := mailguard.Message{ID: id, OrgID: held.OrgID, UserID: u.ID, From: from, Subject: T("mailguard.notice.subject", held.Subject),
+		Recipients: []string{strings.ToLower(u.Email)}, Size: buf.Len(), State: mailguard.StateReleased, CreatedAt: r.db.Now()}
+	return r.db.AcceptMail(ctx, m, []mailguard.Rcpt{{Addr: strings.ToLower(u.Email)}})
+}
