@@ -155,6 +155,8 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/orgs/{org}/occurrences/{id}/complete", orgScoped, org.EditProgramme, s.apiComplete},
 		{"POST /api/v1/orgs/{org}/notify/test", orgScoped, org.ManageSettings, s.apiNotifyTest},
 		{"GET /ical/{token}", public, "", s.icalFeed},
+		// incidents and the APPI decision (issue 12)
+		{"POST /api/v1/appi/decide", user, "", s.apiAPPIDecide},
 	}
 }
 
