@@ -63,14 +63,15 @@ const (
 	ManageSettings Permission = "manage_settings" // name, mandatory second factor
 	AcceptRisk     Permission = "accept_risk"     // accept a finding as a risk until a date
 	ViewJobs       Permission = "view_jobs"       // see the organisation's background jobs and retry them
+	ViewOwn        Permission = "view_own"        // a person's own staff pages
 )
 
 var grants = map[Role][]Permission{
-	Owner:   {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers, ManageSettings, AcceptRisk, ViewJobs},
-	Advisor: {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers, AcceptRisk, ViewJobs},
-	Keeper:  {ViewDashboard, ViewProgramme, EditProgramme},
-	Auditor: {ViewDashboard, ViewProgramme, ViewAudit},
-	Member:  {ViewDashboard},
+	Owner:   {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers, ManageSettings, AcceptRisk, ViewJobs, ViewOwn},
+	Advisor: {ViewDashboard, ViewProgramme, EditProgramme, ViewAudit, ManageMembers, AcceptRisk, ViewJobs, ViewOwn},
+	Keeper:  {ViewDashboard, ViewProgramme, EditProgramme, ViewOwn},
+	Auditor: {ViewDashboard, ViewProgramme, ViewAudit, ViewOwn},
+	Member:  {ViewDashboard, ViewOwn},
 }
 
 // Can reports whether role r holds permission p.
