@@ -189,6 +189,7 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		river.AddWorker(workers, river.WorkFunc(q.digestAll))
 		river.AddWorker(workers, &digestWorker{q: q})
 		river.AddWorker(workers, &testWorker{q: q})
+		river.AddWorker(workers, &incidentWorker{q: q})
 		every := cfg.Notify.Every
 		if every <= 0 {
 			every = DigestEvery

@@ -210,7 +210,8 @@ func (w *world) addInventory(i int, o org.Org, person int64, tag string) {
 	// Routines, one waiting occurrence and one done with a file, so that
 	// the routines' pages have records to walk.
 	routine, waiting, evidence := w.addRoutines(t, tag)
-	for kind, id := range map[string]int64{"service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID,
+	incidentID := w.addIncident(t, tag, dev.ID)
+	for kind, id := range map[string]int64{"incident": incidentID, "service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID,
 		"routine": routine, "occurrence": waiting, "evidence": evidence, "checklist": lists[0].ID, "checklist_item": lists[0].Items[0].ID} {
 		ids := w.inv[kind]
 		ids[i] = id

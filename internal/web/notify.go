@@ -21,6 +21,7 @@ type JobBoard interface {
 	OrgJobs(ctx context.Context, orgID int64, completed int) ([]jobs.View, error)
 	Retry(ctx context.Context, actor audit.Actor, orgID, jobID int64) error
 	SendTest(ctx context.Context, actor audit.Actor, orgID, userID int64, k notify.Kind) error
+	AlertIncident(ctx context.Context, actor audit.Actor, orgID, incidentID int64) error
 }
 
 // channelView is one channel on the organisation's notification page.
