@@ -29,7 +29,9 @@ type IncidentShare struct {
 }
 
 // Active reports whether the link still opens the incident at now.
-func (s IncidentShare) Active(now time.Time) bool { return s.RevokedAt.IsZero() && now.Before(s.ExpiresAt) }
+func (s IncidentShare) Active(now time.Time) bool {
+	return s.RevokedAt.IsZero() && now.Before(s.ExpiresAt)
+}
 
 // MaxShareDays bounds a share link's life.
 const MaxShareDays = 30

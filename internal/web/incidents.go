@@ -51,7 +51,7 @@ type incidentFormPage struct {
 
 type incidentForm struct {
 	Type, Title, Description, OccurredAt, FoundAt, FoundBy, Scenario string
-	Affected                                                        map[string]bool
+	Affected                                                         map[string]bool
 }
 
 // dateTimeLocal is the value of an <input type="datetime-local"> in Japan.
