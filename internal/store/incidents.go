@@ -489,3 +489,60 @@ func (t Tenant) SaveIncidentPlaybook(ctx context.Context, actor audit.Actor, typ
 			Before: map[string]any{"playbook": before}, After: map[string]any{"playbook": string(body)}})
 	})
 }
+
+// IncidentFigures are the incidents' part of the dashboard and portfolio:
+// real incidents only (never drills, never near misses), with the mean
+// time to detect (happened → found), to contain (found → contained) and
+// to close (found → closed) over the closed ones.
+type IncidentFigures struct {
+	Open       int
+	Closed     int
+	Drills     int
+	ToDetect   time.Duration
+	ToContain  time.Duration
+	ToClose    time.Duration
+	LastClosed time.Time
+}
+
+// IncidentFigures reads the organisation's incident figures.
+func (t Tenant) IncidentFigures(ctx context.Context) (IncidentFigures, error) {
+	var f IncidentFigures
+	rows, err := t.db.query(ctx, "SELECT drill, status, classification, occurred_at, found_at, contained_at, closed_at FROM incidents WHERE org_id = ?", t.org)
+	if err != nil {
+		return f, err
+	}
+	defer rows.Close()
+	var detect, contain, closeSum time.Duration
+	for rows.Next() {
+		var drill int
+		var status, class string
+		var occ, found, cont, closed int64
+		if err := rows.Scan(&drill, &status, &class, &occ, &found, &cont, &closed); err != nil {
+			return f, err
+		}
+		switch {
+		case drill != 0:
+			f.Drills++
+			continue
+		case class == string(incident.NearMiss):
+			continue
+		case status != string(incident.Closed):
+			f.Open++
+			continue
+		}
+		f.Closed++
+		detect += fromMicros(found).Sub(fromMicros(occ))
+		if cont != 0 {
+			contain += fromMicros(cont).Sub(fromMicros(found))
+		}
+		closeSum += fromMicros(closed).Sub(fromMicros(found))
+		if c := fromMicros(closed); c.After(f.LastClosed) {
+			f.LastClosed = c
+		}
+	}
+	if f.Closed > 0 {
+		n := time.Duration(f.Closed)
+		f.ToDetect, f.ToContain, f.ToClose = detect/n, contain/n, closeSum/n
+	}
+	return f, rows.Err()
+}

@@ -48,12 +48,14 @@ type portfolioRow struct {
 	RoleLabel  string
 	LastChange string
 	LastDone   string // the last completed routine, as the page writes a day
+	Incidents  string // open incidents and the mean time to close, in words
 }
 
 // portfolioLabels are the words of every row, translated once for the
 // page rather than once a row: an advisor may serve hundreds of companies.
 type portfolioLabels struct {
 	Org, Role, Status, Score, NotAssessed, People, NoTOTP, LastChange, Attention, OK, Overdue, LastDone, Never string
+	Incidents                                                                                                  string
 }
 
 type portfolioPage struct {
@@ -81,7 +83,8 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 	p.L = portfolioLabels{Org: p.T("portfolio.org"), Role: p.T("portfolio.role"), Status: p.T("portfolio.status"), Score: p.T("findings.score"),
 		NotAssessed: p.T("findings.not_assessed"), People: p.T("portfolio.people"),
 		NoTOTP: p.T("portfolio.no_totp"), LastChange: p.T("portfolio.last_change"), Attention: p.T("portfolio.attention"), OK: p.T("portfolio.ok"),
-		Overdue: p.T("portfolio.routines_overdue"), LastDone: p.T("portfolio.routine_last_done"), Never: p.T("portfolio.never")}
+		Overdue: p.T("portfolio.routines_overdue"), LastDone: p.T("portfolio.routine_last_done"), Never: p.T("portfolio.never"),
+		Incidents: p.T("portfolio.incidents")}
 	roles := map[org.Role]string{}
 	var calm []portfolioRow
 	today := calendar.Of(s.Now())
@@ -101,6 +104,12 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 		}
 		row := portfolioRow{MemberOrg: o.MemberOrg, Summary: o.Summary, Score: findings.ScoreOf(open, o.Summary.Records()), Routines: figs,
 			RoleLabel: roles[o.Role], LastChange: p.DateTime(o.Summary.LastChange), LastDone: p.Date(figs.LastDone)}
+		inc, err := s.DB.Tenant(o.ID).IncidentFigures(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		row.Incidents = newIncidentFigures(p.base, inc).Portfolio
 		row.Attention, row.Reason = p.attention(o.Org, o.Summary, row.Score, figs)
 		if row.Attention {
 			p.Rows = append(p.Rows, row)
@@ -194,6 +203,7 @@ func portfolioTable(l portfolioLabels, rows []portfolioRow) template.HTML {
 			last = esc(r.LastDone)
 		}
 		td("", l.LastDone, last)
+		td("", l.Incidents, esc(r.Incidents))
 		td("", l.LastChange, esc(r.LastChange))
 		b.WriteString("\n  </tr>")
 	}
@@ -221,6 +231,7 @@ var dashboardModules = []struct{ label, summary, path string }{
 	{"inv.where.title", "module.where.summary", "/inventory/where"},
 	{"nav.findings", "module.findings.summary", "/findings"},
 	{"nav.routines", "module.routines.summary", "/routines"},
+	{"nav.incidents", "module.incidents.summary", "/incidents"},
 	{"nav.people", "module.people.summary", "/people"},
 	{"nav.audit", "module.audit.summary", "/audit"},
 }
@@ -252,6 +263,7 @@ type dashboardPage struct {
 	AuditRows []auditRow
 	Modules   []moduleLine
 	Leaving   []leavingView
+	Incidents *incidentFigures // for the roles that see the programme
 }
 
 // leavingView is a person whose leave date is near: a notice, not a
@@ -325,6 +337,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		p.Incidents = newIncidentFigures(p.base, d.incidents)
 		p.Score = findings.ScoreOf(d.open, d.summary.Records())
 		for _, x := range p.Score.Top(3) {
 			p.Lines = append(p.Lines, deductionView{Deduction: x, Check: p.checkView(x.CheckID)})

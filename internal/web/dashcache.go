@@ -27,6 +27,8 @@ type dashData struct {
 	recent  []audit.Entry
 	names   inventory.Names // of the records the recent entries name
 	open    []findings.OpenCount
+	// incidents are the incident figures (issue 12).
+	incidents store.IncidentFigures
 }
 
 type dashCache struct {
@@ -112,6 +114,9 @@ func readDash(ctx context.Context, t store.Tenant, version int64, day string) (d
 		return d, err
 	}
 	if d.open, err = t.OpenByCheck(ctx); err != nil {
+		return d, err
+	}
+	if d.incidents, err = t.IncidentFigures(ctx); err != nil {
 		return d, err
 	}
 	return d, nil

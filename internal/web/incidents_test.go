@@ -176,3 +176,36 @@ func TestDrillsNeverCountWithIncidents(t *testing.T) {
 		}
 	})
 }
+
+var openIncidents = regexp.MustCompile(`対応中の事故</dt><dd class="big">(\d+)</dd>`)
+
+// TestDashboardIncidentFigureFollowsEdits: the dashboard's cached figures
+// move as soon as an incident is opened.
+func TestDashboardIncidentFigureFollowsEdits(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *world) {
+		keeper := w.client("ja")
+		keeper.signIn(w.users[org.Keeper].Email)
+		count := func() string {
+			m := openIncidents.FindStringSubmatch(keeper.get("/o/alpha/").body)
+			if m == nil {
+				t.Fatal("no incident figure on the dashboard")
+			}
+			return m[1]
+		}
+		if got := count(); got != "1" {
+			t.Fatalf("got %s open, want 1", got)
+		}
+		now := w.clock.Now().In(calendar.Japan).Format("2006-01-02T15:04")
+		if r := keeper.post("/o/alpha/incidents", url.Values{"type": {"other"}, "title": {"不審な電話"}, "occurred_at": {now}, "found_at": {now}}); r.status != http.StatusSeeOther {
+			t.Fatalf("open: got %d", r.status)
+		}
+		if got := count(); got != "2" {
+			t.Errorf("after opening one: got %s open, want 2", got)
+		}
+		member := w.client("ja")
+		member.signIn(w.users[org.Member].Email)
+		if openIncidents.MatchString(member.get("/o/alpha/").body) {
+			t.Errorf("a member sees the incident figures")
+		}
+	})
+}
