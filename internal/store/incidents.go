@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/incident"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/routine"
 )
 
 // Incident is an incident (or a tabletop drill) as kept: its intake and
@@ -175,6 +177,8 @@ type Append struct {
 // only notes and corrections.
 func (t Tenant) AppendIncident(ctx context.Context, actor audit.Actor, id int64, a Append) (int64, error) {
 	var seq int64
+	var drill bool
+	var title string
 	now := t.db.Now()
 	if a.OccurredAt.After(now) {
 		return 0, problem.Field("occurred_at", "incident.error.future")
@@ -214,6 +218,14 @@ func (t Tenant) AppendIncident(ctx context.Context, actor audit.Actor, id int64,
 				return err
 			}
 		case incident.Reviewed:
+			var rv incident.Review
+			raw, err := json.Marshal(a.Body)
+			if err != nil || json.Unmarshal(raw, &rv) != nil {
+				return problem.Field("people", "incident.error.review_missing")
+			}
+			if err := rv.Check(calendar.Of(now)); err != nil {
+				return err
+			}
 			closedAt := now
 			if inc.ContainedAt.IsZero() {
 				if _, err := tx.exec(ctx, "UPDATE incidents SET contained_at = ? WHERE org_id = ? AND id = ?", micros(closedAt), t.org, id); err != nil {
@@ -226,9 +238,32 @@ func (t Tenant) AppendIncident(ctx context.Context, actor audit.Actor, id int64,
 		}
 		e, err := t.appendEntry(ctx, tx, id, incident.Entry{Kind: a.Kind, OccurredAt: a.OccurredAt, Corrects: a.Corrects}, a.Body, nil)
 		seq = e.Seq
+		drill = inc.Drill
+		title = inc.Title
 		return err
 	})
+	if err == nil && drill && a.Kind == incident.Reviewed {
+		err = t.completeDrillRoutine(ctx, actor, title)
+	}
 	return seq, err
+}
+
+// DrillChore is the routine a completed tabletop drill completes.
+const DrillChore = "yearly.incident_drill"
+
+// completeDrillRoutine completes the oldest waiting occurrence of the
+// yearly drill routine, if the company has one, noting the drill.
+func (t Tenant) completeDrillRoutine(ctx context.Context, actor audit.Actor, title string) error {
+	os, err := t.Occurrences(ctx, OccurrenceQuery{Waiting: true, AnyAssignee: true})
+	if err != nil {
+		return err
+	}
+	for _, o := range os {
+		if string(o.Chore.ID) == DrillChore {
+			return t.CompleteOccurrence(ctx, actor, o.ID, routine.Completion{Note: title}, nil)
+		}
+	}
+	return nil
 }
 
 // MaxEvidence bounds one evidence file.

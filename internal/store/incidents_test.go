@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/incident"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/routine"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
@@ -140,6 +142,62 @@ func TestIncidentIntakeRefusals(t *testing.T) {
 			if e, ok := problem.As(err); !ok || e.Field != cse.field {
 				t.Errorf("%+v: got %v, want refused naming %s", cse.in, err, cse.field)
 			}
+		}
+	})
+}
+
+// TestDrillCompletesTheYearlyDrillRoutine: closing a tabletop drill with
+// its review completes the company's yearly drill routine; a real
+// incident does not.
+func TestDrillCompletesTheYearlyDrillRoutine(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB, c *clock) {
+		ctx := context.Background()
+		tn := db.Tenant(mustOrg(t, db, "alpha"))
+		today := calendar.Of(c.now())
+		if _, err := tn.AddRoutine(ctx, actor, store.RoutineInput{Chore: store.DrillChore,
+			Schedule: routine.Schedule{Cadence: routine.Yearly, Day: 1, Month: time.September}}, today); err != nil {
+			t.Fatal(err)
+		}
+		waiting := func() int {
+			os, err := tn.Occurrences(ctx, store.OccurrenceQuery{Waiting: true, AnyAssignee: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(os)
+		}
+		if waiting() != 1 {
+			t.Fatalf("got %d waiting, want the drill's occurrence", waiting())
+		}
+		// Closing needs the whole review: a partial one is refused.
+		review := map[string]any{"people": "x", "technology": "x", "operations": "x", "root_cause": "y", "lesson": "z",
+			"actions": []map[string]any{{"what": "a", "owner_id": 1, "owner": "o", "due": today.AddDays(30).String()}}}
+		now := c.now()
+		real, err := tn.OpenIncident(ctx, actor, incident.Intake{Type: incident.Other, Title: "本物", OccurredAt: now, FoundAt: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tn.AppendIncident(ctx, actor, real, store.Append{Kind: incident.Reviewed, Body: map[string]any{"people": "x"}}); problem.CodeOf(err) != problem.Invalid {
+			t.Fatalf("partial review: got %v, want refused", err)
+		}
+		if _, err := tn.AppendIncident(ctx, actor, real, store.Append{Kind: incident.Reviewed, Body: review}); err != nil {
+			t.Fatal(err)
+		}
+		if waiting() != 1 {
+			t.Fatalf("a real incident completed the drill routine")
+		}
+		drill, err := tn.OpenIncident(ctx, actor, incident.Intake{Type: incident.LostDevice, Title: "電車内でのノートPC紛失", OccurredAt: now, FoundAt: now, Drill: true, Scenario: "laptop_train"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tn.AppendIncident(ctx, actor, drill, store.Append{Kind: incident.Reviewed, Body: review}); err != nil {
+			t.Fatal(err)
+		}
+		if waiting() != 0 {
+			t.Errorf("closing the drill left the yearly drill routine waiting")
+		}
+		f, err := tn.IncidentFigures(ctx)
+		if err != nil || f.Closed != 1 || f.Drills != 1 {
+			t.Errorf("got %+v %v, want 1 closed incident and 1 drill counted apart", f, err)
 		}
 	})
 }
