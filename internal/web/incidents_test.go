@@ -209,3 +209,36 @@ func TestDashboardIncidentFigureFollowsEdits(t *testing.T) {
 		}
 	})
 }
+
+// TestIncidentDraftsExportFlowchart: a draft starts from the incident's
+// data, is saved as versions in the timeline; the export verifies; the
+// flowchart names the company's keepers.
+func TestIncidentDraftsExportFlowchart(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *world) {
+		keeper := w.client("ja")
+		keeper.signIn(w.users[org.Keeper].Email)
+		page := "/o/alpha/incidents/" + strconv.FormatInt(w.inv["incident"][0], 10)
+		r := keeper.get(page + "/drafts/regulator")
+		if r.status != http.StatusOK || !strings.Contains(r.body, "アルファのPCでランサムウェア") || !strings.Contains(r.body, "再発防止のための措置") {
+			t.Fatalf("draft: got %d", r.status)
+		}
+		for v := 1; v <= 2; v++ {
+			if r := keeper.post(page+"/drafts/regulator", url.Values{"text": {"報告事項 第" + strconv.Itoa(v) + "版"}}); r.status != http.StatusSeeOther {
+				t.Fatalf("save draft: got %d", r.status)
+			}
+		}
+		if r := keeper.get(page + "/drafts/regulator"); !strings.Contains(r.body, "v2") || !strings.Contains(r.body, "報告事項 第2版") {
+			t.Errorf("the second version is not shown")
+		}
+		if r := keeper.get(page + "/drafts/nope"); r.status != http.StatusNotFound {
+			t.Errorf("unknown draft: got %d", r.status)
+		}
+		ex := keeper.get(page + "/export")
+		if ex.status != http.StatusOK || !strings.Contains(ex.header.Get("Content-Disposition"), "incident-alpha-") || !strings.Contains(ex.body, `"audited"`) {
+			t.Fatalf("export: got %d", ex.status)
+		}
+		if r := keeper.get("/o/alpha/incidents/flowchart"); r.status != http.StatusOK || !strings.Contains(r.body, "keeper@alpha.example") {
+			t.Errorf("flowchart: got %d, want the keeper named", r.status)
+		}
+	})
+}
