@@ -191,7 +191,7 @@ func seedIncidents(ctx context.Context, db *store.DB, t store.Tenant) error {
 		if err := review(drill, incident.Review{People: "紛失時の連絡先を知らない人がいた。", Technology: "PC-04 はディスク暗号化が未設定と判明。",
 			Operations: "持ち出しPCの台帳と遠隔消去の手順がない。", RootCause: "持ち出しPCの管理手順がないこと。",
 			Actions: []incident.Action{{What: "持ち出しPC全台のディスク暗号化を有効にする", OwnerID: keeper, Owner: keeperName, Due: today.AddDays(21)}},
-			Lesson: "PCを失くしたら、気付いた時点ですぐ担当者に電話しましょう。暗号化されていれば被害は小さくできます。"}); err != nil {
+			Lesson:  "PCを失くしたら、気付いた時点ですぐ担当者に電話しましょう。暗号化されていれば被害は小さくできます。"}); err != nil {
 			return err
 		}
 	}
