@@ -33,6 +33,8 @@ func cmdIncidentVerify(e *env, args []string) error {
 	}
 	if !byOrg && len(args) > 0 {
 		fs := e.flags("incident verify")
+		var cfg config
+		cfg.register(fs, e) // the same options as the database form, for one help
 		register(fs)
 		if err := e.parse(fs, args); err != nil {
 			return err
