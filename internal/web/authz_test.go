@@ -19,7 +19,7 @@ import (
 // {token} and {file} with junk.
 func fill(pattern, slug string, id int64) (method, path string) {
 	method, path, _ = strings.Cut(pattern, " ")
-	r := strings.NewReplacer("{org}", slug, "{id}", fmt.Sprint(id), "{kind}", "accounts", "{channel}", "email", "{token}", "nope", "{file}", "nope.css", "{seq}", "2", "{draft}", "regulator", "{$}", "")
+	r := strings.NewReplacer("{org}", slug, "{id}", fmt.Sprint(id), "{kind}", "accounts", "{channel}", "email", "{token}", "nope", "{file}", "nope.css", "{seq}", "2", "{draft}", "regulator", "{type}", "malware", "{$}", "")
 	return method, r.Replace(path)
 }
 

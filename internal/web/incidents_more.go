@@ -267,3 +267,64 @@ func (s *Server) sharedIncident(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Robots-Tag", "noindex")
 	s.render(w, r, http.StatusOK, "incident_shared", p)
 }
+
+// incidentPlaybook shows a type's playbook as the company runs it — its
+// own, or the built-in one — with the steps in words, and (for those who
+// may) the form to change it.
+func (s *Server) incidentPlaybook(w http.ResponseWriter, r *http.Request) {
+	s.renderPlaybook(w, r, http.StatusOK, "", nil)
+}
+
+func (s *Server) renderPlaybook(w http.ResponseWriter, r *http.Request, status int, body string, err error) {
+	st := stateOf(r)
+	typ := incident.Type(r.PathValue("type"))
+	if !typ.Valid() {
+		s.fail(w, r, problem.ErrNotFound)
+		return
+	}
+	pb, own, perr := st.tenant.IncidentPlaybook(r.Context(), typ)
+	if perr != nil {
+		s.fail(w, r, perr)
+		return
+	}
+	p := struct {
+		base
+		Type      string
+		TypeLabel string
+		Own       bool
+		JSON      string
+		Steps     []stepRow
+		CanEdit   bool
+	}{base: s.page(r, "incident.playbook_title", "incidents"), Type: string(typ), Own: own}
+	p.TypeLabel = p.T(typ.Key())
+	p.CanEdit = p.Can("edit_programme")
+	raw, _ := json.MarshalIndent(pb, "", "  ")
+	p.JSON = string(raw)
+	if body != "" {
+		p.JSON = body
+	}
+	for _, sp := range incident.Fill(pb, nil, nil) {
+		p.Steps = append(p.Steps, stepRow{ID: sp.ID, Phase: sp.Phase, Text: p.T(sp.Key, sp.Args...)})
+	}
+	if err != nil {
+		s.formError(w, r, err, "incident_playbook", p, &p.base)
+		return
+	}
+	s.render(w, r, status, "incident_playbook", p)
+}
+
+// incidentPlaybookSave keeps the company's own playbook for a type.
+func (s *Server) incidentPlaybookSave(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r)
+	typ := incident.Type(r.PathValue("type"))
+	if !typ.Valid() {
+		s.fail(w, r, problem.ErrNotFound)
+		return
+	}
+	body := strings.TrimSpace(r.PostFormValue("playbook"))
+	if err := st.tenant.SaveIncidentPlaybook(r.Context(), st.actor(r), typ, []byte(body)); err != nil {
+		s.renderPlaybook(w, r, http.StatusBadRequest, body, err)
+		return
+	}
+	redirect(w, r, "/o/"+st.org.Slug+"/incident-playbooks/"+string(typ), "incident_saved")
+}

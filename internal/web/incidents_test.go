@@ -242,3 +242,26 @@ func TestIncidentDraftsExportFlowchart(t *testing.T) {
 		}
 	})
 }
+
+// TestCompanyPlaybook: a company's own playbook replaces the built-in one
+// for its incidents; a malformed one is refused naming the field.
+func TestCompanyPlaybook(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *world) {
+		keeper := w.client("ja")
+		keeper.signIn(w.users[org.Keeper].Email)
+		if r := keeper.get("/o/alpha/incident-playbooks/malware"); r.status != http.StatusOK || !strings.Contains(r.body, "mamori 標準の手順書") {
+			t.Fatalf("playbook page: got %d", r.status)
+		}
+		if r := keeper.post("/o/alpha/incident-playbooks/malware", url.Values{"playbook": {`{"first_hour": [{"id": "x", "for": "robot"}]}`}}); r.status != http.StatusBadRequest {
+			t.Errorf("bad playbook: got %d, want 400", r.status)
+		}
+		own := `{"first_hour": [{"id": "do_not_pay", "for": "once"}], "first_day": [{"id": "check_backups", "for": "once"}]}`
+		if r := keeper.post("/o/alpha/incident-playbooks/malware", url.Values{"playbook": {own}}); r.status != http.StatusSeeOther {
+			t.Fatalf("save: got %d", r.status)
+		}
+		show := keeper.get("/o/alpha/incidents/" + strconv.FormatInt(w.inv["incident"][0], 10))
+		if !strings.Contains(show.body, `value="do_not_pay"`) || strings.Contains(show.body, `value="isolate_device:`) || !strings.Contains(show.body, "（0 / 2 完了）") {
+			t.Errorf("the incident does not follow the company's playbook")
+		}
+	})
+}

@@ -181,6 +181,8 @@ func (s *Server) routeTable() []route {
 		{"GET /o/{org}/incidents/{id}/export", orgScoped, org.ViewProgramme, s.incidentExport},
 		{"POST /o/{org}/incidents/{id}/share", orgScoped, org.EditProgramme, s.incidentShare},
 		{"POST /o/{org}/incidents/{id}/share/revoke", orgScoped, org.EditProgramme, s.incidentShareRevoke},
+		{"GET /o/{org}/incident-playbooks/{type}", orgScoped, org.ViewProgramme, s.incidentPlaybook},
+		{"POST /o/{org}/incident-playbooks/{type}", orgScoped, org.EditProgramme, s.incidentPlaybookSave},
 		{"GET /shared/incidents/{token}", public, "", s.sharedIncident},
 	}
 }
