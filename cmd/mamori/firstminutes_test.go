@@ -37,8 +37,8 @@ func TestEveryCommandHelp(t *testing.T) {
 						t.Errorf("%s %v: output lacks %q:\n%s", lang, args, w, out)
 					}
 				}
-				// version and scan use no data directory.
-				if c.name != "version" && c.name != "scan" && !strings.Contains(out, "--data") {
+				// version, scan and appi decide use no data directory.
+				if c.name != "version" && c.name != "scan" && c.name != "appi decide" && !strings.Contains(out, "--data") {
 					t.Errorf("%s %v: output lacks the --data option:\n%s", lang, args, out)
 				}
 			}

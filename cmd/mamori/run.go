@@ -71,6 +71,8 @@ func commands() []command {
 		{"routines complete", "cli.routines_complete.usage", cmdRoutinesComplete, ""},
 		{"routines calendar", "cli.routines_calendar.usage", cmdRoutinesCalendar, ""},
 		{"notify test", "cli.notify_test.usage", cmdNotifyTest, ""},
+		{"appi decide", "cli.appi_decide.usage", cmdAPPIDecide, ""},
+		{"incident verify", "cli.incident_verify.usage", cmdIncidentVerify, "cli.incident_verify.args"},
 		{"audit verify", "cli.audit_verify.usage", cmdAuditVerify, ""},
 		{"audit anchor", "cli.audit_anchor.usage", cmdAuditAnchor, ""},
 		{"version", "cli.version.usage", cmdVersion, ""},
@@ -201,7 +203,7 @@ func (e *env) parse(fs *flag.FlagSet, args []string) error {
 		}
 		return usageError{e.cat.T(e.locale, "cli.bad_flag", msg)}
 	}
-	if fs.NArg() > 0 && fs.Name() != "restore" {
+	if fs.NArg() > 0 && fs.Name() != "restore" && fs.Name() != "incident verify" {
 		return usageError{e.cat.T(e.locale, "cli.extra_args", strings.Join(fs.Args(), " "))}
 	}
 	return nil

@@ -60,6 +60,7 @@ func buildBinary(t *testing.T, root string) string {
 type server struct {
 	base     string // http://127.0.0.1:PORT
 	setupURL string // the one-time first-run link
+	data     string // the data directory, for commands run beside the server
 }
 
 // startServer runs "mamori serve" on a fresh data directory with LANG=lang,
@@ -68,7 +69,8 @@ type server struct {
 // stopped with SIGTERM when the test ends.
 func startServer(t *testing.T, bin, lang, running string) *server {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--data", filepath.Join(t.TempDir(), "data"), "--addr", "127.0.0.1:0")
+	data := filepath.Join(t.TempDir(), "data")
+	cmd := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0")
 	cmd.Env = serverEnv(lang)
 	var stdout, stderr lockedBuffer
 	cmd.Stderr = &stderr
@@ -99,7 +101,7 @@ func startServer(t *testing.T, bin, lang, running string) *server {
 		}
 	})
 
-	s := &server{}
+	s := &server{data: data}
 	timeout := time.After(startTimeout)
 	for s.base == "" {
 		select {

@@ -191,6 +191,7 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		river.AddWorker(workers, &testWorker{q: q})
 		river.AddWorker(workers, &signInLinkWorker{q: q})
 		river.AddWorker(workers, river.WorkFunc(q.lessonsAll))
+		river.AddWorker(workers, &incidentWorker{q: q})
 		every := cfg.Notify.Every
 		if every <= 0 {
 			every = DigestEvery

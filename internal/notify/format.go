@@ -12,6 +12,9 @@ func (d Digest) title(t T) string {
 	if d.Test {
 		return t("notify.msg.test_title", d.Org)
 	}
+	if d.Alert != "" {
+		return t("notify.msg.incident_title", d.Org)
+	}
 	return t("notify.msg.title", d.Org, len(d.Items))
 }
 
@@ -26,6 +29,8 @@ func (d Digest) shown() ([]Item, int) {
 // when says an item's due day and lateness in words.
 func (it Item) when(t T) string {
 	switch {
+	case it.Kind == IncidentItem:
+		return t("notify.msg.incident")
 	case it.Due.IsZero():
 		return t("notify.msg.finding")
 	case it.Overdue > 0:
@@ -39,6 +44,9 @@ func (it Item) when(t T) string {
 func (d Digest) intro(t T) string {
 	if d.Test {
 		return t("notify.msg.test_body")
+	}
+	if d.Alert != "" {
+		return d.Alert
 	}
 	return t("notify.msg.intro", d.Recipient, d.Day.Slashed())
 }

@@ -61,10 +61,11 @@ type ItemKind string
 
 // The item kinds.
 const (
-	FindingItem ItemKind = "finding"
-	RoutineItem ItemKind = "routine"
-	LeaverItem  ItemKind = "leaver" // a leaver checklist past its due day
-	PolicyItem  ItemKind = "policy" // the published rules, not yet acknowledged
+	FindingItem  ItemKind = "finding"
+	RoutineItem  ItemKind = "routine"
+	LeaverItem   ItemKind = "leaver"   // a leaver checklist past its due day
+	PolicyItem   ItemKind = "policy"   // the published rules, not yet acknowledged
+	IncidentItem ItemKind = "incident" // an incident just reported
 )
 
 // Item is one thing a person is asked to look at, already in the
@@ -86,6 +87,9 @@ type Digest struct {
 	URL       string // absolute link to the organisation's page
 	// Test marks a "send test message" digest.
 	Test bool
+	// Alert, when set, makes the message an urgent one-off (an incident
+	// reported) with this as its first line.
+	Alert string
 }
 
 // T translates a catalogue key in the recipient's language.

@@ -19,14 +19,14 @@ import (
 // {token} and {file} with junk.
 func fill(pattern, slug string, id int64) (method, path string) {
 	method, path, _ = strings.Cut(pattern, " ")
-	r := strings.NewReplacer("{org}", slug, "{id}", fmt.Sprint(id), "{kind}", "accounts", "{channel}", "email", "{token}", "nope", "{file}", "nope.css", "{$}", "")
+	r := strings.NewReplacer("{org}", slug, "{id}", fmt.Sprint(id), "{kind}", "accounts", "{channel}", "email", "{token}", "nope", "{file}", "nope.css", "{seq}", "2", "{draft}", "regulator", "{type}", "malware", "{$}", "")
 	return method, r.Replace(path)
 }
 
 // idFor picks, for a route, an identifier of the right kind in org o.
 func (w *world) idFor(pattern string, inA bool) int64 {
 	for kind, segment := range map[string]string{"service": "/services/", "account": "/accounts/", "device": "/devices/", "asset": "/assets/", "share": "/shares/", "finding": "/findings/",
-		"routine": "/routines/", "occurrence": "/occurrences/", "evidence": "/evidence/", "checklist": "/checklists/", "checklist_item": "/checklist-items/", "near_miss": "/near-misses/", "risk": "/risks/"} {
+		"routine": "/routines/", "occurrence": "/occurrences/", "evidence": "/evidence/", "checklist": "/checklists/", "checklist_item": "/checklist-items/", "near_miss": "/near-misses/", "risk": "/risks/", "incident": "/incidents/"} {
 		if strings.Contains(pattern, segment+"{id}") {
 			if inA {
 				return w.inv[kind][0]

@@ -50,12 +50,14 @@ type portfolioRow struct {
 	RoleLabel  string
 	LastChange string
 	LastDone   string // the last completed routine, as the page writes a day
+	Incidents  string // open incidents and the mean time to close, in words
 }
 
 // portfolioLabels are the words of every row, translated once for the
 // page rather than once a row: an advisor may serve hundreds of companies.
 type portfolioLabels struct {
 	Org, Role, Status, Score, NotAssessed, People, NoTOTP, LastChange, Attention, OK, Overdue, LastDone, Never string
+	Incidents                                                                                                  string
 }
 
 type portfolioPage struct {
@@ -83,7 +85,8 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 	p.L = portfolioLabels{Org: p.T("portfolio.org"), Role: p.T("portfolio.role"), Status: p.T("portfolio.status"), Score: p.T("findings.score"),
 		NotAssessed: p.T("findings.not_assessed"), People: p.T("portfolio.people"),
 		NoTOTP: p.T("portfolio.no_totp"), LastChange: p.T("portfolio.last_change"), Attention: p.T("portfolio.attention"), OK: p.T("portfolio.ok"),
-		Overdue: p.T("portfolio.routines_overdue"), LastDone: p.T("portfolio.routine_last_done"), Never: p.T("portfolio.never")}
+		Overdue: p.T("portfolio.routines_overdue"), LastDone: p.T("portfolio.routine_last_done"), Never: p.T("portfolio.never"),
+		Incidents: p.T("portfolio.incidents")}
 	roles := map[org.Role]string{}
 	var calm []portfolioRow
 	today := calendar.Of(s.Now())
@@ -108,6 +111,12 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 		}
 		row := portfolioRow{MemberOrg: o.MemberOrg, Summary: o.Summary, Score: findings.ScoreOf(open, o.Summary.Records()), Routines: figs,
 			RoleLabel: roles[o.Role], LastChange: p.DateTime(o.Summary.LastChange), LastDone: p.Date(figs.LastDone)}
+		inc, err := s.DB.Tenant(o.ID).IncidentFigures(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		row.Incidents = newIncidentFigures(p.base, inc).Portfolio
 		row.Attention, row.Reason = p.attention(o.Org, o.Summary, row.Score, figs)
 		if row.Attention {
 			p.Rows = append(p.Rows, row)
@@ -210,6 +219,7 @@ func portfolioTable(l portfolioLabels, rows []portfolioRow) template.HTML {
 			last = esc(r.LastDone)
 		}
 		td("", l.LastDone, last)
+		td("", l.Incidents, esc(r.Incidents))
 		td("", l.LastChange, esc(r.LastChange))
 		b.WriteString("\n  </tr>")
 	}
@@ -238,6 +248,7 @@ var dashboardModules = []struct{ label, summary, path string }{
 	{"nav.findings", "module.findings.summary", "/findings"},
 	{"nav.routines", "module.routines.summary", "/routines"},
 	{"nav.risks", "module.risks.summary", "/risks"},
+	{"nav.incidents", "module.incidents.summary", "/incidents"},
 	{"nav.people", "module.people.summary", "/people"},
 	{"nav.lessons", "module.lessons.summary", "/lessons"},
 	{"nav.policy", "module.policy.summary", "/policy"},
@@ -278,7 +289,8 @@ type dashboardPage struct {
 	Lessons   *lessonsDash // overall lesson completion, for ViewProgramme
 	Policy    policyFigure
 	// Mail is the mail guard's figures: today and the last 30 days.
-	Mail [2]mailguard.Day
+	Mail      [2]mailguard.Day
+	Incidents *incidentFigures // for the roles that see the programme
 }
 
 // leavingView is a person whose leave date is near: a notice, not a
@@ -376,6 +388,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		p.Incidents = newIncidentFigures(p.base, d.incidents)
 		p.Score = findings.ScoreOf(d.open, d.summary.Records())
 		for _, x := range p.Score.Top(3) {
 			p.Lines = append(p.Lines, deductionView{Deduction: x, Check: p.checkView(x.CheckID)})

@@ -29,6 +29,8 @@ type dashData struct {
 	names   inventory.Names // of the records the recent entries name
 	open    []findings.OpenCount
 	risks   riskFigure
+	// incidents are the incident figures (issue 12).
+	incidents store.IncidentFigures
 }
 
 type dashCache struct {
@@ -117,6 +119,9 @@ func readDash(ctx context.Context, t store.Tenant, version int64, day string) (d
 		return d, err
 	}
 	if d.risks, err = readRiskFigure(ctx, t, day); err != nil {
+		return d, err
+	}
+	if d.incidents, err = t.IncidentFigures(ctx); err != nil {
 		return d, err
 	}
 	return d, nil

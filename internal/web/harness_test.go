@@ -224,7 +224,8 @@ func (w *world) addInventory(i int, o org.Org, person int64, tag string) {
 	// fill {id}: 9001 in A, 9002 in B, see idFor) no other organisation has.
 	_, err = t.SaveLesson(ctx, sys, "", map[string]string{"ja": strings.Replace("---\nid: ID\ntitle: 自社の決まり\nminutes: 3\n---\n本文\n=== quiz\n? 問\n+ はい\n- いいえ\n> 解説\n? 問\n+ はい\n- いいえ\n> 解説\n? 問\n+ はい\n- いいえ\n> 解説\n", "ID", []string{"9001", "9002"}[i], 1)})
 	check(err)
-	for kind, id := range map[string]int64{"risk": rk.ID, "service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID,
+	incidentID := w.addIncident(t, tag, dev.ID)
+	for kind, id := range map[string]int64{"incident": incidentID, "risk": rk.ID, "service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID,
 		"routine": routine, "occurrence": waiting, "evidence": evidence, "near_miss": nearMiss, "checklist": lists[0].ID, "checklist_item": lists[0].Items[0].ID} {
 		ids := w.inv[kind]
 		ids[i] = id

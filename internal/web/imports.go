@@ -37,6 +37,8 @@ func isUpload(r *http.Request) bool {
 		return true
 	case isEvidenceUpload(seg):
 		return true // bounded by readCompletion
+	case len(seg) == 5 && seg[0] == "o" && seg[2] == "incidents" && seg[4] == "evidence":
+		return true // bounded by incidentEvidenceUpload
 	}
 	return false
 }

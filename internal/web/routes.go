@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mamori-sec/mamori/internal/importer"
+	"github.com/mamori-sec/mamori/internal/incident"
 	"github.com/mamori-sec/mamori/internal/org"
 )
 
@@ -231,6 +232,34 @@ func (s *Server) routeTable() []route {
 		{"POST /o/{org}/mailguard/app-passwords/revoke", orgScoped, org.EditProgramme, s.mailSettingsChange("app-password-revoke")},
 		{"GET /mail/files/{token}", public, "", s.mailFile},
 		{"GET /metrics", public, "", s.metrics},
+		// incidents and the APPI decision (issue 12)
+		{"POST /api/v1/appi/decide", user, "", s.apiAPPIDecide},
+		{"GET /o/{org}/incidents", orgScoped, org.ViewProgramme, s.incidentsList},
+		{"GET /o/{org}/incidents/new", orgScoped, org.EditProgramme, s.incidentNew},
+		{"POST /o/{org}/incidents", orgScoped, org.EditProgramme, s.incidentCreate},
+		{"GET /o/{org}/incidents/report", orgScoped, org.ViewOwn, s.incidentReportForm},
+		{"POST /o/{org}/incidents/report", orgScoped, org.ViewOwn, s.incidentReport},
+		{"GET /o/{org}/incidents/flowchart", orgScoped, org.ViewProgramme, s.incidentFlowchart},
+		{"POST /o/{org}/incidents/drills", orgScoped, org.EditProgramme, s.incidentDrillStart},
+		{"GET /o/{org}/incidents/{id}", orgScoped, org.ViewProgramme, s.incidentShow},
+		{"POST /o/{org}/incidents/{id}/triage", orgScoped, org.EditProgramme, s.incidentAppend(incident.Triaged)},
+		{"POST /o/{org}/incidents/{id}/steps", orgScoped, org.EditProgramme, s.incidentAppend(incident.StepDone)},
+		{"POST /o/{org}/incidents/{id}/steps/skip", orgScoped, org.EditProgramme, s.incidentAppend(incident.StepSkip)},
+		{"POST /o/{org}/incidents/{id}/notes", orgScoped, org.EditProgramme, s.incidentAppend(incident.Note)},
+		{"POST /o/{org}/incidents/{id}/corrections", orgScoped, org.EditProgramme, s.incidentAppend(incident.Correction)},
+		{"POST /o/{org}/incidents/{id}/contained", orgScoped, org.EditProgramme, s.incidentAppend(incident.Contained)},
+		{"POST /o/{org}/incidents/{id}/evidence", orgScoped, org.EditProgramme, s.incidentEvidenceUpload},
+		{"GET /o/{org}/incidents/{id}/evidence/{seq}", orgScoped, org.ViewProgramme, s.incidentEvidenceDownload},
+		{"POST /o/{org}/incidents/{id}/decision", orgScoped, org.EditProgramme, s.incidentDecide},
+		{"GET /o/{org}/incidents/{id}/drafts/{draft}", orgScoped, org.ViewProgramme, s.incidentDraft},
+		{"POST /o/{org}/incidents/{id}/drafts/{draft}", orgScoped, org.EditProgramme, s.incidentDraftSave},
+		{"POST /o/{org}/incidents/{id}/close", orgScoped, org.EditProgramme, s.incidentClose},
+		{"GET /o/{org}/incidents/{id}/export", orgScoped, org.ViewProgramme, s.incidentExport},
+		{"POST /o/{org}/incidents/{id}/share", orgScoped, org.EditProgramme, s.incidentShare},
+		{"POST /o/{org}/incidents/{id}/share/revoke", orgScoped, org.EditProgramme, s.incidentShareRevoke},
+		{"GET /o/{org}/incident-playbooks/{type}", orgScoped, org.ViewProgramme, s.incidentPlaybook},
+		{"POST /o/{org}/incident-playbooks/{type}", orgScoped, org.EditProgramme, s.incidentPlaybookSave},
+		{"GET /shared/incidents/{token}", public, "", s.sharedIncident},
 	}
 }
 

@@ -273,8 +273,8 @@ func TestTokenCannotChangeTheAccount(t *testing.T) {
 		before, tokens := w.auditCount(), w.tokenCount(u.ID)
 		walked := 0
 		for _, rt := range w.srv.Routes() {
-			if rt.Public || rt.OrgScoped {
-				continue
+			if rt.Public || rt.OrgScoped || strings.Contains(rt.Pattern, " /api/") {
+				continue // the API takes tokens (POST /api/v1/appi/decide reads no account)
 			}
 			walked++
 			method, path := fill(rt.Pattern, w.orgA.Slug, w.invitations[0])
