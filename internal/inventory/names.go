@@ -57,6 +57,14 @@ func (n Name) Label(t func(key string, args ...any) string) string {
 			title = t("name.with_type", title, t("name.due", n.Type))
 		}
 		return title
+	case "selfdiag":
+		// Name is the sitting's day, Service its department.
+		if n.Name != "" {
+			if n.Service != "" {
+				return t("name.selfdiag_department", n.Name, n.Service)
+			}
+			return t("name.selfdiag", n.Name)
+		}
 	case "finding":
 		title := t("check." + n.Name + ".title")
 		if n.Subject != nil {
