@@ -265,9 +265,8 @@ func (t Tenant) sittings(ctx context.Context, where string, args ...any) ([]Sitt
 	return out, rows.Err()
 }
 
-// SelfdiagLive reads what the prefill and the readiness read: the
-// inventory as the checks see it and the findings not resolved, each
-// named by its record.
+// SelfdiagLive reads what the prefill reads: the inventory as the checks
+// see it and the findings not resolved, each named by its record.
 func (t Tenant) SelfdiagLive(ctx context.Context, today calendar.Day) (selfdiag.Live, error) {
 	live := selfdiag.Live{Today: today}
 	data, err := t.ForChecks(ctx, today.String())
@@ -275,9 +274,17 @@ func (t Tenant) SelfdiagLive(ctx context.Context, today calendar.Day) (selfdiag.
 		return live, err
 	}
 	live.Data = data
+	live.Findings, err = t.NamedFindings(ctx)
+	return live, err
+}
+
+// NamedFindings returns the findings not resolved (open or accepted), each
+// named by its record: what the prefill, the contradictions and the
+// SECURITY ACTION readiness read.
+func (t Tenant) NamedFindings(ctx context.Context) ([]selfdiag.OpenFinding, error) {
 	rows, err := t.db.query(ctx, "SELECT check_id, subject_kind, subject_id, status FROM findings WHERE org_id = ? AND status IN (?, ?) ORDER BY id", t.org, findings.Open, findings.Accepted)
 	if err != nil {
-		return live, err
+		return nil, err
 	}
 	type raw struct {
 		check, kind, status string
@@ -289,27 +296,28 @@ func (t Tenant) SelfdiagLive(ctx context.Context, today calendar.Day) (selfdiag.
 		var r raw
 		if err := rows.Scan(&r.check, &r.kind, &r.id, &r.status); err != nil {
 			rows.Close()
-			return live, err
+			return nil, err
 		}
 		list = append(list, r)
 		want.Add(r.kind, r.id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return live, err
+		return nil, err
 	}
 	names, err := t.Names(ctx, want)
 	if err != nil {
-		return live, err
+		return nil, err
 	}
+	out := make([]selfdiag.OpenFinding, 0, len(list))
 	for _, r := range list {
 		n := names[inventory.Ref{Kind: r.kind, ID: r.id}]
 		if n.Kind == "" {
 			n.Kind = r.kind
 		}
-		live.Findings = append(live.Findings, selfdiag.OpenFinding{CheckID: r.check, Subject: n, Accepted: r.status == string(findings.Accepted)})
+		out = append(out, selfdiag.OpenFinding{CheckID: r.check, Subject: n, Accepted: r.status == string(findings.Accepted)})
 	}
-	return live, nil
+	return out, nil
 }
 
 // CloudCheck is one stored cloud-service check.
@@ -459,4 +467,3 @@ type SittingTotal struct {
 	TakenOn calendar.Day
 	Total   int
 }
-

@@ -223,6 +223,7 @@ var dashboardModules = []struct{ label, summary, path string }{
 	{"nav.routines", "module.routines.summary", "/routines"},
 	{"nav.people", "module.people.summary", "/people"},
 	{"nav.audit", "module.audit.summary", "/audit"},
+	{"selfdiag.title", "module.selfdiag.summary", "/selfdiag"},
 }
 
 // weekItem is one line of the keeper's week: a finding to act on, a
@@ -252,6 +253,7 @@ type dashboardPage struct {
 	AuditRows []auditRow
 	Modules   []moduleLine
 	Leaving   []leavingView
+	Selfdiag  *selfdiagDash // the self-diagnosis and SECURITY ACTION card
 }
 
 // leavingView is a person whose leave date is near: a notice, not a
@@ -322,6 +324,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	if st.can(org.ViewProgramme) {
 		if p.Leaving, err = s.leavingSoon(r, 20); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if p.Selfdiag, err = s.dashSelfdiag(r, p.base); err != nil {
 			s.fail(w, r, err)
 			return
 		}

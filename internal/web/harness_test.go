@@ -210,8 +210,9 @@ func (w *world) addInventory(i int, o org.Org, person int64, tag string) {
 	// Routines, one waiting occurrence and one done with a file, so that
 	// the routines' pages have records to walk.
 	routine, waiting, evidence := w.addRoutines(t, tag)
+	sitting := w.addSitting(t, tag)
 	for kind, id := range map[string]int64{"service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID,
-		"routine": routine, "occurrence": waiting, "evidence": evidence, "checklist": lists[0].ID, "checklist_item": lists[0].Items[0].ID} {
+		"routine": routine, "occurrence": waiting, "evidence": evidence, "checklist": lists[0].ID, "checklist_item": lists[0].Items[0].ID, "selfdiag": sitting} {
 		ids := w.inv[kind]
 		ids[i] = id
 		w.inv[kind] = ids

@@ -155,6 +155,17 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/orgs/{org}/occurrences/{id}/complete", orgScoped, org.EditProgramme, s.apiComplete},
 		{"POST /api/v1/orgs/{org}/notify/test", orgScoped, org.ManageSettings, s.apiNotifyTest},
 		{"GET /ical/{token}", public, "", s.icalFeed},
+		// self-diagnosis, SECURITY ACTION readiness, cloud-service check (issue 10, helper A)
+		{"GET /o/{org}/selfdiag", orgScoped, org.ViewProgramme, s.selfdiagHub},
+		{"GET /o/{org}/selfdiag/new", orgScoped, org.EditProgramme, s.selfdiagNew},
+		{"POST /o/{org}/selfdiag", orgScoped, org.EditProgramme, s.selfdiagCreate},
+		{"POST /o/{org}/selfdiag/merge", orgScoped, org.EditProgramme, s.selfdiagMerge},
+		{"GET /o/{org}/selfdiag/{id}", orgScoped, org.ViewProgramme, s.selfdiagShow},
+		{"GET /o/{org}/security-action", orgScoped, org.ViewProgramme, s.securityAction},
+		{"GET /o/{org}/services/{id}/cloud-check", orgScoped, org.ViewProgramme, s.cloudCheckShow},
+		{"POST /o/{org}/services/{id}/cloud-check", orgScoped, org.EditProgramme, s.cloudCheckSave},
+		{"GET /api/v1/orgs/{org}/selfdiag", orgScoped, org.ViewProgramme, s.apiSelfdiagLatest},
+		{"POST /api/v1/orgs/{org}/selfdiag", orgScoped, org.EditProgramme, s.apiSelfdiagSubmit},
 	}
 }
 

@@ -5,6 +5,7 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -50,6 +51,11 @@ type Deps struct {
 	// a proxy that terminates TLS: every response then carries HSTS. Off,
 	// plain HTTP (localhost, a first try) is never pinned to HTTPS.
 	BehindTLSProxy bool
+	// BasicPolicy says whether the organisation's basic security policy is
+	// set by the owner and published, and since when (SECURITY ACTION ★★).
+	// The policy module provides it (store.Tenant.PublishedBasicPolicy);
+	// nil reads as "not published".
+	BasicPolicy func(ctx context.Context, t store.Tenant) (published bool, at time.Time, err error)
 }
 
 // Server holds what every handler shares. It is immutable after NewServer.
