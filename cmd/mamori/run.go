@@ -70,6 +70,7 @@ func commands() []command {
 		{"routines complete", "cli.routines_complete.usage", cmdRoutinesComplete, ""},
 		{"routines calendar", "cli.routines_calendar.usage", cmdRoutinesCalendar, ""},
 		{"notify test", "cli.notify_test.usage", cmdNotifyTest, ""},
+		{"selfdiag", "cli.selfdiag.usage", cmdSelfdiag, ""},
 		{"audit verify", "cli.audit_verify.usage", cmdAuditVerify, ""},
 		{"audit anchor", "cli.audit_anchor.usage", cmdAuditAnchor, ""},
 		{"version", "cli.version.usage", cmdVersion, ""},
