@@ -146,6 +146,9 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 		if err := seedRoutines(ctx, db.Tenant(orgID), now, c.slug == sakura.slug); err != nil {
 			return 0, nil, err
 		}
+		if err := seedSelfdiag(ctx, db.Tenant(orgID), now); err != nil {
+			return 0, nil, err
+		}
 	}
 	return orgID, creds, nil
 }
