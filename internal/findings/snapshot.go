@@ -31,6 +31,12 @@ type Snapshot struct {
 	// LeaverItems are the open items of leavers' checklists
 	// (internal/workflow), read by people.leaver_items_open.
 	LeaverItems []LeaverItem
+	// OrgID is the organisation evaluated, for the checks about the
+	// programme as a whole (subject KindOrg); 0 leaves them out.
+	OrgID int64
+	// LastSelfdiag is the day (YYYY-MM-DD) of the company's latest
+	// self-diagnosis (internal/selfdiag), "" for none.
+	LastSelfdiag string
 
 	ix index
 }

@@ -29,8 +29,8 @@ var ErrEvaluationBusy = problem.New(problem.Conflict, "findings.evaluation_busy"
 
 // inventoryActions are the audit actions that change what the checks and
 // the checklists read (a removed membership closes a leaver's "remove from
-// mamori" item).
-var inventoryActions = []string{"person", "service", "account", "device", "asset", "share", "inventory", "import", "member"}
+// mamori" item; a self-diagnosis answers the check for an overdue one).
+var inventoryActions = []string{"person", "service", "account", "device", "asset", "share", "inventory", "import", "member", "selfdiag"}
 
 // noteEvent remembers which organisations' inventory this transaction
 // changed, from the events it records: every inventory write records one,

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strconv"
 	"strings"
@@ -194,6 +195,15 @@ func (t Tenant) LatestSitting(ctx context.Context) (Sitting, error) {
 	return out[0], nil
 }
 
+// LastSittingDay is the day (YYYY-MM-DD) of the company's latest sitting
+// (not a department's), "" for none: what the check for an overdue
+// self-diagnosis reads.
+func (t Tenant) LastSittingDay(ctx context.Context) (string, error) {
+	var day sql.NullString
+	err := t.db.queryRow(ctx, "SELECT MAX(taken_on) FROM selfdiag_sittings WHERE org_id = ? AND department = ''", t.org).Scan(&day)
+	return day.String, err
+}
+
 func (t Tenant) sittings(ctx context.Context, where string, args ...any) ([]Sitting, error) {
 	q := "SELECT s.id, s.department, s.taken_on, s.source, s.by_label, s.created_at FROM selfdiag_sittings s WHERE s.org_id = ?" + where
 	if !strings.Contains(where, "ORDER BY") {
@@ -222,7 +232,12 @@ func (t Tenant) sittings(ctx context.Context, where string, args ...any) ([]Sitt
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, err
 	}
-	rows, err = t.db.query(ctx, "SELECT sitting_id, question, answer, proposed, flagged FROM selfdiag_answers WHERE org_id = ?", t.org)
+	ids := make([]string, len(out))
+	for i, s := range out {
+		ids[i] = strconv.FormatInt(s.ID, 10)
+	}
+	in := " AND sitting_id IN (" + strings.Join(ids, ", ") + ")"
+	rows, err = t.db.query(ctx, "SELECT sitting_id, question, answer, proposed, flagged FROM selfdiag_answers WHERE org_id = ?"+in, t.org)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +263,7 @@ func (t Tenant) sittings(ctx context.Context, where string, args ...any) ([]Sitt
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = t.db.query(ctx, "SELECT sitting_id, source_id FROM selfdiag_merges WHERE org_id = ? ORDER BY source_id", t.org)
+	rows, err = t.db.query(ctx, "SELECT sitting_id, source_id FROM selfdiag_merges WHERE org_id = ?"+in+" ORDER BY source_id", t.org)
 	if err != nil {
 		return nil, err
 	}
