@@ -26,7 +26,7 @@ func fill(pattern, slug string, id int64) (method, path string) {
 // idFor picks, for a route, an identifier of the right kind in org o.
 func (w *world) idFor(pattern string, inA bool) int64 {
 	for kind, segment := range map[string]string{"service": "/services/", "account": "/accounts/", "device": "/devices/", "asset": "/assets/", "share": "/shares/", "finding": "/findings/",
-		"routine": "/routines/", "occurrence": "/occurrences/", "evidence": "/evidence/", "checklist": "/checklists/", "checklist_item": "/checklist-items/", "selfdiag": "/selfdiag/"} {
+		"routine": "/routines/", "occurrence": "/occurrences/", "evidence": "/evidence/", "checklist": "/checklists/", "checklist_item": "/checklist-items/"} {
 		if strings.Contains(pattern, segment+"{id}") {
 			if inA {
 				return w.inv[kind][0]
@@ -35,6 +35,11 @@ func (w *world) idFor(pattern string, inA bool) int64 {
 		}
 	}
 	switch {
+	case strings.Contains(pattern, "/selfdiag/{id}"):
+		if inA {
+			return w.sittings[0]
+		}
+		return w.sittings[1]
 	case strings.Contains(pattern, "/jobs/{id}"):
 		if inA {
 			return w.jobs[0]
