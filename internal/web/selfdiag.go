@@ -70,6 +70,7 @@ type questionRow struct {
 	Evidence              []evidenceLine
 	Chosen                string // the answer selected in the form
 	Contradicts           bool   // open findings would flag "done"
+	WasFlagged            bool   // the previous company sitting's "done" was flagged
 }
 
 type selfdiagFormPage struct {
@@ -97,6 +98,10 @@ func (s *Server) selfdiagForm(r *http.Request, chosen map[int]string) (*selfdiag
 	}
 	p := &selfdiagFormPage{base: s.page(r, "selfdiag.new_title", "selfdiag"), Answers: selfdiag.AllAnswers}
 	proposals := selfdiag.Prefill(live)
+	var prev store.Sitting
+	if prev, err = st.tenant.LatestSitting(r.Context()); err != nil && problem.CodeOf(err) != problem.NotFound {
+		return nil, err
+	}
 	against := map[int]bool{}
 	for _, c := range selfdiag.Contradictions(allDone(), live.Findings) {
 		against[c.Q] = true
@@ -104,7 +109,7 @@ func (s *Server) selfdiagForm(r *http.Request, chosen map[int]string) (*selfdiag
 	for _, pr := range proposals {
 		q := pr.Q
 		row := questionRow{Q: q, Title: p.T(selfdiag.QuestionKey(q, "title")), Risk: p.T(selfdiag.QuestionKey(q, "risk")),
-			Practice: p.T(selfdiag.QuestionKey(q, "practice")), Proposal: pr.Answer, Contradicts: against[q]}
+			Practice: p.T(selfdiag.QuestionKey(q, "practice")), Proposal: pr.Answer, Contradicts: against[q], WasFlagged: prev.Flagged[q-1]}
 		if part := selfdiag.PartOf(q); part.From == q {
 			row.PartStart = p.T(part.Key())
 		}

@@ -95,6 +95,11 @@ func TestSelfdiagAnswerWithProposals(t *testing.T) {
 		if !strings.Contains(res.body, "指摘と食い違い") {
 			t.Error("the contradicted answer is not flagged")
 		}
+		// The next sitting's form recalls it.
+		q3 = regexp.MustCompile(`(?s)id="q3".*?</fieldset>`).FindString(keeper.get(base + "/selfdiag/new").body)
+		if !strings.Contains(q3, "前回の診断では") {
+			t.Errorf("the next form does not recall the flagged answer:\n%s", q3)
+		}
 		// A second sitting is compared with the first, question by question.
 		r = keeper.post(base+"/selfdiag", answerForm("partly", map[int]string{5: "dont_know"}))
 		res = keeper.get(r.location)
