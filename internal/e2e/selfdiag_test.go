@@ -30,16 +30,20 @@ func TestKeeperSelfDiagnosis(t *testing.T) {
 	s.setup(t)
 	org := "/o/" + l.slug
 
-	s.b.load(t, "open the new person form", http.StatusOK, chromedp.Navigate(s.srv.base+org+"/people/new"))
-	s.b.fill(t, "#name", "鈴木 花子")
-	s.b.fill(t, "#kana", "スズキ ハナコ")
+	// A PC without antivirus, entered in the inventory.
+	s.b.load(t, "open the new device form", http.StatusOK, chromedp.Navigate(s.srv.base+org+"/devices/new"))
+	s.b.run(t, "fill the device", chromedp.Evaluate(`(() => {
+		const set = (n, v) => { const e = document.querySelector('main form [name="' + n + '"]'); if (e) e.value = v; };
+		set('name', '経理PC-01'); set('kind', 'pc'); set('ownership', 'company'); set('antivirus', 'no'); set('network', 'internal');
+		return true;
+	})()`, nil))
 	if p := s.b.submit(t, `main form button[type=submit]`, http.StatusOK); p.Alert != "" {
-		t.Fatalf("adding a person: got alert %q", p.Alert)
+		t.Fatalf("adding a device: got alert %q", p.Alert)
 	}
-	// The evaluation job raises the findings the proposals read.
+	// The evaluation job raises the finding the proposal reads.
 	p := s.waitPage(t, org+"/selfdiag/new", func(text string) bool { return strings.Contains(text, "提案：") })
-	if !strings.Contains(p.Text, "提案：") || !strings.Contains(p.Text, "鈴木 花子") {
-		t.Fatalf("form: got %q, want a proposal naming the person", p.Text)
+	if !strings.Contains(p.Text, "提案：実施していない") || !strings.Contains(p.Text, "経理PC-01") || strings.Contains(p.Text, "%!") {
+		t.Fatalf("form: got %q, want \"not done\" proposed for antivirus, naming the PC", p.Text)
 	}
 	proposed := s.b.count(t, `main fieldset.selfdiag-q input[type=radio]:checked`)
 	if proposed == 0 {

@@ -45,6 +45,18 @@ type Proposal struct {
 	Evidence  []Evidence
 }
 
+// ReasonArgs are the arguments of the Reason message: how many records
+// (and of how many) for the reasons that count them, none otherwise.
+func (p Proposal) ReasonArgs() []any {
+	switch p.Reason {
+	case "selfdiag.reason.findings", "selfdiag.reason.not_shown":
+		return []any{p.Count, p.Of}
+	case "selfdiag.reason.accepted", "selfdiag.reason.all_shown":
+		return []any{p.Count}
+	}
+	return nil
+}
+
 // MaxEvidence is how many records a proposal names; Count says how many
 // there are in all.
 const MaxEvidence = 12

@@ -178,6 +178,9 @@ func TestPrefill(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.live.Today = today
 			p := Prefill(tt.live)[tt.q-1]
+			if want := map[string]int{"selfdiag.reason.findings": 2, "selfdiag.reason.not_shown": 2, "selfdiag.reason.accepted": 1, "selfdiag.reason.all_shown": 1}[p.Reason]; len(p.ReasonArgs()) != want {
+				t.Errorf("reason %s has %d arguments, want %d", p.Reason, len(p.ReasonArgs()), want)
+			}
 			if p.Answer != tt.want || len(p.Evidence) != tt.evidence {
 				t.Errorf("got %v (%s) with %d records, want %v with %d", p.Answer, p.Reason, len(p.Evidence), tt.want, tt.evidence)
 			}

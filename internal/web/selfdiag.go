@@ -114,7 +114,7 @@ func (s *Server) selfdiagForm(r *http.Request, chosen map[int]string) (*selfdiag
 			row.PartStart = p.T(part.Key())
 		}
 		if pr.Reason != "" {
-			row.Reason = p.T(pr.Reason, pr.Count, pr.Of)
+			row.Reason = p.T(pr.Reason, pr.ReasonArgs()...)
 		}
 		row.Evidence = evidenceLines(p.base, pr.Evidence)
 		if pr.Answer != selfdiag.Unanswered {

@@ -64,6 +64,9 @@ func TestSelfdiagAnswerWithProposals(t *testing.T) {
 		if !strings.Contains(q3, "提案：実施していない") || !strings.Contains(q3, "user@アルファ.example") || !strings.Contains(q3, `value="not_done" checked`) {
 			t.Errorf("question 3 does not propose \"not done\" with its record:\n%s", q3)
 		}
+		if strings.Contains(form.body, "%!") {
+			t.Errorf("a message with a wrong number of arguments on the form")
+		}
 		if strings.Contains(form.body, "極秘部") {
 			t.Error("another organisation's record on the form")
 		}
