@@ -69,9 +69,13 @@ func (s *Server) securityAction(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &readinessPage{base: s.page(r, "sa.title", "selfdiag"), R: rd}
 	for _, rule := range rd.Rules {
-		p.Rules = append(p.Rules, ruleRow{N: rule.N, Title: p.T(rule.Key("title")), Practice: p.T(rule.Key("practice")),
-			State: rule.State.Code(), Label: p.T("sa.state."+rule.State.Code(), rule.Count), Count: rule.Count,
-			Findings: evidenceLines(p.base, rule.Findings)})
+		row := ruleRow{N: rule.N, Title: p.T(rule.Key("title")), Practice: p.T(rule.Key("practice")),
+			State: rule.State.Code(), Label: p.T("sa.state." + rule.State.Code()), Count: rule.Count,
+			Findings: evidenceLines(p.base, rule.Findings)}
+		if rule.State == selfdiag.RuleFindings {
+			row.Label = p.T("sa.state.findings", rule.Count)
+		}
+		p.Rules = append(p.Rules, row)
 	}
 	if rd.Sitting {
 		p.SittingOn = p.Day(rd.SittingOn.String())

@@ -135,6 +135,13 @@ func TestSelfdiagDashboardFigure(t *testing.T) {
 		if !strings.Contains(page, "★★ 足りないもの") {
 			t.Error("no SECURITY ACTION readiness on the dashboard")
 		}
+		sa := keeper.get(base + "/security-action").body
+		if strings.Contains(sa, "%!") || !strings.Contains(sa, "自己診断を済ませています") || !strings.Contains(sa, "未対応の指摘が") || !strings.Contains(sa, "認証や認定ではありません") {
+			t.Errorf("readiness page: a broken message, or without the sitting, the findings or the declaration wording")
+		}
+		if strings.Contains(sa, "認定を受けました") || strings.Contains(sa, "取得しました") {
+			t.Error("the readiness page words SECURITY ACTION as a certification")
+		}
 	})
 }
 
