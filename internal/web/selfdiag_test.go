@@ -264,6 +264,9 @@ func TestCloudCheckFillsTheServiceDate(t *testing.T) {
 		if open() {
 			t.Error("the finding stays open after the check")
 		}
+		if !strings.Contains(keeper.get("/o/"+w.orgA.Slug+"/services/"+strconv.FormatInt(svc, 10)).body, `href="`+path+`"`) {
+			t.Error("the service page does not link to its cloud check")
+		}
 		page := keeper.get(path)
 		if !strings.Contains(page.body, "稼働率の記載がない") || !strings.Contains(page.body, "未完了") {
 			t.Error("the history does not keep the earlier check")
