@@ -75,6 +75,10 @@ type Readiness struct {
 type ReadinessInput struct {
 	Today    calendar.Day
 	Findings []OpenFinding
+	// Open, when Findings is nil, gives the open findings as counts per
+	// check (findings.OpenCount): the dashboard's figures, which name no
+	// record.
+	Open []findings.OpenCount
 	// LastSitting is the day of the last complete sitting, zero for none.
 	LastSitting calendar.Day
 	// PolicyPublished and PolicyOn say whether the owner's basic policy is
@@ -106,6 +110,12 @@ func ReadinessOf(in ReadinessInput) Readiness {
 		}
 		if reads {
 			rule.State = RuleClear
+		}
+		for _, c := range in.Open {
+			if k, ok := byID[c.CheckID]; ok && in.Findings == nil && len(k.Needs) == 0 && c.Open > 0 {
+				rule.State = RuleFindings
+				rule.Count += c.Open
+			}
 		}
 		for _, f := range in.Findings {
 			c, ok := byID[f.CheckID]

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mamori-sec/mamori/internal/calendar"
+	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/problem"
 )
@@ -215,6 +216,10 @@ func TestReadiness(t *testing.T) {
 		LastSitting: today.AddDays(-400), PolicyPublished: true})
 	if r.Rules[1].State != RuleFindings || r.Rules[1].Count != 1 || r.Sitting || r.TwoStars {
 		t.Errorf("with finding: %+v", r)
+	}
+	r = ReadinessOf(ReadinessInput{Today: today, Open: []findings.OpenCount{{CheckID: "devices.pc_no_antivirus", Open: 3}, {CheckID: "accounts.admin_mfa_unknown", Open: 2}}})
+	if r.Rules[1].State != RuleFindings || r.Rules[1].Count != 3 || r.Rules[2].State != RuleClear {
+		t.Errorf("from counts: %+v", r.Rules)
 	}
 	r = ReadinessOf(ReadinessInput{Today: today, LastSitting: today.AddDays(-30), PolicyPublished: true})
 	if !r.Sitting || !r.Policy || r.MissingTwo != r.MissingOne {

@@ -327,7 +327,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		if p.Selfdiag, err = s.dashSelfdiag(r, p.base); err != nil {
+		if p.Selfdiag, err = s.dashSelfdiag(r, p.base, d.open); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mamori-sec/mamori/internal/calendar"
+	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/problem"
@@ -15,15 +16,21 @@ import (
 
 // The SECURITY ACTION readiness page and the cloud-service check.
 
-// readiness works out where the organisation stands for ★ and ★★.
-func (s *Server) readiness(r *http.Request, t store.Tenant) (selfdiag.Readiness, error) {
+// readiness works out where the organisation stands for ★ and ★★: from
+// the findings named by record (the readiness page), or, when counts are
+// given, from the open findings counted per check (the dashboard, which
+// has them already).
+func (s *Server) readiness(r *http.Request, t store.Tenant, counts []findings.OpenCount) (selfdiag.Readiness, error) {
 	ctx := r.Context()
 	today := calendar.Of(s.Now())
-	open, err := t.NamedFindings(ctx)
-	if err != nil {
-		return selfdiag.Readiness{}, err
+	in := selfdiag.ReadinessInput{Today: today, Open: counts}
+	if counts == nil {
+		open, err := t.NamedFindings(ctx)
+		if err != nil {
+			return selfdiag.Readiness{}, err
+		}
+		in.Findings = open
 	}
-	in := selfdiag.ReadinessInput{Today: today, Findings: open}
 	if last, err := t.LatestSitting(ctx); err == nil {
 		in.LastSitting = last.TakenOn
 	} else if problem.CodeOf(err) != problem.NotFound {
@@ -62,7 +69,7 @@ type readinessPage struct {
 
 func (s *Server) securityAction(w http.ResponseWriter, r *http.Request) {
 	st := stateOf(r)
-	rd, err := s.readiness(r, st.tenant)
+	rd, err := s.readiness(r, st.tenant, nil)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -230,7 +237,7 @@ type selfdiagDash struct {
 	HasSitting bool
 }
 
-func (s *Server) dashSelfdiag(r *http.Request, b base) (*selfdiagDash, error) {
+func (s *Server) dashSelfdiag(r *http.Request, b base, open []findings.OpenCount) (*selfdiagDash, error) {
 	st := stateOf(r)
 	totals, err := st.tenant.SelfdiagTotals(r.Context(), 6)
 	if err != nil {
@@ -245,7 +252,10 @@ func (s *Server) dashSelfdiag(r *http.Request, b base) (*selfdiagDash, error) {
 			d.Trend = append(d.Trend, x.Total)
 		}
 	}
-	if d.Readiness, err = s.readiness(r, st.tenant); err != nil {
+	if open == nil {
+		open = []findings.OpenCount{}
+	}
+	if d.Readiness, err = s.readiness(r, st.tenant, open); err != nil {
 		return nil, err
 	}
 	return d, nil
