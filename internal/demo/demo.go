@@ -169,6 +169,11 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 	if err := seedPolicy(ctx, db.Tenant(orgID), c, ids, now); err != nil {
 		return 0, nil, fmt.Errorf("policy: %w", err)
 	}
+	if c.stock != nil {
+		if err := seedSelfdiag(ctx, db.Tenant(orgID), now); err != nil {
+			return 0, nil, err
+		}
+	}
 	return orgID, creds, nil
 }
 

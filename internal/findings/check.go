@@ -131,7 +131,7 @@ func (c Check) RemediationKey() string { return "check." + c.ID + ".remediation"
 // Checks returns every check, sorted by ID.
 func Checks() []Check {
 	var all []Check
-	for _, group := range [][]Check{peopleChecks(), accountChecks(), serviceChecks(), deviceChecks(), networkChecks(), assetChecks(), shareChecks(), riskChecks(), policyChecks()} {
+	for _, group := range [][]Check{peopleChecks(), accountChecks(), serviceChecks(), deviceChecks(), networkChecks(), assetChecks(), shareChecks(), riskChecks(), policyChecks(), selfdiagChecks()} {
 		all = append(all, group...)
 	}
 	slices.SortFunc(all, func(a, b Check) int { return cmp.Compare(a.ID, b.ID) })

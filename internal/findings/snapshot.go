@@ -37,6 +37,12 @@ type Snapshot struct {
 	// PolicyWaiting are the people who have the published policy set to
 	// acknowledge (internal/policy), read by people.policy_not_acknowledged.
 	PolicyWaiting []PolicyWaiting
+	// OrgID is the organisation evaluated, for the checks about the
+	// programme as a whole (subject KindOrg); 0 leaves them out.
+	OrgID int64
+	// LastSelfdiag is the day (YYYY-MM-DD) of the company's latest
+	// self-diagnosis (internal/selfdiag), "" for none.
+	LastSelfdiag string
 
 	ix index
 }

@@ -27,6 +27,7 @@ var japaneseAllowed = map[string]string{
 	"internal/importer/console.go":    "the headings and values admin consoles export (表示名, 作成日時), read as data",
 	"internal/i18n/dates.go":          "the Japanese date form (2026年12月6日) is a format, like the English one beside it",
 	"internal/importer/risks.go":      "the headings of IPA's risk analysis sheet (脅威の起こりやすさ) and the words read for treatments and statuses, as data",
+	"internal/selfdiag/file.go":       "the answer words an answer file may use (実施している, わからない), read as data",
 	"internal/importer/names.go":      "the headings of split-name rosters (氏, セイ) and the role words of shared mailboxes (総務, 経理), read as data",
 	// Still labels in Go, to move: the import columns' headings, help,
 	// examples and choices derive from the record descriptions in

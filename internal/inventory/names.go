@@ -1,6 +1,11 @@
 package inventory
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/mamori-sec/mamori/internal/calendar"
+)
 
 // Name is how a person names a record wherever it appears — a finding, its
 // evidence, an audit entry, a history line, the command line, the API: the
@@ -66,6 +71,16 @@ func (n Name) Label(t func(key string, args ...any) string) string {
 				threat = n.Type
 			}
 			return t("name.with_type", n.Name, threat)
+		}
+	case "selfdiag":
+		// Name is the sitting's day (YYYY-MM-DD), Service its department.
+		if d, err := calendar.ParseISO(n.Name); err == nil {
+			y, m, dd := d.Date()
+			day := t("finding.day", y, int(m), dd, fmt.Sprintf("%02d", int(m)), fmt.Sprintf("%02d", dd))
+			if n.Service != "" {
+				return t("name.selfdiag_department", day, n.Service)
+			}
+			return t("name.selfdiag", day)
 		}
 	case "finding":
 		title := t("check." + n.Name + ".title")

@@ -91,9 +91,13 @@ func evaluate(ctx context.Context, t store.Tenant, actor audit.Actor, now time.T
 	if err != nil {
 		return Result{}, err
 	}
+	lastSitting, err := t.LastSittingDay(ctx)
+	if err != nil {
+		return Result{}, err
+	}
 	snap := findings.Snapshot{Today: now, People: data.People, Services: data.Services, Accounts: data.Accounts,
 		Devices: data.Devices, Assets: data.Assets, Shares: data.Shares, LeaverItems: LeaverItems(leaver), Risks: risks,
-		PolicyWaiting: waiting}
+		PolicyWaiting: waiting, OrgID: t.OrgID(), LastSelfdiag: lastSitting}
 	results := findings.Evaluate(&snap)
 	sync, err := t.SyncFindings(ctx, actor, findings.Results(results), today)
 	if err != nil {

@@ -30,8 +30,9 @@ var ErrEvaluationBusy = problem.New(problem.Conflict, "findings.evaluation_busy"
 // inventoryActions are the audit actions that change what the checks and
 // the checklists read (a removed membership closes a leaver's "remove from
 // mamori" item; a risk feeds the risk checks; a published or acknowledged
-// policy changes who has it to acknowledge).
-var inventoryActions = []string{"person", "service", "account", "device", "asset", "share", "inventory", "import", "member", "risk", "policy"}
+// policy changes who has it to acknowledge; a self-diagnosis answers the
+// check for an overdue one).
+var inventoryActions = []string{"person", "service", "account", "device", "asset", "share", "inventory", "import", "member", "risk", "policy", "selfdiag"}
 
 // noteEvent remembers which organisations' inventory this transaction
 // changed, from the events it records: every inventory write records one,

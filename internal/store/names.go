@@ -32,8 +32,10 @@ var nameQueries = map[string]string{
 	"routine":    "SELECT r.id, r.chore, COALESCE(s.name, ''), '' FROM routines r LEFT JOIN services s ON s.id = r.service_id AND s.org_id = r.org_id WHERE +r.org_id = ? AND r.id IN ",
 	"occurrence": "SELECT o.id, r.chore, COALESCE(s.name, ''), o.due_on FROM routine_occurrences o JOIN routines r ON r.id = o.routine_id AND r.org_id = o.org_id LEFT JOIN services s ON s.id = r.service_id AND s.org_id = r.org_id WHERE +o.org_id = ? AND o.id IN ",
 	// A risk is named by its asset and its threat (internal/risk).
-	"risk":           "SELECT k.id, a.name, '', k.threat FROM risks k JOIN assets a ON a.id = k.asset_id AND a.org_id = k.org_id WHERE +k.org_id = ? AND k.id IN ",
-	"incident":       "SELECT id, title, '', kind FROM incidents WHERE +org_id = ? AND id IN ",
+	"risk":     "SELECT k.id, a.name, '', k.threat FROM risks k JOIN assets a ON a.id = k.asset_id AND a.org_id = k.org_id WHERE +k.org_id = ? AND k.id IN ",
+	"incident": "SELECT id, title, '', kind FROM incidents WHERE +org_id = ? AND id IN ",
+	// A self-diagnosis sitting is named by its day and its department.
+	"selfdiag":       "SELECT id, taken_on, department, '' FROM selfdiag_sittings WHERE +org_id = ? AND id IN ",
 	"checklist_item": "SELECT i.id, COALESCE(p.name, ''), '', i.kind FROM checklist_items i JOIN checklists c ON c.id = i.checklist_id AND c.org_id = i.org_id LEFT JOIN people p ON p.id = c.person_id AND p.org_id = c.org_id WHERE +i.org_id = ? AND i.id IN ",
 }
 

@@ -40,6 +40,11 @@ func (w *world) idFor(pattern string, inA bool) int64 {
 			return 9001
 		}
 		return 9002
+	case strings.Contains(pattern, "/selfdiag/{id}"):
+		if inA {
+			return w.sittings[0]
+		}
+		return w.sittings[1]
 	case strings.Contains(pattern, "/jobs/{id}"):
 		if inA {
 			return w.jobs[0]

@@ -255,6 +255,7 @@ var dashboardModules = []struct{ label, summary, path string }{
 	{"nav.audit", "module.audit.summary", "/audit"},
 	{"nav.nearmiss", "module.nearmiss.summary", "/near-misses"},
 	{"nav.mailguard", "module.mailguard.summary", "/mailguard"},
+	{"selfdiag.title", "module.selfdiag.summary", "/selfdiag"},
 }
 
 // weekItem is one line of the keeper's week: a finding to act on, a
@@ -291,6 +292,7 @@ type dashboardPage struct {
 	// Mail is the mail guard's figures: today and the last 30 days.
 	Mail      [2]mailguard.Day
 	Incidents *incidentFigures // for the roles that see the programme
+	Selfdiag  *selfdiagDash    // the self-diagnosis and SECURITY ACTION card
 }
 
 // leavingView is a person whose leave date is near: a notice, not a
@@ -389,6 +391,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Incidents = newIncidentFigures(p.base, d.incidents)
+		if p.Selfdiag, err = s.dashSelfdiag(r, p.base, d.open); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		p.Score = findings.ScoreOf(d.open, d.summary.Records())
 		for _, x := range p.Score.Top(3) {
 			p.Lines = append(p.Lines, deductionView{Deduction: x, Check: p.checkView(x.CheckID)})

@@ -260,6 +260,17 @@ func (s *Server) routeTable() []route {
 		{"GET /o/{org}/incident-playbooks/{type}", orgScoped, org.ViewProgramme, s.incidentPlaybook},
 		{"POST /o/{org}/incident-playbooks/{type}", orgScoped, org.EditProgramme, s.incidentPlaybookSave},
 		{"GET /shared/incidents/{token}", public, "", s.sharedIncident},
+		// self-diagnosis, SECURITY ACTION readiness, cloud-service check (issue 10, helper A)
+		{"GET /o/{org}/selfdiag", orgScoped, org.ViewProgramme, s.selfdiagHub},
+		{"GET /o/{org}/selfdiag/new", orgScoped, org.EditProgramme, s.selfdiagNew},
+		{"POST /o/{org}/selfdiag", orgScoped, org.EditProgramme, s.selfdiagCreate},
+		{"POST /o/{org}/selfdiag/merge", orgScoped, org.EditProgramme, s.selfdiagMerge},
+		{"GET /o/{org}/selfdiag/{id}", orgScoped, org.ViewProgramme, s.selfdiagShow},
+		{"GET /o/{org}/security-action", orgScoped, org.ViewProgramme, s.securityAction},
+		{"GET /o/{org}/services/{id}/cloud-check", orgScoped, org.ViewProgramme, s.cloudCheckShow},
+		{"POST /o/{org}/services/{id}/cloud-check", orgScoped, org.EditProgramme, s.cloudCheckSave},
+		{"GET /api/v1/orgs/{org}/selfdiag", orgScoped, org.ViewProgramme, s.apiSelfdiagLatest},
+		{"POST /api/v1/orgs/{org}/selfdiag", orgScoped, org.EditProgramme, s.apiSelfdiagSubmit},
 	}
 }
 

@@ -89,6 +89,10 @@ func serviceRelated(v *view, s *inventory.Service) []section {
 			shown{Text: v.T("inv.service.add_account"), Link: v.OrgURL("/accounts/new?service_id=" + id)},
 			shown{Text: v.T("inv.service.add_share"), Link: v.OrgURL("/shares/new?service_id=" + id)})
 	}
+	if s.Category == inventory.Cloud {
+		// The 15-point cloud-service check and its history (selfdiag).
+		sec.Items = append(sec.Items, shown{Text: v.T("cloudcheck.link"), Link: v.OrgURL("/services/" + id + "/cloud-check")})
+	}
 	return []section{sec}
 }
 
