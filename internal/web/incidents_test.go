@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/policy"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
@@ -262,6 +264,47 @@ func TestCompanyPlaybook(t *testing.T) {
 		show := keeper.get("/o/alpha/incidents/" + strconv.FormatInt(w.inv["incident"][0], 10))
 		if !strings.Contains(show.body, `value="do_not_pay"`) || strings.Contains(show.body, `value="isolate_device:`) || !strings.Contains(show.body, "（0 / 2 完了）") {
 			t.Errorf("the incident does not follow the company's playbook")
+		}
+	})
+}
+
+// TestPlaybookCallsTheCompanysContacts: the "call" steps of a playbook name
+// the emergency contacts of the executive sign-off, the company's own
+// before the public defaults, each with how to reach them.
+func TestPlaybookCallsTheCompanysContacts(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *world) {
+		ctx := context.Background()
+		now := w.clock.Now().In(calendar.Japan)
+		at := func(d time.Duration) string { return now.Add(d).Format("2006-01-02T15:04") }
+		err := w.db.Tenant(w.orgA.ID).SaveContacts(ctx, audit.Actor{Label: "test"}, []policy.Contact{
+			{Kind: policy.ITVendor, Name: "みどりシステム保守", Phone: "03-1234-5678"},
+			{Kind: policy.Insurer, Name: "さくら損保 サイバー窓口", Email: "cyber@insurer.example"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keeper := w.client("ja")
+		keeper.signIn(w.users[org.Keeper].Email)
+		r := keeper.post("/o/alpha/incidents", url.Values{"type": {"malware"}, "title": {"ファイルサーバーでランサムウェア"},
+			"occurred_at": {at(-2 * time.Hour)}, "found_at": {at(-time.Hour)}, "found_by": {"総務部"}})
+		m := incidentURL.FindStringSubmatch(r.location)
+		if r.status != http.StatusSeeOther || m == nil {
+			t.Fatalf("open: got %d %q", r.status, r.location)
+		}
+		show := keeper.get("/o/alpha/incidents/" + m[1])
+		for _, want := range []string{"みどりシステム保守", "03-1234-5678", "ITベンダー・保守会社", "cyber@insurer.example", "#9110"} {
+			if !strings.Contains(show.body, want) {
+				t.Errorf("the playbook's call steps lack %q", want)
+			}
+		}
+		if !strings.Contains(keeper.get("/o/alpha/incidents/flowchart").body, "みどりシステム保守") {
+			t.Errorf("the A4 flowchart lacks the company's IT vendor")
+		}
+		// Organisation B's page never shows A's contacts.
+		owner := w.client("ja")
+		owner.signIn(w.userB.Email)
+		if b := owner.get("/o/bravo/incidents/flowchart"); b.status != http.StatusOK || strings.Contains(b.body, "みどりシステム保守") {
+			t.Errorf("another organisation's flowchart shows A's contacts")
 		}
 	})
 }
