@@ -190,6 +190,7 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		river.AddWorker(workers, &digestWorker{q: q})
 		river.AddWorker(workers, &testWorker{q: q})
 		river.AddWorker(workers, &signInLinkWorker{q: q})
+		river.AddWorker(workers, river.WorkFunc(q.nearMissAudit))
 		every := cfg.Notify.Every
 		if every <= 0 {
 			every = DigestEvery
@@ -206,6 +207,9 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(every),
 				func() (river.JobArgs, *river.InsertOpts) { return DigestAllArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "digest_all", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+				func() (river.JobArgs, *river.InsertOpts) { return NearMissAuditArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "near_miss_audit", RunOnStart: true}),
 		}
 	}
 	q.client, err = river.NewClient(drv, rc)

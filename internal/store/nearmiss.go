@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/calendar"
@@ -74,18 +76,36 @@ func (t Tenant) FileNearMiss(ctx context.Context, actor audit.Actor, r nearmiss.
 	} else {
 		receiptHash = ""
 	}
-	var id int64
+	id := nearMissID()
 	err := t.db.change(ctx, actor, func(tx *Tx) error {
-		var err error
-		id, err = tx.insert(ctx, `INSERT INTO near_misses (org_id, day, category, happened, almost, suggestion, reporter_id, receipt_hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.org, day.String(), string(r.Category), r.Happened, r.Almost, r.Suggestion, reporterID, receiptHash)
-		if err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO near_misses (id, org_id, day, category, happened, almost, suggestion, reporter_id, receipt_hash, audited)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, t.org, day.String(), string(r.Category), r.Happened, r.Almost, r.Suggestion, reporterID, receiptHash,
+			boolInt(reporterID != 0)); err != nil {
 			return err
 		}
+		if reporterID == 0 {
+			// Recorded with its day's count after the day ends
+			// (AuditAnonymousNearMisses): an entry now would date it.
+			tx.auditLater++
+			return nil
+		}
 		return t.record(ctx, tx, audit.Event{Action: "near_miss.file", Target: fmt.Sprintf("near_miss:%d", id),
-			After: map[string]any{"category": string(r.Category), "anonymous": reporterID == 0}})
+			After: map[string]any{"category": string(r.Category), "anonymous": false}})
 	})
 	return id, err
+}
+
+// nearMissID draws the id of a report or a note at random (below 2^53,
+// so any client reads it whole): ids given in order would tell, by their
+// place among signed-in reports and keeper's notes whose audit entries are
+// dated, when within the day an anonymous one came in. The listing order
+// within a day is therefore random too.
+func nearMissID() int64 {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return int64(binary.BigEndian.Uint64(b[:])>>11) | 1
 }
 
 // NearMisses lists the organisation's reports, newest first (at most
@@ -155,7 +175,7 @@ func (t Tenant) NearMissByReceipt(ctx context.Context, hash string) (NearMiss, e
 }
 
 func (t Tenant) nearMissNotes(ctx context.Context, id int64) ([]NearMissNote, error) {
-	rows, err := t.db.query(ctx, "SELECT day, from_keeper, body FROM near_miss_notes WHERE org_id = ? AND near_miss_id = ? ORDER BY id", t.org, id)
+	rows, err := t.db.query(ctx, "SELECT day, from_keeper, body FROM near_miss_notes WHERE org_id = ? AND near_miss_id = ? ORDER BY day, id", t.org, id)
 	if err != nil {
 		return nil, err
 	}
@@ -192,9 +212,13 @@ func (t Tenant) AddNearMissNote(ctx context.Context, actor audit.Actor, id int64
 		if n == 0 {
 			return problem.ErrNotFound
 		}
-		if _, err := tx.exec(ctx, "INSERT INTO near_miss_notes (org_id, near_miss_id, day, from_keeper, body) VALUES (?, ?, ?, ?, ?)",
-			t.org, id, day.String(), boolInt(fromKeeper), body); err != nil {
+		if _, err := tx.exec(ctx, "INSERT INTO near_miss_notes (id, org_id, near_miss_id, day, from_keeper, body, audited) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			nearMissID(), t.org, id, day.String(), boolInt(fromKeeper), body, boolInt(!anonymous)); err != nil {
 			return err
+		}
+		if anonymous {
+			tx.auditLater++ // with its day's count, as a report
+			return nil
 		}
 		return t.record(ctx, tx, audit.Event{Action: "near_miss.note", Target: fmt.Sprintf("near_miss:%d", id), After: map[string]any{"from_keeper": fromKeeper}})
 	})
@@ -322,4 +346,92 @@ func (db *DB) OrgByNearMissLink(ctx context.Context, token string) (org.Org, err
 	}
 	o, err := scanOrg(db.queryRow(ctx, "SELECT "+orgColumnsOf+" FROM orgs o JOIN near_miss_links l ON l.org_id = o.id WHERE l.token = ?", token))
 	return o, notFound(err)
+}
+
+// AuditAnonymousNearMisses writes the audit trail's record of anonymous
+// near misses and of information added with a receipt code: for every
+// organisation and every day before today that has some not yet counted,
+// one entry "N anonymous near misses received on <day>", naming the
+// reports by their categories (in the categories' order, not the reports')
+// — written after the day ends, so neither its time nor its place in the
+// chain dates a report within the day. It returns the entries written.
+// The periodic job calls it every hour; a day already counted is not
+// counted again.
+func (db *DB) AuditAnonymousNearMisses(ctx context.Context, today calendar.Day) (int, error) {
+	type orgDay struct {
+		org int64
+		day string
+	}
+	rows, err := db.query(ctx, `SELECT org_id, day FROM near_misses WHERE audited = 0 AND day < ?
+		UNION SELECT org_id, day FROM near_miss_notes WHERE audited = 0 AND day < ? ORDER BY 1, 2`, today.String(), today.String())
+	if err != nil {
+		return 0, err
+	}
+	var due []orgDay
+	for rows.Next() {
+		var d orgDay
+		if err := rows.Scan(&d.org, &d.day); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		due = append(due, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range due {
+		if err := db.Tenant(d.org).auditAnonymousDay(ctx, d.day); err != nil {
+			return n, fmt.Errorf("near misses of org %d on %s: %w", d.org, d.day, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+func (t Tenant) auditAnonymousDay(ctx context.Context, day string) error {
+	return t.db.change(ctx, Anonymous, func(tx *Tx) error {
+		// Marking and counting in one statement: a second server doing the
+		// same at once finds nothing left to count.
+		counts := map[nearmiss.Category]int{}
+		reports := 0
+		rows, err := tx.tx.QueryContext(ctx, t.db.rebind("UPDATE near_misses SET audited = 1 WHERE org_id = ? AND day = ? AND audited = 0 RETURNING category"), t.org, day)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				rows.Close()
+				return err
+			}
+			counts[nearmiss.Category(c)]++
+			reports++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, "UPDATE near_miss_notes SET audited = 1 WHERE org_id = ? AND day = ? AND audited = 0", t.org, day)
+		if err != nil {
+			return err
+		}
+		notes, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if reports == 0 && notes == 0 {
+			tx.unchanged++ // another server counted it meanwhile
+			return nil
+		}
+		var cats []string
+		for _, c := range nearmiss.Categories {
+			for range counts[c] {
+				cats = append(cats, string(c))
+			}
+		}
+		return t.record(ctx, tx, audit.Event{Action: "near_miss.anonymous_day", Target: fmt.Sprintf("org:%d", t.org),
+			After: map[string]any{"day": day, "anonymous_reports": reports, "anonymous_notes": notes, "categories": strings.Join(cats, " ")}})
+	})
 }

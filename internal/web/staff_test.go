@@ -19,6 +19,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/jobs"
@@ -211,16 +212,24 @@ func TestAnonymousNearMissEndToEnd(t *testing.T) {
 					}
 				}
 			}
-			// The audit trail names the anonymous actor only.
+			// The audit trail has no entry of the anonymous report or note
+			// until the day ends; then one for the day, by the anonymous
+			// actor only (see TestAnonymousNearMissLeavesNoTime).
 			for _, action := range []string{"near_miss.file", "near_miss.note"} {
-				es, err := w.db.Tenant(w.orgA.ID).Audit(ctx, store.AuditFilter{Action: action})
-				if err != nil || len(es) == 0 {
-					t.Fatalf("%s entries: %v %v", action, es, err)
+				if es, err := w.db.Tenant(w.orgA.ID).Audit(ctx, store.AuditFilter{Action: action}); err != nil || len(es) != 0 {
+					t.Errorf("%s entries: got %d (%v), want none", action, len(es), err)
 				}
-				for _, e := range es {
-					if e.Actor != "anonymous" || e.IP != "" || e.ActorID != 0 {
-						t.Errorf("%s entry: actor %q ip %q id %d, want anonymous with nothing else", action, e.Actor, e.IP, e.ActorID)
-					}
+			}
+			if _, err := w.db.AuditAnonymousNearMisses(ctx, calendar.Of(w.clock.Now()).AddDays(1)); err != nil {
+				t.Fatal(err)
+			}
+			es, err := w.db.Tenant(w.orgA.ID).Audit(ctx, store.AuditFilter{Action: "near_miss.anonymous_day"})
+			if err != nil || len(es) == 0 {
+				t.Fatalf("near_miss.anonymous_day entries: %v %v", es, err)
+			}
+			for _, e := range es {
+				if e.Actor != "anonymous" || e.IP != "" || e.ActorID != 0 {
+					t.Errorf("day entry: actor %q ip %q id %d, want anonymous with nothing else", e.Actor, e.IP, e.ActorID)
 				}
 			}
 			// And the log has no line of the public route.

@@ -1,0 +1,10 @@
+-- mamori schema 29 (SQLite): anonymous near misses are recorded in the
+-- audit trail once a day, after the day ends (one entry per organisation
+-- and day, by a periodic job), so no entry's time or place in the chain
+-- tells when within the day a report came in. audited = 0 marks a report
+-- or a note the day's entry has not counted yet; everything before this
+-- schema was audited as it happened.
+ALTER TABLE near_misses ADD COLUMN audited INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE near_miss_notes ADD COLUMN audited INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX near_misses_unaudited ON near_misses(audited, day);
+CREATE INDEX near_miss_notes_unaudited ON near_miss_notes(audited, day);
