@@ -15,6 +15,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/nearmiss"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/routine"
 )
 
 // Anonymous is the actor of everything done through the public near-miss
@@ -33,6 +34,7 @@ type NearMiss struct {
 	Lesson    string // the anonymised lesson for the monthly note
 	Action    string // what is to change, when the triage is Action
 	TriagedOn calendar.Day
+	RoutineID int64 // the one-off task "needs action" made, 0 when none
 	Notes     []NearMissNote
 }
 
@@ -44,12 +46,12 @@ type NearMissNote struct {
 	Body       string
 }
 
-const nearMissCols = "id, day, category, happened, almost, suggestion, receipt_hash <> '', triage, reply, lesson, action, triaged_on"
+const nearMissCols = "id, day, category, happened, almost, suggestion, receipt_hash <> '', triage, reply, lesson, action, triaged_on, routine_id"
 
 func scanNearMiss(sc rowScanner) (NearMiss, error) {
 	var n NearMiss
 	var day, triaged, cat, tri string
-	if err := sc.Scan(&n.ID, &day, &cat, &n.Happened, &n.Almost, &n.Suggestion, &n.Anonymous, &tri, &n.Reply, &n.Lesson, &n.Action, &triaged); err != nil {
+	if err := sc.Scan(&n.ID, &day, &cat, &n.Happened, &n.Almost, &n.Suggestion, &n.Anonymous, &tri, &n.Reply, &n.Lesson, &n.Action, &triaged, &n.RoutineID); err != nil {
 		return n, err
 	}
 	n.Category, n.Triage = nearmiss.Category(cat), nearmiss.Triage(tri)
@@ -230,6 +232,10 @@ type NearMissTriage struct {
 	Reply  string // to the reporter
 	Lesson string // for everyone, anonymised (Lesson)
 	Action string // what is to change (Action)
+	// The one-off task Action makes (when the report has none yet): due
+	// on Due, done by AssigneeID (0: the organisation's keepers).
+	Due        calendar.Day
+	AssigneeID int64
 }
 
 // TriageNearMiss records the keeper's answer on day.
@@ -247,17 +253,63 @@ func (t Tenant) TriageNearMiss(ctx context.Context, actor audit.Actor, id int64,
 		}
 	}
 	return t.db.change(ctx, actor, func(tx *Tx) error {
-		var before string
-		if err := tx.queryRow(ctx, "SELECT triage FROM near_misses WHERE org_id = ? AND id = ?", t.org, id).Scan(&before); err != nil {
+		var before, category, filed string
+		var routineID int64
+		if err := tx.queryRow(ctx, "SELECT triage, category, day, routine_id FROM near_misses WHERE org_id = ? AND id = ?", t.org, id).
+			Scan(&before, &category, &filed, &routineID); err != nil {
 			return notFound(err)
 		}
-		if _, err := tx.exec(ctx, "UPDATE near_misses SET triage = ?, reply = ?, lesson = ?, action = ?, triaged_on = ? WHERE org_id = ? AND id = ?",
-			string(in.Triage), in.Reply, in.Lesson, in.Action, day.String(), t.org, id); err != nil {
+		if in.Triage == nearmiss.Action && routineID == 0 {
+			var err error
+			if routineID, err = t.nearMissTask(ctx, tx, id, category, filed, in, day); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec(ctx, "UPDATE near_misses SET triage = ?, reply = ?, lesson = ?, action = ?, triaged_on = ?, routine_id = ? WHERE org_id = ? AND id = ?",
+			string(in.Triage), in.Reply, in.Lesson, in.Action, day.String(), routineID, t.org, id); err != nil {
 			return err
 		}
 		return t.record(ctx, tx, audit.Event{Action: "near_miss.triage", Target: fmt.Sprintf("near_miss:%d", id),
 			Before: map[string]any{"triage": before}, After: map[string]any{"triage": string(in.Triage), "reply": in.Reply != "", "lesson": in.Lesson, "action": in.Action}})
 	})
+}
+
+// nearMissTask makes the one-off task of a report needing action: a
+// keeper's routine of the chore once.near_miss_action due on in.Due, with
+// its occurrence, recorded as the keeper adding a routine and naming the
+// report in words (its category and day, not its number).
+func (t Tenant) nearMissTask(ctx context.Context, tx *Tx, id int64, category, filed string, in NearMissTriage, today calendar.Day) (int64, error) {
+	c, _ := routine.ChoreByID("once.near_miss_action")
+	ri := RoutineInput{Chore: c.ID, Schedule: routine.Schedule{Cadence: routine.Once, On: in.Due}, AssigneeID: in.AssigneeID,
+		EscalateAfter: routine.DefaultEscalateAfter}
+	if err := t.checkInput(ctx, tx, ri); err != nil {
+		return 0, err
+	}
+	if in.Due < today {
+		return 0, problem.Field("due", "routine.invalid_due")
+	}
+	rid, err := tx.insert(ctx, `INSERT INTO routines (org_id, chore, service_id, origin, cadence, weekday, day, month, assignee_id, paused, escalate_after, starts_on, created_at)
+		VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?, 0, ?, ?, ?)`, t.org, c.ID, -id, routine.FromKeeper, routine.Once, in.AssigneeID, ri.EscalateAfter,
+		in.Due.String(), micros(t.db.Now()))
+	if err != nil {
+		return 0, err
+	}
+	after, err := t.routineAudit(ctx, tx, c.ID, "", ri)
+	if err != nil {
+		return 0, err
+	}
+	after["due"], after["category"], after["near_miss_day"] = in.Due.String(), category, filed
+	if err := t.record(ctx, tx, audit.Event{Action: "routine.add", Target: routineTarget(rid), After: after}); err != nil {
+		return 0, err
+	}
+	_, err = t.materialise(ctx, tx, rid, today)
+	return rid, err
+}
+
+// NearMissOfRoutine returns the report a one-off task was made from.
+func (t Tenant) NearMissOfRoutine(ctx context.Context, routineID int64) (NearMiss, error) {
+	n, err := scanNearMiss(t.db.queryRow(ctx, "SELECT "+nearMissCols+" FROM near_misses WHERE org_id = ? AND routine_id = ?", t.org, routineID))
+	return n, notFound(err)
 }
 
 // NearMissLesson is one line of the monthly note to all staff.

@@ -360,6 +360,11 @@ type nearMissPage struct {
 	Report  nearMissRow
 	Triages []categoryOption
 	CanEdit bool
+	// The one-off task "needs action" made, or the fields to make it.
+	Task     *routineRow
+	Members  []store.Member
+	Due      string // the form's due day, ISO
+	Assignee int64
 }
 
 // nearMissShow is one report for the keeper, with the triage form.
@@ -386,6 +391,18 @@ func (s *Server) nearMissPageOf(r *http.Request, n store.NearMiss) nearMissPage 
 	for _, t := range nearmiss.Triages {
 		p.Triages = append(p.Triages, categoryOption{Value: string(t), Label: p.T(t.Label()), Selected: t == n.Triage})
 	}
+	ctx := r.Context()
+	if n.RoutineID != 0 {
+		if rt, err := st.tenant.Routine(ctx, n.RoutineID); err == nil {
+			row := p.routineRow(rt)
+			p.Task = &row
+		}
+	} else if p.CanEdit {
+		p.Members, _ = st.tenant.Members(ctx)
+		if p.Due == "" {
+			p.Due = calendar.Of(s.Now()).AddDays(14).String()
+		}
+	}
 	return p
 }
 
@@ -403,6 +420,8 @@ func (s *Server) nearMissTriage(w http.ResponseWriter, r *http.Request) {
 	}
 	in := store.NearMissTriage{Triage: nearmiss.Triage(r.PostFormValue("triage")), Reply: r.PostFormValue("reply"),
 		Lesson: r.PostFormValue("lesson"), Action: r.PostFormValue("action")}
+	in.Due, _ = calendar.ParseISO(r.PostFormValue("due"))
+	in.AssigneeID, _ = strconv.ParseInt(r.PostFormValue("assignee"), 10, 64)
 	if err := st.tenant.TriageNearMiss(r.Context(), st.actor(r), id, in, calendar.Of(s.Now())); err != nil {
 		n, gerr := st.tenant.NearMiss(r.Context(), id)
 		if gerr != nil {
@@ -411,6 +430,7 @@ func (s *Server) nearMissTriage(w http.ResponseWriter, r *http.Request) {
 		}
 		n.Triage, n.Reply, n.Lesson, n.Action = in.Triage, in.Reply, in.Lesson, in.Action
 		p := s.nearMissPageOf(r, n)
+		p.Due, p.Assignee = r.PostFormValue("due"), in.AssigneeID
 		s.formError(w, r, err, "nearmiss_show", &p, &p.base)
 		return
 	}

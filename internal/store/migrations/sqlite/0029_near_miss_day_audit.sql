@@ -8,3 +8,10 @@ ALTER TABLE near_misses ADD COLUMN audited INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE near_miss_notes ADD COLUMN audited INTEGER NOT NULL DEFAULT 1;
 CREATE INDEX near_misses_unaudited ON near_misses(audited, day);
 CREATE INDEX near_miss_notes_unaudited ON near_miss_notes(audited, day);
+
+-- "Needs action" makes a one-off task: a keeper's routine of the chore
+-- once.near_miss_action, due once. routine_id links the report to it (0:
+-- none). The routine's service_id holds the report's id negated: routines
+-- are unique per chore and service, and services have positive ids, so
+-- each report gets its own one-off without colliding with a service.
+ALTER TABLE near_misses ADD COLUMN routine_id INTEGER NOT NULL DEFAULT 0;
