@@ -15,3 +15,13 @@ CREATE INDEX near_miss_notes_unaudited ON near_miss_notes(audited, day);
 -- are unique per chore and service, and services have positive ids, so
 -- each report gets its own one-off without colliding with a service.
 ALTER TABLE near_misses ADD COLUMN routine_id INTEGER NOT NULL DEFAULT 0;
+
+-- Windowed counters shared by every app server (the sign-in link's
+-- limits): key is a keyed hash (seal.Box.MAC) of what is counted, never
+-- an address; window_start is when the key's window began (Unix µs).
+CREATE TABLE rate_counts (
+    key          TEXT PRIMARY KEY,
+    window_start BIGINT NOT NULL,
+    n            INTEGER NOT NULL
+);
+CREATE INDEX rate_counts_window ON rate_counts(window_start);
