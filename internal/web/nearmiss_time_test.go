@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/calendar"
+	"github.com/mamori-sec/mamori/internal/nearmiss"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store"
 	"github.com/mamori-sec/mamori/internal/store/storetest"
@@ -240,5 +242,45 @@ func TestAnonymousNearMissLeavesNoTime(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNearMissIDsTellNoOrder: reports and notes filed one after another
+// do not get ids in that order (ids in order would place an anonymous
+// report among dated signed-in ones).
+func TestNearMissIDsTellNoOrder(t *testing.T) {
+	w := newWorld(t, store.SQLite)
+	ctx := context.Background()
+	ten := w.db.Tenant(w.orgA.ID)
+	day := calendar.Of(w.clock.Now())
+	var ids []int64
+	for i := range 20 {
+		_, receipt := nearmiss.NewReceipt()
+		id, err := ten.FileNearMiss(ctx, store.Anonymous, nearmiss.Report{Category: nearmiss.Other, Happened: fmt.Sprintf("report %d", i)}, 0, receipt, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if slices.IsSorted(ids) {
+		t.Errorf("ids in filing order: %v", ids)
+	}
+	for i, id := range ids {
+		if err := ten.AddNearMissNote(ctx, store.Anonymous, id, fmt.Sprintf("note %d", i), false, true, day); err != nil {
+			t.Fatal(err)
+		}
+	}
+	byBody := map[string]int64{}
+	for _, row := range w.rows(t, "near_miss_notes") {
+		byBody[row["body"]], _ = strconv.ParseInt(row["id"], 10, 64)
+	}
+	var noteIDs []int64 // in the order they were added
+	for i := range len(ids) {
+		if id, ok := byBody[fmt.Sprintf("note %d", i)]; ok {
+			noteIDs = append(noteIDs, id)
+		}
+	}
+	if len(noteIDs) != len(ids) || slices.IsSorted(noteIDs) {
+		t.Errorf("note ids: %v, want one per report, not in order", noteIDs)
 	}
 }
