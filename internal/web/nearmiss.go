@@ -380,11 +380,15 @@ func (s *Server) nearMissShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := s.nearMissPageOf(r, n)
+	p, err := s.nearMissPageOf(r, n)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "nearmiss_show", p)
 }
 
-func (s *Server) nearMissPageOf(r *http.Request, n store.NearMiss) nearMissPage {
+func (s *Server) nearMissPageOf(r *http.Request, n store.NearMiss) (nearMissPage, error) {
 	st := stateOf(r)
 	p := nearMissPage{base: s.page(r, "nearmiss.show_title", "nearmiss"), CanEdit: st.can(org.EditProgramme)}
 	p.Report = nearMissRow{NearMiss: n, DayText: p.Day(n.Day.String()), CategoryText: p.T(n.Category.Label()), TriageText: p.T(n.Triage.Label())}
@@ -393,17 +397,20 @@ func (s *Server) nearMissPageOf(r *http.Request, n store.NearMiss) nearMissPage 
 	}
 	ctx := r.Context()
 	if n.RoutineID != 0 {
-		if rt, err := st.tenant.Routine(ctx, n.RoutineID); err == nil {
-			row := p.routineRow(rt)
-			p.Task = &row
+		rt, err := st.tenant.Routine(ctx, n.RoutineID)
+		if err != nil {
+			return p, err
 		}
+		row := p.routineRow(rt)
+		p.Task = &row
 	} else if p.CanEdit {
-		p.Members, _ = st.tenant.Members(ctx)
-		if p.Due == "" {
-			p.Due = calendar.Of(s.Now()).AddDays(14).String()
+		var err error
+		if p.Members, err = st.tenant.Members(ctx); err != nil {
+			return p, err
 		}
+		p.Due = calendar.Of(s.Now()).AddDays(14).String() // a default the keeper changes
 	}
-	return p
+	return p, nil
 }
 
 // nearMissTriage records the keeper's answer.
@@ -429,7 +436,11 @@ func (s *Server) nearMissTriage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		n.Triage, n.Reply, n.Lesson, n.Action = in.Triage, in.Reply, in.Lesson, in.Action
-		p := s.nearMissPageOf(r, n)
+		p, perr := s.nearMissPageOf(r, n)
+		if perr != nil {
+			s.fail(w, r, perr)
+			return
+		}
 		p.Due, p.Assignee = r.PostFormValue("due"), in.AssigneeID
 		s.formError(w, r, err, "nearmiss_show", &p, &p.base)
 		return

@@ -1,6 +1,6 @@
--- mamori schema 29 (PostgreSQL): anonymous near misses are recorded in the
--- audit trail once a day, after the day ends (one entry per organisation
--- and day, by a periodic job), so no entry's time or place in the chain
+-- mamori schema 29 (PostgreSQL): issue 11 follow-ups on the staff side. Anonymous
+-- near misses are recorded in the audit trail once a day, after the day ends
+-- (one entry per organisation and day, by a periodic job), so no entry's time or place in the chain
 -- tells when within the day a report came in. audited = 0 marks a report
 -- or a note the day's entry has not counted yet; everything before this
 -- schema was audited as it happened.
