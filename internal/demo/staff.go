@@ -13,7 +13,8 @@ import (
 // seedStaff gives the staff side something to show: the anonymous
 // near-miss link, three near misses of the last weeks — one anonymous
 // with the keeper's reply and a lesson for everyone, one filed signed in
-// by the sales member, one that needs action — and the member's telework
+// by the sales member, one that needs action, with its task on the
+// routines' calendar — and the member's telework
 // self-check, which puts their home router and personal PC in the
 // inventory.
 func seedStaff(ctx context.Context, t store.Tenant, memberID int64, memberEmail string, now calendar.Day) error {
@@ -46,7 +47,8 @@ func seedStaff(ctx context.Context, t store.Tenant, memberID int64, memberEmail 
 	}
 	if err := t.TriageNearMiss(ctx, actor, action, store.NearMissTriage{Triage: nearmiss.Action,
 		Reply:  "閉じて知らせてくださり、ありがとうございます。パスワードを入力していなければ問題ありません。",
-		Action: "メールの外部リンク警告を有効にし、請求書メールの確認手順を朝礼で共有する。"}, now.AddDays(-1)); err != nil {
+		Action: "メールの外部リンク警告を有効にし、請求書メールの確認手順を朝礼で共有する。",
+		Due:    now.AddDays(6)}, now.AddDays(-1)); err != nil { // the task, for the keepers
 		return err
 	}
 	person, err := t.PersonByEmail(ctx, memberEmail)

@@ -192,6 +192,7 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		river.AddWorker(workers, &signInLinkWorker{q: q})
 		river.AddWorker(workers, river.WorkFunc(q.lessonsAll))
 		river.AddWorker(workers, &incidentWorker{q: q})
+		river.AddWorker(workers, river.WorkFunc(q.nearMissAudit))
 		every := cfg.Notify.Every
 		if every <= 0 {
 			every = DigestEvery
@@ -209,6 +210,9 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 				func() (river.JobArgs, *river.InsertOpts) { return DigestAllArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "digest_all", RunOnStart: true}),
 			lessonsPeriodic(),
+			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+				func() (river.JobArgs, *river.InsertOpts) { return NearMissAuditArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "near_miss_audit", RunOnStart: true}),
 		}
 	}
 	q.client, err = river.NewClient(drv, rc)

@@ -25,13 +25,17 @@ const (
 	Monthly   Cadence = "monthly"
 	Quarterly Cadence = "quarterly"
 	Yearly    Cadence = "yearly"
+	// Once is a one-off task, due on the day the keeper set (Schedule.On)
+	// and never again: what a near miss showed is to change. It is not
+	// offered for the catalogue's chores (not in Cadences).
+	Once Cadence = "once"
 )
 
 // Cadences lists the cadences in display order.
 var Cadences = []Cadence{Weekly, Monthly, Quarterly, Yearly}
 
 // Valid reports whether c is one of the cadences.
-func (c Cadence) Valid() bool { return slices.Contains(Cadences, c) }
+func (c Cadence) Valid() bool { return c == Once || slices.Contains(Cadences, c) }
 
 // Evidence is what proves an occurrence was done.
 type Evidence string
@@ -55,6 +59,10 @@ type Chore struct {
 	// PerService: the chore is done once per service it applies to (the
 	// share review of each service that holds personal data).
 	PerService bool
+	// OneOff: a task made from a record (a near miss needing action), one
+	// routine per record, due once; never planned, never offered in the
+	// list of chores to add.
+	OneOff bool
 	// applies says whether the company needs the chore, from its
 	// inventory; nil means every company does.
 	applies func(f facts) bool
@@ -102,6 +110,9 @@ var Catalogue = []Chore{
 		applies: func(f facts) bool { return f.cloudServices > 0 || f.externalAccounts > 0 }},
 	{ID: "yearly.risk_analysis", Cadence: Yearly, Steps: 3, Evidence: []Evidence{EvidenceFile, EvidenceNote},
 		applies: func(f facts) bool { return f.assets > 0 || f.personalServices > 0 }},
+
+	{ID: "once.near_miss_action", Cadence: Once, Steps: 2, Evidence: []Evidence{EvidenceNote, EvidenceFile}, OneOff: true,
+		applies: func(facts) bool { return false }},
 }
 
 // ChoreByID returns the catalogue entry with id.

@@ -78,6 +78,12 @@ func ToMaterialise(s Schedule, starts, last, today calendar.Day, paused bool) ([
 	if paused {
 		return nil, nil
 	}
+	if s.Cadence == Once {
+		if last.IsZero() && !s.On.IsZero() {
+			return []calendar.Day{s.On}, nil
+		}
+		return nil, nil // made already
+	}
 	from := starts
 	if last >= from {
 		from = last.AddDays(1)

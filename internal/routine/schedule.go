@@ -22,6 +22,9 @@ type Schedule struct {
 	// first quarter it falls in (1–3: January–March, then every third
 	// month after it).
 	Month time.Month
+	// On is the due day of a one-off (Once), kept as the routine's first
+	// day.
+	On calendar.Day
 }
 
 // DefaultSchedule is when a chore falls due unless the company says
@@ -56,6 +59,11 @@ func (s Schedule) Validate() (field, key string) {
 	switch {
 	case !s.Cadence.Valid():
 		return "cadence", "routine.invalid_cadence"
+	case s.Cadence == Once:
+		if s.On.IsZero() {
+			return "due", "routine.invalid_due"
+		}
+		return "", ""
 	case s.Cadence == Weekly && (s.Weekday < time.Sunday || s.Weekday > time.Saturday):
 		return "weekday", "routine.invalid_weekday"
 	case s.Cadence != Weekly && (s.Day < 1 || s.Day > 28):
@@ -88,6 +96,11 @@ func (s Schedule) Due(from, to calendar.Day) ([]calendar.Day, error) {
 		return nil
 	}
 	switch s.Cadence {
+	case Once:
+		// The day the keeper set, as set: they chose a working day.
+		if s.On >= from && s.On <= to {
+			out = append(out, s.On)
+		}
 	case Weekly:
 		d := from
 		for d.Weekday() != s.Weekday {

@@ -5,7 +5,9 @@ package seal
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -18,6 +20,7 @@ import (
 // Box seals and opens secrets with one key.
 type Box struct {
 	aead cipher.AEAD
+	mac  []byte // the key of MAC, derived from the box's key
 }
 
 // New returns a Box for a 32-byte key.
@@ -33,7 +36,9 @@ func New(key []byte) (*Box, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Box{aead: aead}, nil
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("mamori seal: mac key"))
+	return &Box{aead: aead, mac: m.Sum(nil)}, nil
 }
 
 // LoadOrCreateKey reads a hex key from path, creating it (mode 0600) when it
@@ -99,4 +104,16 @@ func (b *Box) Open(sealed, context string) ([]byte, error) {
 		return nil, errors.New("sealed value does not open with this key")
 	}
 	return plain, nil
+}
+
+// MAC is a keyed hash of data for context, under a key derived from the
+// box's (the same on every app server of an install, and kept outside the
+// database): what is counted by something not to be stored — a client's
+// address, an e-mail address typed by anyone — is stored as this instead.
+func (b *Box) MAC(context string, data []byte) string {
+	m := hmac.New(sha256.New, b.mac)
+	m.Write([]byte(context))
+	m.Write([]byte{0})
+	m.Write(data)
+	return hex.EncodeToString(m.Sum(nil)[:16])
 }

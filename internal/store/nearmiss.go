@@ -5,14 +5,17 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/nearmiss"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/routine"
 )
 
 // Anonymous is the actor of everything done through the public near-miss
@@ -31,6 +34,7 @@ type NearMiss struct {
 	Lesson    string // the anonymised lesson for the monthly note
 	Action    string // what is to change, when the triage is Action
 	TriagedOn calendar.Day
+	RoutineID int64 // the one-off task "needs action" made, 0 when none
 	Notes     []NearMissNote
 }
 
@@ -42,12 +46,12 @@ type NearMissNote struct {
 	Body       string
 }
 
-const nearMissCols = "id, day, category, happened, almost, suggestion, receipt_hash <> '', triage, reply, lesson, action, triaged_on"
+const nearMissCols = "id, day, category, happened, almost, suggestion, receipt_hash <> '', triage, reply, lesson, action, triaged_on, routine_id"
 
 func scanNearMiss(sc rowScanner) (NearMiss, error) {
 	var n NearMiss
 	var day, triaged, cat, tri string
-	if err := sc.Scan(&n.ID, &day, &cat, &n.Happened, &n.Almost, &n.Suggestion, &n.Anonymous, &tri, &n.Reply, &n.Lesson, &n.Action, &triaged); err != nil {
+	if err := sc.Scan(&n.ID, &day, &cat, &n.Happened, &n.Almost, &n.Suggestion, &n.Anonymous, &tri, &n.Reply, &n.Lesson, &n.Action, &triaged, &n.RoutineID); err != nil {
 		return n, err
 	}
 	n.Category, n.Triage = nearmiss.Category(cat), nearmiss.Triage(tri)
@@ -74,18 +78,36 @@ func (t Tenant) FileNearMiss(ctx context.Context, actor audit.Actor, r nearmiss.
 	} else {
 		receiptHash = ""
 	}
-	var id int64
+	id := nearMissID()
 	err := t.db.change(ctx, actor, func(tx *Tx) error {
-		var err error
-		id, err = tx.insert(ctx, `INSERT INTO near_misses (org_id, day, category, happened, almost, suggestion, reporter_id, receipt_hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.org, day.String(), string(r.Category), r.Happened, r.Almost, r.Suggestion, reporterID, receiptHash)
-		if err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO near_misses (id, org_id, day, category, happened, almost, suggestion, reporter_id, receipt_hash, audited)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, t.org, day.String(), string(r.Category), r.Happened, r.Almost, r.Suggestion, reporterID, receiptHash,
+			boolInt(reporterID != 0)); err != nil {
 			return err
 		}
+		if reporterID == 0 {
+			// Recorded with its day's count after the day ends
+			// (AuditAnonymousNearMisses): an entry now would date it.
+			tx.auditLater++
+			return nil
+		}
 		return t.record(ctx, tx, audit.Event{Action: "near_miss.file", Target: fmt.Sprintf("near_miss:%d", id),
-			After: map[string]any{"category": string(r.Category), "anonymous": reporterID == 0}})
+			After: map[string]any{"category": string(r.Category), "anonymous": false}})
 	})
 	return id, err
+}
+
+// nearMissID draws the id of a report or a note at random (below 2^53,
+// so any client reads it whole): ids given in order would tell, by their
+// place among signed-in reports and keeper's notes whose audit entries are
+// dated, when within the day an anonymous one came in. The listing order
+// within a day is therefore random too.
+func nearMissID() int64 {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return int64(binary.BigEndian.Uint64(b[:])>>11) | 1
 }
 
 // NearMisses lists the organisation's reports, newest first (at most
@@ -155,7 +177,7 @@ func (t Tenant) NearMissByReceipt(ctx context.Context, hash string) (NearMiss, e
 }
 
 func (t Tenant) nearMissNotes(ctx context.Context, id int64) ([]NearMissNote, error) {
-	rows, err := t.db.query(ctx, "SELECT day, from_keeper, body FROM near_miss_notes WHERE org_id = ? AND near_miss_id = ? ORDER BY id", t.org, id)
+	rows, err := t.db.query(ctx, "SELECT day, from_keeper, body FROM near_miss_notes WHERE org_id = ? AND near_miss_id = ? ORDER BY day, id", t.org, id)
 	if err != nil {
 		return nil, err
 	}
@@ -192,9 +214,13 @@ func (t Tenant) AddNearMissNote(ctx context.Context, actor audit.Actor, id int64
 		if n == 0 {
 			return problem.ErrNotFound
 		}
-		if _, err := tx.exec(ctx, "INSERT INTO near_miss_notes (org_id, near_miss_id, day, from_keeper, body) VALUES (?, ?, ?, ?, ?)",
-			t.org, id, day.String(), boolInt(fromKeeper), body); err != nil {
+		if _, err := tx.exec(ctx, "INSERT INTO near_miss_notes (id, org_id, near_miss_id, day, from_keeper, body, audited) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			nearMissID(), t.org, id, day.String(), boolInt(fromKeeper), body, boolInt(!anonymous)); err != nil {
 			return err
+		}
+		if anonymous {
+			tx.auditLater++ // with its day's count, as a report
+			return nil
 		}
 		return t.record(ctx, tx, audit.Event{Action: "near_miss.note", Target: fmt.Sprintf("near_miss:%d", id), After: map[string]any{"from_keeper": fromKeeper}})
 	})
@@ -206,6 +232,10 @@ type NearMissTriage struct {
 	Reply  string // to the reporter
 	Lesson string // for everyone, anonymised (Lesson)
 	Action string // what is to change (Action)
+	// The one-off task Action makes (when the report has none yet): due
+	// on Due, done by AssigneeID (0: the organisation's keepers).
+	Due        calendar.Day
+	AssigneeID int64
 }
 
 // TriageNearMiss records the keeper's answer on day.
@@ -223,17 +253,63 @@ func (t Tenant) TriageNearMiss(ctx context.Context, actor audit.Actor, id int64,
 		}
 	}
 	return t.db.change(ctx, actor, func(tx *Tx) error {
-		var before string
-		if err := tx.queryRow(ctx, "SELECT triage FROM near_misses WHERE org_id = ? AND id = ?", t.org, id).Scan(&before); err != nil {
+		var before, category, filed string
+		var routineID int64
+		if err := tx.queryRow(ctx, "SELECT triage, category, day, routine_id FROM near_misses WHERE org_id = ? AND id = ?", t.org, id).
+			Scan(&before, &category, &filed, &routineID); err != nil {
 			return notFound(err)
 		}
-		if _, err := tx.exec(ctx, "UPDATE near_misses SET triage = ?, reply = ?, lesson = ?, action = ?, triaged_on = ? WHERE org_id = ? AND id = ?",
-			string(in.Triage), in.Reply, in.Lesson, in.Action, day.String(), t.org, id); err != nil {
+		if in.Triage == nearmiss.Action && routineID == 0 {
+			var err error
+			if routineID, err = t.nearMissTask(ctx, tx, id, category, filed, in, day); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec(ctx, "UPDATE near_misses SET triage = ?, reply = ?, lesson = ?, action = ?, triaged_on = ?, routine_id = ? WHERE org_id = ? AND id = ?",
+			string(in.Triage), in.Reply, in.Lesson, in.Action, day.String(), routineID, t.org, id); err != nil {
 			return err
 		}
 		return t.record(ctx, tx, audit.Event{Action: "near_miss.triage", Target: fmt.Sprintf("near_miss:%d", id),
 			Before: map[string]any{"triage": before}, After: map[string]any{"triage": string(in.Triage), "reply": in.Reply != "", "lesson": in.Lesson, "action": in.Action}})
 	})
+}
+
+// nearMissTask makes the one-off task of a report needing action: a
+// keeper's routine of the chore once.near_miss_action due on in.Due, with
+// its occurrence, recorded as the keeper adding a routine and naming the
+// report in words (its category and day, not its number).
+func (t Tenant) nearMissTask(ctx context.Context, tx *Tx, id int64, category, filed string, in NearMissTriage, today calendar.Day) (int64, error) {
+	c, _ := routine.ChoreByID("once.near_miss_action")
+	ri := RoutineInput{Chore: c.ID, Schedule: routine.Schedule{Cadence: routine.Once, On: in.Due}, AssigneeID: in.AssigneeID,
+		EscalateAfter: routine.DefaultEscalateAfter}
+	if err := t.checkInput(ctx, tx, ri); err != nil {
+		return 0, err
+	}
+	if in.Due < today {
+		return 0, problem.Field("due", "routine.invalid_due")
+	}
+	rid, err := tx.insert(ctx, `INSERT INTO routines (org_id, chore, service_id, origin, cadence, weekday, day, month, assignee_id, paused, escalate_after, starts_on, created_at)
+		VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?, 0, ?, ?, ?)`, t.org, c.ID, -id, routine.FromKeeper, routine.Once, in.AssigneeID, ri.EscalateAfter,
+		in.Due.String(), micros(t.db.Now()))
+	if err != nil {
+		return 0, err
+	}
+	after, err := t.routineAudit(ctx, tx, c.ID, "", ri)
+	if err != nil {
+		return 0, err
+	}
+	after["due"], after["category"], after["near_miss_day"] = in.Due.String(), category, filed
+	if err := t.record(ctx, tx, audit.Event{Action: "routine.add", Target: routineTarget(rid), After: after}); err != nil {
+		return 0, err
+	}
+	_, err = t.materialise(ctx, tx, rid, today)
+	return rid, err
+}
+
+// NearMissOfRoutine returns the report a one-off task was made from.
+func (t Tenant) NearMissOfRoutine(ctx context.Context, routineID int64) (NearMiss, error) {
+	n, err := scanNearMiss(t.db.queryRow(ctx, "SELECT "+nearMissCols+" FROM near_misses WHERE org_id = ? AND routine_id = ?", t.org, routineID))
+	return n, notFound(err)
 }
 
 // NearMissLesson is one line of the monthly note to all staff.
@@ -322,4 +398,92 @@ func (db *DB) OrgByNearMissLink(ctx context.Context, token string) (org.Org, err
 	}
 	o, err := scanOrg(db.queryRow(ctx, "SELECT "+orgColumnsOf+" FROM orgs o JOIN near_miss_links l ON l.org_id = o.id WHERE l.token = ?", token))
 	return o, notFound(err)
+}
+
+// AuditAnonymousNearMisses writes the audit trail's record of anonymous
+// near misses and of information added with a receipt code: for every
+// organisation and every day before today that has some not yet counted,
+// one entry "N anonymous near misses received on <day>", naming the
+// reports by their categories (in the categories' order, not the reports')
+// — written after the day ends, so neither its time nor its place in the
+// chain dates a report within the day. It returns the entries written.
+// The periodic job calls it every hour; a day already counted is not
+// counted again.
+func (db *DB) AuditAnonymousNearMisses(ctx context.Context, today calendar.Day) (int, error) {
+	type orgDay struct {
+		org int64
+		day string
+	}
+	rows, err := db.query(ctx, `SELECT org_id, day FROM near_misses WHERE audited = 0 AND day < ?
+		UNION SELECT org_id, day FROM near_miss_notes WHERE audited = 0 AND day < ? ORDER BY 1, 2`, today.String(), today.String())
+	if err != nil {
+		return 0, err
+	}
+	var due []orgDay
+	for rows.Next() {
+		var d orgDay
+		if err := rows.Scan(&d.org, &d.day); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		due = append(due, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range due {
+		if err := db.Tenant(d.org).auditAnonymousDay(ctx, d.day); err != nil {
+			return n, fmt.Errorf("near misses of org %d on %s: %w", d.org, d.day, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+func (t Tenant) auditAnonymousDay(ctx context.Context, day string) error {
+	return t.db.change(ctx, Anonymous, func(tx *Tx) error {
+		// Marking and counting in one statement: a second server doing the
+		// same at once finds nothing left to count.
+		counts := map[nearmiss.Category]int{}
+		reports := 0
+		rows, err := tx.tx.QueryContext(ctx, t.db.rebind("UPDATE near_misses SET audited = 1 WHERE org_id = ? AND day = ? AND audited = 0 RETURNING category"), t.org, day)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				rows.Close()
+				return err
+			}
+			counts[nearmiss.Category(c)]++
+			reports++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, "UPDATE near_miss_notes SET audited = 1 WHERE org_id = ? AND day = ? AND audited = 0", t.org, day)
+		if err != nil {
+			return err
+		}
+		notes, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if reports == 0 && notes == 0 {
+			tx.unchanged++ // another server counted it meanwhile
+			return nil
+		}
+		var cats []string
+		for _, c := range nearmiss.Categories {
+			for range counts[c] {
+				cats = append(cats, string(c))
+			}
+		}
+		return t.record(ctx, tx, audit.Event{Action: "near_miss.anonymous_day", Target: fmt.Sprintf("org:%d", t.org),
+			After: map[string]any{"day": day, "anonymous_reports": reports, "anonymous_notes": notes, "categories": strings.Join(cats, " ")}})
+	})
 }

@@ -125,6 +125,9 @@ func scanRoutine(row scanner) (Routine, error) {
 	}
 	r.Paused, r.Applicable, r.CreatedAt = paused != 0, applicable != 0, fromMicros(created)
 	r.StartsOn, _ = calendar.ParseISO(starts)
+	if r.Schedule.Cadence == routine.Once {
+		r.Schedule.On = r.StartsOn // a one-off starts on the day it is due
+	}
 	return r, nil
 }
 
@@ -287,6 +290,9 @@ func (t Tenant) materialise(ctx context.Context, tx *Tx, routineID int64, today 
 		}
 		st, _ := calendar.ParseISO(starts)
 		l, _ := calendar.ParseISO(last)
+		if s.Cadence == routine.Once {
+			s.On = st
+		}
 		days, err := routine.ToMaterialise(s, st, l, today, false)
 		if err != nil {
 			rows.Close()
@@ -412,7 +418,7 @@ func (t Tenant) checkInput(ctx context.Context, tx *Tx, in RoutineInput) error {
 // company's calendar, with its first occurrences.
 func (t Tenant) AddRoutine(ctx context.Context, actor audit.Actor, in RoutineInput, today calendar.Day) (int64, error) {
 	c, ok := routine.ChoreByID(in.Chore)
-	if !ok {
+	if !ok || c.OneOff { // a one-off is made from its record (TriageNearMiss)
 		return 0, problem.Field("chore", "routines.chore_invalid")
 	}
 	if !c.PerService {
@@ -473,6 +479,9 @@ func (t Tenant) UpdateRoutine(ctx context.Context, actor audit.Actor, id int64, 
 		before, err := scanRoutine(tx.queryRow(ctx, "SELECT "+routineColumns+routineFrom+"WHERE r.org_id = ? AND r.id = ?", t.org, id))
 		if err != nil {
 			return notFound(err)
+		}
+		if before.Schedule.Cadence == routine.Once {
+			in.Schedule = before.Schedule // a one-off keeps its day; its assignee may change
 		}
 		if err := t.checkInput(ctx, tx, in); err != nil {
 			return err

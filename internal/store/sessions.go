@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/auth"
@@ -131,6 +132,9 @@ func (db *DB) PruneSessions(ctx context.Context) error {
 	}
 	keep := max(auth.DefaultThrottle.PairMemory, auth.DefaultThrottle.Window)
 	if _, err := db.exec(ctx, "DELETE FROM signin_failed WHERE at < ?", micros(now.Add(-keep))); err != nil {
+		return err
+	}
+	if _, err := db.exec(ctx, "DELETE FROM rate_counts WHERE window_start < ?", micros(now.Add(-24*time.Hour))); err != nil {
 		return err
 	}
 	return db.PrunePendingImports(ctx)

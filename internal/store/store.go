@@ -204,6 +204,10 @@ type Tx struct {
 	// unchanged counts writes that found nothing to change; a transaction
 	// made only of those commits nothing and is not an error.
 	unchanged int
+	// auditLater counts writes whose audit entry a later job writes (an
+	// anonymous near miss, recorded with its day's count): the transaction
+	// commits without an entry of its own.
+	auditLater int
 	// The chain's head as this transaction last wrote it: the writer (or
 	// the PostgreSQL advisory lock) keeps it ours until commit.
 	headKnown bool
@@ -250,7 +254,7 @@ func (db *DB) change(ctx context.Context, actor audit.Actor, fn func(*Tx) error)
 		sqlTx.Rollback()
 		return err
 	}
-	if t.events == 0 {
+	if t.events == 0 && t.auditLater == 0 {
 		sqlTx.Rollback()
 		if t.unchanged > 0 {
 			return nil

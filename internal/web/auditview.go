@@ -191,6 +191,13 @@ func (b base) fieldValue(kind, field, value string, names inventory.Names) strin
 		if words != nil {
 			return strings.Join(words, b.T("intake.list_sep"))
 		}
+	case "categories":
+		// A day's anonymous near misses: "mis_send mis_send other".
+		var words []string
+		for _, c := range strings.Fields(value) {
+			words = append(words, b.T("av.category."+c))
+		}
+		return strings.Join(words, b.T("intake.list_sep"))
 	case "check":
 		if k := "check." + value + ".title"; b.cat.Has(k) {
 			return b.T(k)

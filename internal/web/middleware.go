@@ -149,7 +149,10 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 			next.ServeHTTP(w, withState(r, st))
 			return
 		}
-		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && !strings.HasPrefix(r.URL.Path, "/static/") {
+		// The public near-miss channel does not read the session: a
+		// signed-in browser filing anonymously is not known to the page,
+		// and its session's last-seen time is not moved by the visit.
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && !strings.HasPrefix(r.URL.Path, "/static/") && !strings.HasPrefix(r.URL.Path, "/h/") {
 			sess, u, err := s.DB.Session(r.Context(), auth.HashToken(c.Value))
 			switch {
 			case err == nil && sess.Stage == auth.StageFull:

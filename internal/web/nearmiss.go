@@ -360,6 +360,11 @@ type nearMissPage struct {
 	Report  nearMissRow
 	Triages []categoryOption
 	CanEdit bool
+	// The one-off task "needs action" made, or the fields to make it.
+	Task     *routineRow
+	Members  []store.Member
+	Due      string // the form's due day, ISO
+	Assignee int64
 }
 
 // nearMissShow is one report for the keeper, with the triage form.
@@ -375,18 +380,37 @@ func (s *Server) nearMissShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := s.nearMissPageOf(r, n)
+	p, err := s.nearMissPageOf(r, n)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "nearmiss_show", p)
 }
 
-func (s *Server) nearMissPageOf(r *http.Request, n store.NearMiss) nearMissPage {
+func (s *Server) nearMissPageOf(r *http.Request, n store.NearMiss) (nearMissPage, error) {
 	st := stateOf(r)
 	p := nearMissPage{base: s.page(r, "nearmiss.show_title", "nearmiss"), CanEdit: st.can(org.EditProgramme)}
 	p.Report = nearMissRow{NearMiss: n, DayText: p.Day(n.Day.String()), CategoryText: p.T(n.Category.Label()), TriageText: p.T(n.Triage.Label())}
 	for _, t := range nearmiss.Triages {
 		p.Triages = append(p.Triages, categoryOption{Value: string(t), Label: p.T(t.Label()), Selected: t == n.Triage})
 	}
-	return p
+	ctx := r.Context()
+	if n.RoutineID != 0 {
+		rt, err := st.tenant.Routine(ctx, n.RoutineID)
+		if err != nil {
+			return p, err
+		}
+		row := p.routineRow(rt)
+		p.Task = &row
+	} else if p.CanEdit {
+		var err error
+		if p.Members, err = st.tenant.Members(ctx); err != nil {
+			return p, err
+		}
+		p.Due = calendar.Of(s.Now()).AddDays(14).String() // a default the keeper changes
+	}
+	return p, nil
 }
 
 // nearMissTriage records the keeper's answer.
@@ -403,6 +427,8 @@ func (s *Server) nearMissTriage(w http.ResponseWriter, r *http.Request) {
 	}
 	in := store.NearMissTriage{Triage: nearmiss.Triage(r.PostFormValue("triage")), Reply: r.PostFormValue("reply"),
 		Lesson: r.PostFormValue("lesson"), Action: r.PostFormValue("action")}
+	in.Due, _ = calendar.ParseISO(r.PostFormValue("due"))
+	in.AssigneeID, _ = strconv.ParseInt(r.PostFormValue("assignee"), 10, 64)
 	if err := st.tenant.TriageNearMiss(r.Context(), st.actor(r), id, in, calendar.Of(s.Now())); err != nil {
 		n, gerr := st.tenant.NearMiss(r.Context(), id)
 		if gerr != nil {
@@ -410,7 +436,12 @@ func (s *Server) nearMissTriage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		n.Triage, n.Reply, n.Lesson, n.Action = in.Triage, in.Reply, in.Lesson, in.Action
-		p := s.nearMissPageOf(r, n)
+		p, perr := s.nearMissPageOf(r, n)
+		if perr != nil {
+			s.fail(w, r, perr)
+			return
+		}
+		p.Due, p.Assignee = r.PostFormValue("due"), in.AssigneeID
 		s.formError(w, r, err, "nearmiss_show", &p, &p.base)
 		return
 	}

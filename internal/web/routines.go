@@ -72,6 +72,8 @@ func (b base) when(s routine.Schedule) string {
 		return b.T("routines.when.monthly", s.Day)
 	case routine.Quarterly:
 		return b.T("routines.when.quarterly", int(s.Month), s.Day)
+	case routine.Once:
+		return b.T("routines.when.once", b.Day(s.On.String()))
 	}
 	return b.T("routines.when.yearly", int(s.Month), s.Day)
 }
@@ -183,7 +185,9 @@ func (s *Server) fillAll(r *http.Request, p *routinesPage) error {
 		return nil
 	}
 	for _, c := range routine.Catalogue {
-		p.Chores = append(p.Chores, choreOption{ID: c.ID, Title: p.T(c.TitleKey())})
+		if !c.OneOff { // made from a near miss, not added here
+			p.Chores = append(p.Chores, choreOption{ID: c.ID, Title: p.T(c.TitleKey())})
+		}
 	}
 	p.Cadences = routine.Cadences
 	if p.Services, _, err = st.tenant.Services(ctx, store.ListQuery{Sort: "name", Limit: 500}); err != nil {
@@ -248,17 +252,19 @@ func (s *Server) routineAdd(w http.ResponseWriter, r *http.Request) {
 
 type routinePage struct {
 	base
-	Row       routineRow
-	Why       string
-	Steps     []string
-	Evidence  []string
-	History   []occRow
-	AuditRows []auditRow
-	CanEdit   bool
-	Members   []store.Member
-	Cadences  []routine.Cadence
-	Weekdays  []int
-	Months    []int
+	Row          routineRow
+	FromNearMiss string // a one-off's report, in words
+	NearMissURL  string
+	Why          string
+	Steps        []string
+	Evidence     []string
+	History      []occRow
+	AuditRows    []auditRow
+	CanEdit      bool
+	Members      []store.Member
+	Cadences     []routine.Cadence
+	Weekdays     []int
+	Months       []int
 	// The schedule's weekday and month as the selects compare them.
 	WeekdaySel, MonthSel int
 }
@@ -295,6 +301,18 @@ func (s *Server) routinePage(r *http.Request) (*routinePage, error) {
 	p.Row = p.routineRow(rt)
 	p.WeekdaySel, p.MonthSel = int(rt.Schedule.Weekday), int(rt.Schedule.Month)
 	p.Why = p.T(rt.Chore.WhyKey())
+	if rt.Schedule.Cadence == routine.Once {
+		// A one-off made from a near miss names it in words, and links to
+		// it for whoever may open the report.
+		if n, err := st.tenant.NearMissOfRoutine(ctx, rt.ID); err == nil {
+			p.FromNearMiss = p.T("routines.from_near_miss", p.T(n.Category.Label()), p.Day(n.Day.String()))
+			if link := p.OrgURL("/near-misses/" + strconv.FormatInt(n.ID, 10)); s.links.mayOpen(st.role, link) {
+				p.NearMissURL = link
+			}
+		} else if !errors.Is(err, problem.ErrNotFound) {
+			return nil, err
+		}
+	}
 	for _, k := range rt.Chore.StepKeys() {
 		p.Steps = append(p.Steps, p.T(k))
 	}

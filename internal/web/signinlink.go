@@ -1,31 +1,67 @@
 package web
 
 import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/auth"
-	"github.com/mamori-sec/mamori/internal/nearmiss"
 	"github.com/mamori-sec/mamori/internal/notify"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
 // How often a sign-in link may be asked for: per address, and per client
-// whatever the address (in memory, like the public channel's counters).
+// whatever the address. The counts are kept in the database
+// (store.DB.CountEvent), so several app servers share them, under keyed
+// hashes of the address and the client (seal.Box.MAC), never themselves.
 const (
 	linksPerAccount = 3
 	linksPerClient  = 10
 	linkWindow      = 15 * time.Minute
 )
 
-// linkLimits count the sign-in links asked for.
+// linkLimits keys the sign-in link's counters. Without a secret box (a
+// test server), the key is a per-process salt: the counts then hold for
+// this process only.
 type linkLimits struct {
-	account, client nearmiss.Limiter
+	salt []byte
 }
 
 func newLinkLimits() *linkLimits {
-	return &linkLimits{account: nearmiss.Limiter{Max: linksPerAccount, Window: linkWindow}, client: nearmiss.Limiter{Max: linksPerClient, Window: linkWindow}}
+	salt := make([]byte, 32)
+	if _, err := rand.Read(salt); err != nil {
+		panic(err)
+	}
+	return &linkLimits{salt: salt}
+}
+
+// linkKey is the counter key of what (an address, a client) in scope.
+func (s *Server) linkKey(scope, what string) string {
+	if s.Box != nil {
+		return s.Box.MAC("signin-link:"+scope, []byte(what))
+	}
+	m := hmac.New(sha256.New, s.linkSends.salt)
+	m.Write([]byte(scope + "\x00" + what))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// linkAllowed counts one ask of email from the request's client; both
+// are counted whatever the other says, as before.
+func (s *Server) linkAllowed(r *http.Request, email string) (bool, error) {
+	ctx := r.Context()
+	okClient, _, err := s.DB.CountEvent(ctx, s.linkKey("client", auth.ThrottleClient(clientIP(r))), linksPerClient, linkWindow)
+	if err != nil {
+		return false, err
+	}
+	okAccount, _, err := s.DB.CountEvent(ctx, s.linkKey("account", email), linksPerAccount, linkWindow)
+	if err != nil {
+		return false, err
+	}
+	return okClient && okAccount, nil
 }
 
 // linkRequest mails a one-time sign-in link, through the job queue and the
@@ -39,10 +75,16 @@ func (s *Server) linkRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := store.NormaliseEmail(strings.TrimSpace(r.PostFormValue("email")))
-	now := s.Now()
-	okClient, _ := s.linkSends.client.Allow(auth.ThrottleClient(clientIP(r)), now)
-	okAccount, _ := s.linkSends.account.Allow(email, now)
-	if email != "" && okClient && okAccount && s.Jobs != nil {
+	if email == "" {
+		redirect(w, r, "/signin", "link_sent")
+		return
+	}
+	ok, err := s.linkAllowed(r, email)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if ok && s.Jobs != nil {
 		if err := s.sendLink(r, email); err != nil {
 			s.Logger.Error("sign-in link", "component", "signin", "account_hash", accountHash(email), "error", err)
 		}
