@@ -125,3 +125,40 @@ func TestSelfdiagProposalsFromProgramme(t *testing.T) {
 		}
 	})
 }
+
+// TestSecurityActionTwoStarsReadsThePublishedPolicy: the ★★ item on the
+// readiness page and the dashboard card turn when the owner publishes the
+// basic policy, and back when it is withdrawn.
+func TestSecurityActionTwoStarsReadsThePublishedPolicy(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *world) {
+		keeper := w.client("ja")
+		keeper.signIn(w.users[org.Keeper].Email)
+		base := "/o/" + w.orgA.Slug
+		sa := keeper.get(base + "/security-action").body
+		if !strings.Contains(sa, "基本方針が、社外に公開されていません") || strings.Contains(sa, "基本方針が経営者により定められ、公開されています") {
+			t.Fatalf("before publishing: the ★★ policy item is not missing")
+		}
+		// The dashboard counts what ★★ lacks (the ★ items with open
+		// findings, and the policy): one fewer once it is published.
+		twoStars := regexp.MustCompile(`★★ 足りないもの：(\d+)件`)
+		before := twoStars.FindStringSubmatch(keeper.get(base + "/").body)
+		if before == nil {
+			t.Fatal("no ★★ count on the dashboard before publishing")
+		}
+		owner := w.publishPolicy(t, "")
+		sa = keeper.get(base + "/security-action").body
+		if !strings.Contains(sa, "基本方針が経営者により定められ、公開されています") || strings.Contains(sa, "基本方針が、社外に公開されていません") {
+			t.Errorf("after publishing: the ★★ policy item did not turn")
+		}
+		after := twoStars.FindStringSubmatch(keeper.get(base + "/").body)
+		if after == nil || mustAtoi(t, after[1]) != mustAtoi(t, before[1])-1 {
+			t.Errorf("dashboard ★★ missing after publishing: got %v, want %d", after, mustAtoi(t, before[1])-1)
+		}
+		if r := owner.post(base+"/policy/unpublish", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("unpublish: got %d, want 303", r.status)
+		}
+		if sa = keeper.get(base + "/security-action").body; !strings.Contains(sa, "基本方針が、社外に公開されていません") {
+			t.Error("after withdrawing: the ★★ policy item still shows published")
+		}
+	})
+}
