@@ -3,7 +3,9 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -159,6 +161,45 @@ func TestSecurityActionTwoStarsReadsThePublishedPolicy(t *testing.T) {
 		}
 		if sa = keeper.get(base + "/security-action").body; !strings.Contains(sa, "基本方針が、社外に公開されていません") {
 			t.Error("after withdrawing: the ★★ policy item still shows published")
+		}
+	})
+}
+
+// TestCloudCheckAcceptsEraDates: the check's day is read like the other
+// date fields — 和暦, full-width digits — and stored as the same day; an
+// impossible day is refused and nothing is kept.
+func TestCloudCheckAcceptsEraDates(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *world) {
+		ctx := context.Background()
+		keeper := w.client("ja")
+		keeper.signIn(w.users[org.Keeper].Email)
+		svc := w.inv["service"][0]
+		path := "/o/" + w.orgA.Slug + "/services/" + strconv.FormatInt(svc, 10) + "/cloud-check"
+		ten := w.db.Tenant(w.orgA.ID)
+		today := calendar.Of(w.clock.Now())
+		f := url.Values{}
+		for n := 1; n <= 15; n++ {
+			f.Set("mark_"+strconv.Itoa(n), "checked")
+		}
+		before, err := ten.CloudChecks(ctx, svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Set("checked_on", "令和8年2月30日")
+		if r := keeper.post(path, f); r.status == http.StatusSeeOther || !strings.Contains(r.body, "令和8年12月1日 の形で") {
+			t.Errorf("an impossible era day: got %d, want the form again with the hint", r.status)
+		}
+		if after, _ := ten.CloudChecks(ctx, svc); len(after) != len(before) {
+			t.Fatal("a check with an impossible day was kept")
+		}
+		y, m, d := today.Date()
+		era := "令和" + strconv.Itoa(y-2018) + "年" + strconv.Itoa(int(m)) + "月" + strconv.Itoa(d) + "日"
+		f.Set("checked_on", era)
+		if r := keeper.post(path, f); r.status != http.StatusSeeOther {
+			t.Fatalf("save with %s: got %d\n%s", era, r.status, r.body)
+		}
+		if s, _ := ten.Service(ctx, svc); s.CloudCheckDone != today.String() {
+			t.Errorf("cloud check done = %q after %s, want %s", s.CloudCheckDone, era, today)
 		}
 	})
 }
