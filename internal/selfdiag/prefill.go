@@ -22,6 +22,9 @@ type Live struct {
 	Today    calendar.Day
 	Data     inventory.Data
 	Findings []OpenFinding
+	// Programme is what the policy, incident, routine and lesson modules
+	// know (written rules, incident preparation, backups, training).
+	Programme Programme
 }
 
 // Evidence is one record behind a proposal: a record that shows the
@@ -42,12 +45,18 @@ type Proposal struct {
 	// arguments are Count and Of.
 	Reason    string
 	Count, Of int
-	Evidence  []Evidence
+	// Args are the Reason's arguments for the reasons drawn from the
+	// programme modules (policy version and rate, days, counts).
+	Args     []any
+	Evidence []Evidence
 }
 
 // ReasonArgs are the arguments of the Reason message: how many records
 // (and of how many) for the reasons that count them, none otherwise.
 func (p Proposal) ReasonArgs() []any {
+	if p.Args != nil {
+		return p.Args
+	}
 	switch p.Reason {
 	case "selfdiag.reason.findings", "selfdiag.reason.not_shown":
 		return []any{p.Count, p.Of}
@@ -165,7 +174,7 @@ func serviceNames(d *inventory.Data) map[int64]string {
 // check reads it or the inventory shows its measure.
 func Speaks(q int) bool {
 	_, ok := measures[q]
-	return ok || len(checksFor(q)) > 0
+	return ok || programmeSpeaks[q] || len(checksFor(q)) > 0
 }
 
 // checksFor returns the checks that are evidence for question q.
@@ -187,6 +196,9 @@ func checksFor(q int) map[string]findings.Check {
 //   - "done" only when the inventory holds records the measure is about
 //     and every one of them shows it in place (a blank or unknown value
 //     does not), and no finding says otherwise;
+//   - for backups, training, incident preparation and written rules (11,
+//     20, 24, 25), what the programme modules hold (Live.Programme), when
+//     no finding speaks first;
 //   - otherwise no proposal: no data is never a pass.
 func Prefill(live Live) [Questions]Proposal {
 	var out [Questions]Proposal
@@ -236,6 +248,9 @@ func propose(q int, live *Live) Proposal {
 		p.Count = len(accepted)
 		p.Evidence = accepted
 	case m == nil:
+		if pp, ok := fromProgramme(q, live.Today, &live.Programme); ok {
+			return pp
+		}
 		p.Reason = "selfdiag.reason.no_measure"
 		if len(checks) > 0 {
 			p.Reason = "selfdiag.reason.no_findings"

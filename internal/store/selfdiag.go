@@ -289,6 +289,9 @@ func (t Tenant) SelfdiagLive(ctx context.Context, today calendar.Day) (selfdiag.
 		return live, err
 	}
 	live.Data = data
+	if live.Programme, err = t.SelfdiagProgramme(ctx, today); err != nil {
+		return live, err
+	}
 	live.Findings, err = t.NamedFindings(ctx)
 	return live, err
 }

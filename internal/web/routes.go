@@ -271,6 +271,9 @@ func (s *Server) routeTable() []route {
 		{"POST /o/{org}/services/{id}/cloud-check", orgScoped, org.EditProgramme, s.cloudCheckSave},
 		{"GET /api/v1/orgs/{org}/selfdiag", orgScoped, org.ViewProgramme, s.apiSelfdiagLatest},
 		{"POST /api/v1/orgs/{org}/selfdiag", orgScoped, org.EditProgramme, s.apiSelfdiagSubmit},
+		// the risk register's JSON API (issue 10 follow-ups)
+		{"GET /api/v1/orgs/{org}/risks", orgScoped, org.ViewProgramme, s.apiRisks},
+		{"POST /api/v1/orgs/{org}/risks", orgScoped, org.EditProgramme, s.apiRisksSubmit},
 	}
 }
 

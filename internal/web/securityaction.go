@@ -201,7 +201,7 @@ func (s *Server) cloudCheckSave(w http.ResponseWriter, r *http.Request) {
 		sheet[n-1] = selfdiag.CloudAnswer{Mark: selfdiag.CloudMark(r.PostForm.Get("mark_" + strconv.Itoa(n))), Note: r.PostForm.Get("note_" + strconv.Itoa(n))}
 	}
 	dayText := strings.TrimSpace(r.PostForm.Get("checked_on"))
-	day, derr := calendar.ParseISO(dayText)
+	day, derr := calendar.Parse(dayText) // 和暦 too, as other date fields
 	if derr != nil {
 		err = problem.Field("checked_on", "cloudcheck.day_invalid")
 	} else {

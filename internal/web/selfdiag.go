@@ -114,7 +114,7 @@ func (s *Server) selfdiagForm(r *http.Request, chosen map[int]string) (*selfdiag
 			row.PartStart = p.T(part.Key())
 		}
 		if pr.Reason != "" {
-			row.Reason = p.T(pr.Reason, pr.ReasonArgs()...)
+			row.Reason = p.T(pr.Reason, dayArgs(p.base, pr.ReasonArgs())...)
 		}
 		row.Evidence = evidenceLines(p.base, pr.Evidence)
 		if pr.Answer != selfdiag.Unanswered {
@@ -128,6 +128,19 @@ func (s *Server) selfdiagForm(r *http.Request, chosen map[int]string) (*selfdiag
 		p.Questions = append(p.Questions, row)
 	}
 	return p, nil
+}
+
+// dayArgs writes the days among a reason's arguments as the locale
+// writes dates.
+func dayArgs(b base, args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if d, ok := a.(calendar.Day); ok {
+			a = b.Day(d.String())
+		}
+		out[i] = a
+	}
+	return out
 }
 
 func allDone() selfdiag.Answers {
