@@ -134,6 +134,9 @@ func SeenAs(path, root, alias string) string {
 		}
 	}
 	rel = strings.TrimLeft(rel, `/\`)
+	if rel == "" {
+		return strings.TrimRight(alias, `/\`)
+	}
 	if strings.HasPrefix(alias, `\\`) || (len(alias) >= 2 && alias[1] == ':') {
 		rel = strings.ReplaceAll(rel, "/", `\`)
 		return strings.TrimRight(alias, `/\`) + `\` + rel
@@ -159,7 +162,7 @@ func ParseRoot(s string) Root {
 }
 
 // Allowed resolves dir (with its symbolic links) and returns the root it
-// lies in, refusing one outside every root — a path with "..", or a link
+// lies in (its path resolved too) and dir resolved, refusing one outside every root — a path with "..", or a link
 // inside a root that points out of it — with ErrOutsideRoots.
 func Allowed(roots []Root, dir string) (Root, string, error) {
 	if dir == "" || !filepath.IsAbs(dir) {
@@ -175,6 +178,7 @@ func Allowed(roots []Root, dir string) (Root, string, error) {
 			continue
 		}
 		if real == rr || strings.HasPrefix(real, rr+string(os.PathSeparator)) {
+			r.Path = rr
 			return r, real, nil
 		}
 	}

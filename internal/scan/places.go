@@ -308,3 +308,15 @@ func Compare(before, after []Entry) Changes {
 	}
 	return c
 }
+
+// TrimArchive writes the members of an uploaded archive relative to it:
+// "export.zip!経理/給与.csv" becomes "経理/給与.csv", so that the folders
+// are the ones the archive was made from.
+func TrimArchive(es []Entry, name string) []Entry {
+	for i := range es {
+		if rest, ok := strings.CutPrefix(es[i].Path, name+"!"); ok {
+			es[i].Path = rest
+		}
+	}
+	return es
+}

@@ -46,6 +46,7 @@ func TestSeenAs(t *testing.T) {
 		{"/mnt/nas/経理/給与.xlsx", "/mnt/nas/", "smb://nas/share", "smb://nas/share/経理/給与.xlsx"},
 		{"/mnt/nasty/x.csv", "/mnt/nas", `\\NAS\share`, "/mnt/nasty/x.csv"},
 		{"/mnt/nas/x.csv", "/mnt/nas", "", "/mnt/nas/x.csv"},
+		{"/mnt/nas", "/mnt/nas", `\\NAS\share\`, `\\NAS\share`},
 		{"export.zip!経理/給与.csv", "", `\\NAS\share`, `\\NAS\share\export.zip!経理\給与.csv`},
 	} {
 		if got := SeenAs(c.path, c.root, c.alias); got != c.want {
