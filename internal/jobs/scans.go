@@ -34,7 +34,9 @@ func (ScanArgs) Kind() string { return "scan" }
 // times; the run says why it failed in the end.
 // Scans have their own queue, one at a time, so that a large share never
 // holds up the evaluations.
-func (ScanArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 3, Queue: ScanQueue} }
+func (ScanArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, Queue: ScanQueue}
+}
 
 // ScanQueue is the River queue of scans.
 const ScanQueue = "scan"
