@@ -546,7 +546,7 @@ func (t Tenant) decidePlace(ctx context.Context, tx *Tx, p ScanPlace, status str
 	if asset != "" {
 		after["asset"] = asset
 	}
-	return t.record(ctx, tx, audit.Event{Action: "scan.place_" + map[string]string{PlaceConfirmed: "confirm", PlaceMerged: "merge", PlaceDismissed: "dismiss"}[status],
+	return t.record(ctx, tx, audit.Event{Action: map[string]string{PlaceConfirmed: "scan.place_confirm", PlaceMerged: "scan.place_merge", PlaceDismissed: "scan.place_dismiss"}[status],
 		Target: scanPlaceTarget(p.ID), Before: map[string]any{"place": p.SeenAs, "status": PlaceProposed}, After: after})
 }
 

@@ -197,6 +197,16 @@ func (s *Server) routeTable() []route {
 		{"GET /o/{org}/lessons/{id}/edit", orgScoped, org.EditProgramme, s.lessonEdit},
 		{"POST /o/{org}/lessons/{id}", orgScoped, org.EditProgramme, s.lessonSave},
 		{"POST /o/{org}/lessons/{id}/assign", orgScoped, org.EditProgramme, s.lessonAssign},
+		// where personal data lives: scans into the map (issue 13 part 2)
+		{"GET /o/{org}/scans", orgScoped, org.ViewProgramme, s.scansList},
+		{"POST /o/{org}/scans/folder", orgScoped, org.EditProgramme, s.scanFolder},
+		{"POST /o/{org}/scans/upload", orgScoped, org.EditProgramme, s.scanUpload},
+		{"POST /o/{org}/scans/schedules", orgScoped, org.EditProgramme, s.scanSchedule},
+		{"POST /o/{org}/scans/schedules/delete", orgScoped, org.EditProgramme, s.scanUnschedule},
+		{"GET /o/{org}/scans/{id}", orgScoped, org.ViewProgramme, s.scanRunShow},
+		{"POST /o/{org}/scan-places/{id}/confirm", orgScoped, org.EditProgramme, s.placeAction("confirm")},
+		{"POST /o/{org}/scan-places/{id}/merge", orgScoped, org.EditProgramme, s.placeAction("merge")},
+		{"POST /o/{org}/scan-places/{id}/dismiss", orgScoped, org.EditProgramme, s.placeAction("dismiss")},
 	}
 }
 
