@@ -50,6 +50,7 @@ func TestSeedScans(t *testing.T) {
 	for _, f := range found {
 		d := f.Detail.Render(func(k string, a ...any) string { return cat.T(i18n.Japanese, k, a...) })
 		if strings.HasPrefix(d, "マイナンバーを含むファイル（約") {
+			t.Logf("%s", d)
 			return
 		}
 	}

@@ -31,9 +31,9 @@ type ScanArgs struct {
 func (ScanArgs) Kind() string { return "scan" }
 
 // InsertOpts: a scan that failed for a passing reason is tried again a few
-// times; the run says why it failed in the end.
-// Scans have their own queue, one at a time, so that a large share never
-// holds up the evaluations.
+// times (the run says why it failed in the end); scans have their own
+// queue, one at a time, so that a large share never holds up the
+// evaluations.
 func (ScanArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 3, Queue: ScanQueue}
 }

@@ -147,6 +147,13 @@ func TestScanUploadToFindings(t *testing.T) {
 		if _, err := posture.Evaluate(t.Context(), ten, audit.Actor{Label: "test"}, w.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
+		// The trail names the place and the run by what they are, never by id.
+		o := w.client("ja")
+		o.signIn(w.users[org.Owner].Email)
+		ab := o.get("/o/alpha/audit").body
+		if !strings.Contains(ab, "置き場所を台帳に登録") || !strings.Contains(ab, "/アルファ/経理") || strings.Contains(ab, "scan_place:") || strings.Contains(ab, "scan_run:") {
+			t.Fatalf("audit page does not name the scan's entries in words: %v %v %v %v", strings.Contains(ab, "置き場所を台帳に登録"), strings.Contains(ab, "/アルファ/経理"), strings.Contains(ab, "scan_place:"), strings.Contains(ab, "scan_run:"))
+		}
 		fb := c.get("/o/alpha/findings?check=shares.special_external").body
 		if !strings.Contains(fb, "マイナンバーを含むファイル（約12人分）を置いた共有") {
 			t.Fatalf("findings page lacks the wording:\n%s", fb)
