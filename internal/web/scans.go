@@ -113,8 +113,8 @@ func (s *Server) scanFolder(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, scan.ErrOutsideRoots) {
 			err = problem.Field("folder", "scan.outside_roots")
 		} else if err != nil && !isProblem(err) {
-			s.Logger.Warn("scan folder", "component", "http", "error", err)
-			err = problem.Field("folder", "scan.outside_roots")
+			s.fail(w, r, err) // the queue or the database: logged, not the form's fault
+			return
 		}
 	}
 	if err != nil {
