@@ -19,6 +19,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/importer"
 	"github.com/mamori-sec/mamori/internal/jobs"
 	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/scan"
 	"github.com/mamori-sec/mamori/internal/seal"
 	"github.com/mamori-sec/mamori/internal/web"
 )
@@ -235,6 +236,9 @@ type config struct {
 	box   *seal.Box
 	queue *jobs.Queue
 	mail  mailConfig // the mail guard (docs/mailguard.md)
+	// scanRoots are the folders the web may scan (serve --scan-root,
+	// repeatable: PATH or PATH=AS-PEOPLE-SEE-IT).
+	scanRoots []scan.Root
 }
 
 func (c *config) register(fs *flag.FlagSet, e *env) {
@@ -251,6 +255,17 @@ func (c *config) register(fs *flag.FlagSet, e *env) {
 
 // registerServe adds the flags only a serving command has.
 func (c *config) registerServe(fs *flag.FlagSet, e *env) {
+	if r := e.getenv("MAMORI_SCAN_ROOT"); r != "" {
+		c.scanRoots = append(c.scanRoots, scan.ParseRoot(r))
+	}
+	fs.Func("scan-root", e.cat.T(e.locale, "cli.flag.scan_root"), func(v string) error {
+		r := scan.ParseRoot(v)
+		if fi, err := os.Stat(r.Path); err != nil || !fi.IsDir() || !filepath.IsAbs(r.Path) {
+			return fmt.Errorf("%s", e.cat.T(e.locale, "cli.scan.bad_root", v))
+		}
+		c.scanRoots = append(c.scanRoots, r)
+		return nil
+	})
 	fs.BoolVar(&c.behindTLSProxy, "behind-tls-proxy", envBool(e.getenv, "MAMORI_BEHIND_TLS_PROXY"), e.cat.T(e.locale, "cli.flag.behind_tls_proxy"))
 	fs.StringVar(&c.publicURL, "public-url", e.getenv("MAMORI_PUBLIC_URL"), e.cat.T(e.locale, "cli.flag.public_url"))
 	c.mail.register(fs, e)

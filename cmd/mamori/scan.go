@@ -30,7 +30,10 @@ func (s exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(s)
 // cmdScan looks for personal data in files, folders and archives and
 // reports where it lives.
 func cmdScan(e *env, args []string) error {
-	flagArgs, paths := splitArgs(args, "json", "quiet", "h", "help")
+	flagArgs, paths := splitArgs(args, "json", "quiet", "h", "help", "apply")
+	if wantsApply(flagArgs) {
+		return cmdScanApply(e, flagArgs, paths)
+	}
 	fs := e.flags("scan")
 	var asJSON, quiet bool
 	var workers int

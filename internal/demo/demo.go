@@ -161,6 +161,9 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 			if err := seedIncidents(ctx, db, db.Tenant(orgID)); err != nil {
 				return 0, nil, err
 			}
+			if err := seedScans(ctx, db.Tenant(orgID), c, now); err != nil {
+				return 0, nil, err
+			}
 		}
 	}
 	if err := seedLessons(ctx, db.Tenant(orgID), c, now); err != nil {

@@ -201,6 +201,34 @@ func withAsset(s *Snapshot) func(r *shareRow) Finding {
 	}
 }
 
+// withHoldings is withAsset for the checks that grade a share by its
+// asset, saying what the share holds when the ledger knows how many people
+// the asset concerns — as a scan applied to the map records it ("a share
+// holding files with the My Numbers of about 120 people"). The asset itself
+// is the finding's evidence, named by its name.
+func withHoldings(s *Snapshot) func(r *shareRow) Finding {
+	base := withAsset(s)
+	return func(r *shareRow) Finding {
+		f := base(r)
+		if r.asset < 0 {
+			return f
+		}
+		a := &s.Assets[r.asset]
+		if a.PeopleConcerned <= 0 {
+			return f
+		}
+		switch {
+		case a.MyNumber:
+			f.Detail = Msg("detail.share_holds_my_number", a.PeopleConcerned)
+		case a.SensitiveInfo:
+			f.Detail = Msg("detail.share_holds_sensitive", a.PeopleConcerned)
+		case a.PersonalInfo:
+			f.Detail = Msg("detail.share_holds_personal", a.PeopleConcerned)
+		}
+		return f
+	}
+}
+
 // grade is the class of a share's asset: 0 unknown or ordinary, 1
 // important, 2 special (My Number or 要配慮).
 func (s *Snapshot) grade(r *shareRow) int {
@@ -221,14 +249,14 @@ func openScope(sc scope) bool { return sc == scopeAnyone || sc == scopePublic }
 func specialExternal() *rowCheck {
 	return &rowCheck{
 		match:   func(s *Snapshot, r *shareRow) bool { return r.asset >= 0 && s.grade(r) == 2 },
-		builder: withAsset,
+		builder: withHoldings,
 	}
 }
 
 func openImportant() *rowCheck {
 	return &rowCheck{
 		match:   func(s *Snapshot, r *shareRow) bool { return openScope(r.scope) && r.asset >= 0 && s.grade(r) == 1 },
-		builder: withAsset,
+		builder: withHoldings,
 	}
 }
 
@@ -249,7 +277,7 @@ func public() *rowCheck {
 func externalImportant() *rowCheck {
 	return &rowCheck{
 		match:   func(s *Snapshot, r *shareRow) bool { return !openScope(r.scope) && r.asset >= 0 && s.grade(r) == 1 },
-		builder: withAsset,
+		builder: withHoldings,
 	}
 }
 

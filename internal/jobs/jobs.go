@@ -26,6 +26,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/posture"
+	"github.com/mamori-sec/mamori/internal/scan"
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
@@ -95,6 +96,8 @@ type Config struct {
 	Notify Notify
 	// RetryPolicy overrides River's back-off (tests make it short).
 	RetryPolicy river.ClientRetryPolicy
+	// ScanRoots are the folders the web may scan (serve --scan-root).
+	ScanRoots []scan.Root
 }
 
 // Queue is the River client of one process.
@@ -105,6 +108,8 @@ type Queue struct {
 	log    *slog.Logger
 	work   bool
 	notify Notify
+	// scanRoots are the folders the web may scan.
+	scanRoots []scan.Root
 }
 
 // driver picks River's driver for the store's engine. Both take
@@ -157,7 +162,7 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 	if cfg.Notify.Routines == nil {
 		cfg.Notify.Routines = func(t store.Tenant) DueLister { return t }
 	}
-	q := &Queue{db: db, delay: cfg.Delay, log: log, work: cfg.Work, notify: cfg.Notify}
+	q := &Queue{db: db, delay: cfg.Delay, log: log, work: cfg.Work, notify: cfg.Notify, scanRoots: cfg.ScanRoots}
 	if q.delay == 0 {
 		q.delay = Delay
 	}
@@ -193,12 +198,14 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		river.AddWorker(workers, river.WorkFunc(q.lessonsAll))
 		river.AddWorker(workers, &incidentWorker{q: q})
 		river.AddWorker(workers, river.WorkFunc(q.nearMissAudit))
+		river.AddWorker(workers, &scanWorker{q: q})
+		river.AddWorker(workers, river.WorkFunc(q.scanDue))
 		every := cfg.Notify.Every
 		if every <= 0 {
 			every = DigestEvery
 		}
 		rc.Workers = workers
-		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}}
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}, ScanQueue: {MaxWorkers: 1}}
 		rc.PeriodicJobs = []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
 				func() (river.JobArgs, *river.InsertOpts) { return EvaluateAllArgs{}, nil },
@@ -213,6 +220,7 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 				func() (river.JobArgs, *river.InsertOpts) { return NearMissAuditArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "near_miss_audit", RunOnStart: true}),
+			scanDuePeriodic(),
 		}
 	}
 	q.client, err = river.NewClient(drv, rc)

@@ -115,3 +115,27 @@ func phoneShape(d []byte, groups []int) bool {
 	}
 	return groups[0] >= 2 && groups[0] <= 5 && groups[0]+groups[1] == 6 && last == 4
 }
+
+// CompleteMyNumber appends the check digit to 11 digits, making a valid
+// individual number: for synthetic data (the demo company's files, tests),
+// never to guess real ones. It returns "" for anything but 11 ASCII digits.
+func CompleteMyNumber(first11 string) string {
+	if len(first11) != 11 {
+		return ""
+	}
+	d := make([]byte, 12)
+	for i := range 11 {
+		c := first11[i]
+		if c < '0' || c > '9' {
+			return ""
+		}
+		d[i] = c - '0'
+	}
+	for c := byte(0); c <= 9; c++ {
+		d[11] = c
+		if myNumberValid(d) {
+			return first11 + string('0'+c)
+		}
+	}
+	return ""
+}

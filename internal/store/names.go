@@ -37,6 +37,10 @@ var nameQueries = map[string]string{
 	// A self-diagnosis sitting is named by its day and its department.
 	"selfdiag":       "SELECT id, taken_on, department, '' FROM selfdiag_sittings WHERE +org_id = ? AND id IN ",
 	"checklist_item": "SELECT i.id, COALESCE(p.name, ''), '', i.kind FROM checklist_items i JOIN checklists c ON c.id = i.checklist_id AND c.org_id = i.org_id LEFT JOIN people p ON p.id = c.person_id AND p.org_id = c.org_id WHERE +i.org_id = ? AND i.id IN ",
+	// A scan run is named by what it scanned, a place by its folder, both
+	// as people see them (internal/scan).
+	"scan_run":   "SELECT id, CASE WHEN seen_as <> '' THEN seen_as ELSE root END, '', '' FROM scan_runs WHERE +org_id = ? AND id IN ",
+	"scan_place": "SELECT id, seen_as, '', '' FROM scan_places WHERE +org_id = ? AND id IN ",
 }
 
 // nameChunk bounds the ids of one query, well under either engine's limit

@@ -26,7 +26,8 @@ func fill(pattern, slug string, id int64) (method, path string) {
 // idFor picks, for a route, an identifier of the right kind in org o.
 func (w *world) idFor(pattern string, inA bool) int64 {
 	for kind, segment := range map[string]string{"service": "/services/", "account": "/accounts/", "device": "/devices/", "asset": "/assets/", "share": "/shares/", "finding": "/findings/",
-		"routine": "/routines/", "occurrence": "/occurrences/", "evidence": "/evidence/", "checklist": "/checklists/", "checklist_item": "/checklist-items/", "near_miss": "/near-misses/", "risk": "/risks/", "incident": "/incidents/"} {
+		"routine": "/routines/", "occurrence": "/occurrences/", "evidence": "/evidence/", "checklist": "/checklists/", "checklist_item": "/checklist-items/", "near_miss": "/near-misses/", "risk": "/risks/", "incident": "/incidents/",
+		"scan_run": "/scans/", "scan_place": "/scan-places/"} {
 		if strings.Contains(pattern, segment+"{id}") {
 			if inA {
 				return w.inv[kind][0]

@@ -245,6 +245,7 @@ var dashboardModules = []struct{ label, summary, path string }{
 	{"nav.inventory", "module.inventory.summary", "/inventory"},
 	{"intake.title", "module.import.summary", "/import"},
 	{"inv.where.title", "module.where.summary", "/inventory/where"},
+	{"scan.title", "module.scan.summary", "/scans"},
 	{"nav.findings", "module.findings.summary", "/findings"},
 	{"nav.routines", "module.routines.summary", "/routines"},
 	{"nav.risks", "module.risks.summary", "/risks"},

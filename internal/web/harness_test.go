@@ -164,6 +164,7 @@ func newWorldWith(t *testing.T, engine store.Engine, opt func(*web.Deps)) *world
 		tag    string // in every name, so a leak across organisations shows
 	}{{w.orgA, w.personA.ID, "アルファ"}, {w.orgB, w.personB.ID, "極秘部"}} {
 		w.addInventory(i, o.org, o.person, o.tag)
+		w.addScan(i, o.org, o.tag)
 	}
 	return w
 }

@@ -35,6 +35,8 @@ func isUpload(r *http.Request) bool {
 		return true
 	case len(seg) == 5 && seg[0] == "api" && seg[1] == "v1" && seg[2] == "orgs" && seg[4] == "import":
 		return true
+	case len(seg) == 4 && seg[0] == "o" && seg[2] == "scans" && seg[3] == "upload":
+		return true // a zip to scan, bounded like an import
 	case isEvidenceUpload(seg):
 		return true // bounded by readCompletion
 	case len(seg) == 5 && seg[0] == "o" && seg[2] == "incidents" && seg[4] == "evidence":

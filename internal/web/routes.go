@@ -274,6 +274,16 @@ func (s *Server) routeTable() []route {
 		// the risk register's JSON API (issue 10 follow-ups)
 		{"GET /api/v1/orgs/{org}/risks", orgScoped, org.ViewProgramme, s.apiRisks},
 		{"POST /api/v1/orgs/{org}/risks", orgScoped, org.EditProgramme, s.apiRisksSubmit},
+		// where personal data lives: scans into the map (issue 13 part 2)
+		{"GET /o/{org}/scans", orgScoped, org.ViewProgramme, s.scansList},
+		{"POST /o/{org}/scans/folder", orgScoped, org.EditProgramme, s.scanFolder},
+		{"POST /o/{org}/scans/upload", orgScoped, org.EditProgramme, s.scanUpload},
+		{"POST /o/{org}/scans/schedules", orgScoped, org.EditProgramme, s.scanSchedule},
+		{"POST /o/{org}/scans/schedules/delete", orgScoped, org.EditProgramme, s.scanUnschedule},
+		{"GET /o/{org}/scans/{id}", orgScoped, org.ViewProgramme, s.scanRunShow},
+		{"POST /o/{org}/scan-places/{id}/confirm", orgScoped, org.EditProgramme, s.placeAction("confirm")},
+		{"POST /o/{org}/scan-places/{id}/merge", orgScoped, org.EditProgramme, s.placeAction("merge")},
+		{"POST /o/{org}/scan-places/{id}/dismiss", orgScoped, org.EditProgramme, s.placeAction("dismiss")},
 	}
 }
 
