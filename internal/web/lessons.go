@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"slices"
@@ -487,13 +488,13 @@ type lessonsDash struct {
 	Link string
 }
 
-// lessonsDashboard reads the overall completion for the dashboard. The
-// dashboard's page cache is keyed by the audit head, which every
-// assignment and completion moves, so the figure is never stale.
-func (s *Server) lessonsDashboard(r *http.Request, b base) (*lessonsDash, error) {
-	prog, err := stateOf(r).tenant.LessonProgress(r.Context())
+// readLessonRate reads the overall completion for the dashboard's cached
+// figures, keyed by the audit head, which every assignment and completion
+// moves, so the figure is never stale.
+func readLessonRate(ctx context.Context, t store.Tenant) (lesson.Rate, error) {
+	prog, err := t.LessonProgress(ctx)
 	if err != nil {
-		return nil, err
+		return lesson.Rate{}, err
 	}
-	return &lessonsDash{base: b, Rate: prog.Rates().Overall, Link: b.OrgURL("/lessons")}, nil
+	return prog.Rates().Overall, nil
 }
