@@ -72,7 +72,7 @@ type portfolioPage struct {
 // portfolio lists the organisations of the user, the ones needing
 // attention first.
 func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
-	orgs, err := s.portfolios.get(r.Context(), s.DB, stateOf(r).user.ID, s.Now())
+	data, err := s.portfolios.get(r.Context(), s.DB, stateOf(r).user.ID, s.Now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -89,8 +89,7 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 		Incidents: p.T("portfolio.incidents")}
 	roles := map[org.Role]string{}
 	var calm []portfolioRow
-	today := calendar.Of(s.Now())
-	for _, o := range orgs {
+	for _, o := range data.orgs {
 		if _, ok := roles[o.Role]; !ok {
 			roles[o.Role] = p.T("role." + string(o.Role))
 		}
@@ -99,24 +98,14 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 			calm = append(calm, portfolioRow{MemberOrg: o.MemberOrg, RoleLabel: roles[o.Role], Own: true})
 			continue
 		}
-		open, err := s.DB.Tenant(o.ID).OpenByCheck(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
+		f := data.figs[o.ID]
+		if f == nil {
+			f = &store.OrgFigures{} // joined after the figures were read
 		}
-		figs, err := s.DB.Tenant(o.ID).RoutineFigures(r.Context(), today)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		row := portfolioRow{MemberOrg: o.MemberOrg, Summary: o.Summary, Score: findings.ScoreOf(open, o.Summary.Records()), Routines: figs,
+		figs := f.Routines
+		row := portfolioRow{MemberOrg: o.MemberOrg, Summary: o.Summary, Score: findings.ScoreOf(f.Open, o.Summary.Records()), Routines: figs,
 			RoleLabel: roles[o.Role], LastChange: p.DateTime(o.Summary.LastChange), LastDone: p.Date(figs.LastDone)}
-		inc, err := s.DB.Tenant(o.ID).IncidentFigures(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		row.Incidents = newIncidentFigures(p.base, inc).Portfolio
+		row.Incidents = newIncidentFigures(p.base, f.Incidents).Portfolio
 		row.Attention, row.Reason = p.attention(o.Org, o.Summary, row.Score, figs)
 		if row.Attention {
 			p.Rows = append(p.Rows, row)

@@ -219,8 +219,8 @@ func (c *dashPages) put(k dashPageKey, body []byte) {
 	c.entries[[2]int64{k.user.ID, k.org.ID}] = dashPage{key: k, body: body}
 }
 
-// portfolios keeps each user's organisations with their summaries, read in
-// one query, until anything in the install changes (the audit head moves:
+// portfolios keeps each user's organisations with their summaries and
+// figures, read in four queries whatever their number, until anything in the install changes (the audit head moves:
 // a membership, a person, a second factor) or the day turns. An advisor
 // opens the portfolio of hundreds of companies again and again between
 // changes.
@@ -233,29 +233,34 @@ type portfolioData struct {
 	version int64
 	day     string
 	orgs    []store.MemberOrgSummary
+	figs    map[int64]*store.OrgFigures // by organisation
 }
 
-func (c *portfolios) get(ctx context.Context, db *store.DB, userID int64, now time.Time) ([]store.MemberOrgSummary, error) {
+func (c *portfolios) get(ctx context.Context, db *store.DB, userID int64, now time.Time) (portfolioData, error) {
 	v, err := db.Version(ctx)
 	if err != nil {
-		return nil, err
+		return portfolioData{}, err
 	}
-	day := calendar.Of(now).String()
+	today := calendar.Of(now)
+	day := today.String()
 	c.mu.Lock()
 	e, ok := c.entries[userID]
 	c.mu.Unlock()
 	if ok && e.version == v && e.day == day {
-		return e.orgs, nil
+		return e, nil
 	}
-	orgs, err := db.UserOrgSummaries(ctx, userID)
-	if err != nil {
-		return nil, err
+	e = portfolioData{version: v, day: day}
+	if e.orgs, err = db.UserOrgSummaries(ctx, userID); err != nil {
+		return e, err
+	}
+	if e.figs, err = db.UserOrgFigures(ctx, userID, today); err != nil {
+		return e, err
 	}
 	c.mu.Lock()
 	if c.entries == nil || len(c.entries) >= dashPagesMax {
 		c.entries = map[int64]portfolioData{}
 	}
-	c.entries[userID] = portfolioData{version: v, day: day, orgs: orgs}
+	c.entries[userID] = e
 	c.mu.Unlock()
-	return orgs, nil
+	return e, nil
 }
