@@ -12,6 +12,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/findings"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/inventory"
+	"github.com/mamori-sec/mamori/internal/mailguard"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -41,6 +42,7 @@ type dashCache struct {
 
 type dashMods struct {
 	flight[dashKey, dashModFigures]
+	mail flight[dashKey, [2]mailguard.Day]
 }
 
 // dashKey is what cached figures depend on besides the organisation: the
@@ -65,8 +67,24 @@ func (c *dashCache) at(ctx context.Context, t store.Tenant, k dashKey) (dashData
 	return c.flight.get(ctx, t.OrgID(), k, func(ctx context.Context) (dashData, error) { return readDash(ctx, t, k.version, k.day) })
 }
 
+// at reads the figures keyed by the audit head and the day, and the mail
+// guard's apart, keyed by the mail version and the day: mail accepted
+// moves the one and not the other, and in a busy company it moves often.
 func (c *dashMods) at(ctx context.Context, t store.Tenant, k dashKey, open []findings.OpenCount) (dashModFigures, error) {
-	return c.flight.get(ctx, t.OrgID(), k, func(ctx context.Context) (dashModFigures, error) { return readDashMods(ctx, t, k.day, open) })
+	d, err := c.flight.get(ctx, t.OrgID(), dashKey{version: k.version, day: k.day}, func(ctx context.Context) (dashModFigures, error) {
+		return readDashMods(ctx, t, k.day, open)
+	})
+	if err != nil {
+		return d, err
+	}
+	d.mail, err = c.mail.get(ctx, t.OrgID(), dashKey{mail: k.mail, day: k.day}, func(ctx context.Context) ([2]mailguard.Day, error) {
+		today, err := calendar.ParseISO(k.day)
+		if err != nil {
+			return [2]mailguard.Day{}, err
+		}
+		return readMailFigures(ctx, t, today)
+	})
+	return d, err
 }
 
 // flight keeps one value per organisation for a key, read once: the

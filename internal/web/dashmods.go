@@ -23,7 +23,7 @@ type dashModFigures struct {
 	nearMiss map[nearmiss.Category]int // this month's reports by category
 	lessons  lesson.Rate
 	policy   dashPolicy
-	mail     [2]mailguard.Day // today, the last 30 days
+	mail     [2]mailguard.Day // today, the last 30 days (kept apart, by the mail version)
 	selfdiag dashSelfdiagData
 	leaving  []inventory.Person // who leave soon, up to dashLeavingMax
 	week     []store.Occurrence // routines waiting through a week from today
@@ -47,9 +47,6 @@ func readDashMods(ctx context.Context, t store.Tenant, day string, open []findin
 		return d, err
 	}
 	if d.policy, err = readDashPolicy(ctx, t); err != nil {
-		return d, err
-	}
-	if d.mail, err = readMailFigures(ctx, t, today); err != nil {
 		return d, err
 	}
 	if d.selfdiag, err = readDashSelfdiag(ctx, t, today, open); err != nil {

@@ -6,3 +6,8 @@ CREATE TABLE mailguard_version (
     org_id INTEGER PRIMARY KEY REFERENCES orgs(id),
     n      INTEGER NOT NULL DEFAULT 0
 );
+
+-- The keeper's list of mail that can still be cancelled reads the held
+-- messages newest first; without this it walks every message of the
+-- organisation to find the few held.
+CREATE INDEX mailguard_messages_state ON mailguard_messages(org_id, state, created_at);
