@@ -10,9 +10,11 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/calendar"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/mailguard"
 	"github.com/mamori-sec/mamori/internal/nearmiss"
 	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/store"
 )
 
 // TestDashboardModuleFiguresFollowChanges: the later modules' figures are
@@ -96,4 +98,23 @@ func atoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestLessonAdminListsEveryDepartment: a lesson's page offers every
+// department to assign it to, also in a company with more people than its
+// list of people shows (it used to gather the departments from that list).
+func TestLessonAdminListsEveryDepartment(t *testing.T) {
+	w := newWorld(t, store.SQLite)
+	ctx := context.Background()
+	people := make([]inventory.Person, 0, 2001)
+	for i := range 2000 {
+		people = append(people, inventory.Person{Name: fmt.Sprintf("社員%04d", i), Kana: fmt.Sprintf("アア%04d", i), Department: "営業部", EmploymentType: inventory.FullTime})
+	}
+	people = append(people, inventory.Person{Name: "渡辺 監", Kana: "ンン", Department: "監査室", EmploymentType: inventory.FullTime})
+	if err := w.db.Tenant(w.orgA.ID).AddPeople(ctx, audit.Actor{Label: "test"}, people); err != nil {
+		t.Fatal(err)
+	}
+	k := w.client("ja")
+	k.signIn(w.users[org.Keeper].Email)
+	k.mustShow("/o/alpha/lessons/mis-send", `<option value="監査室">監査室</option>`, `<option value="営業部">営業部</option>`)
 }

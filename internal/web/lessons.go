@@ -369,12 +369,12 @@ func (s *Server) fillLessonAdmin(r *http.Request, p *lessonAdminPage) error {
 		return err
 	}
 	p.People = people
-	for _, x := range people {
-		if x.Department != "" && !slices.Contains(p.Departments, x.Department) {
-			p.Departments = append(p.Departments, x.Department)
-		}
+	// Every department, not only those of the people listed: a large
+	// company has more people than the list shows. The index walk costs a
+	// few lookups however many people there are.
+	if p.Departments, err = st.tenant.Departments(r.Context()); err != nil {
+		return err
 	}
-	slices.Sort(p.Departments)
 	if p.Due == "" {
 		p.Due = calendar.Of(s.Now()).AddDays(lesson.ManualDays).String()
 	}
