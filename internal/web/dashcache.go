@@ -68,8 +68,9 @@ func (c *dashCache) at(ctx context.Context, t store.Tenant, k dashKey) (dashData
 }
 
 // at reads the figures keyed by the audit head and the day, and the mail
-// guard's apart, keyed by the mail version and the day: mail accepted
-// moves the one and not the other, and in a busy company it moves often.
+// guard's apart, keyed by the mail version as well (a cancelled message is
+// audited, an accepted one is not): mail accepted moves the mail version
+// alone, and in a busy company it moves often.
 func (c *dashMods) at(ctx context.Context, t store.Tenant, k dashKey, open []findings.OpenCount) (dashModFigures, error) {
 	d, err := c.flight.get(ctx, t.OrgID(), dashKey{version: k.version, day: k.day}, func(ctx context.Context) (dashModFigures, error) {
 		return readDashMods(ctx, t, k.day, open)
@@ -77,7 +78,7 @@ func (c *dashMods) at(ctx context.Context, t store.Tenant, k dashKey, open []fin
 	if err != nil {
 		return d, err
 	}
-	d.mail, err = c.mail.get(ctx, t.OrgID(), dashKey{mail: k.mail, day: k.day}, func(ctx context.Context) ([2]mailguard.Day, error) {
+	d.mail, err = c.mail.get(ctx, t.OrgID(), k, func(ctx context.Context) ([2]mailguard.Day, error) {
 		today, err := calendar.ParseISO(k.day)
 		if err != nil {
 			return [2]mailguard.Day{}, err

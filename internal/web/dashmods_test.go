@@ -76,6 +76,13 @@ func TestDashboardModuleFiguresFollowChanges(t *testing.T) {
 		if body := show(keeper, "keeper, after mail"); !strings.Contains(body, held) {
 			t.Fatalf("after one held message the dashboard shows:\n%s", body)
 		}
+		// Cancelling it is audited, and moves no mail version.
+		if err := w.db.Tenant(w.orgA.ID).DecideMail(ctx, audit.Actor{Label: "test"}, m.ID, w.users[org.Keeper].ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if body := show(keeper, "keeper, after cancelling"); !strings.Contains(body, "Messages cancelled (mistakes prevented)</th><td>1</td><td>1</td>") {
+			t.Fatalf("after cancelling the held message the dashboard shows:\n%s", body)
+		}
 
 		// The policy reminder: the owner has yet to acknowledge, the
 		// keeper has acknowledged; each sees their own.
