@@ -542,42 +542,71 @@ type IncidentFigures struct {
 // IncidentFigures reads the organisation's incident figures.
 func (t Tenant) IncidentFigures(ctx context.Context) (IncidentFigures, error) {
 	var f IncidentFigures
-	rows, err := t.db.query(ctx, "SELECT drill, status, classification, occurred_at, found_at, contained_at, closed_at FROM incidents WHERE org_id = ?", t.org)
+	var sums incidentSums
+	rows, err := t.db.query(ctx, "SELECT "+incidentFigureColumns+" FROM incidents WHERE org_id = ?", t.org)
 	if err != nil {
 		return f, err
 	}
 	defer rows.Close()
-	var detect, contain, closeSum time.Duration
 	for rows.Next() {
-		var drill int
-		var status, class string
-		var occ, found, cont, closed int64
-		if err := rows.Scan(&drill, &status, &class, &occ, &found, &cont, &closed); err != nil {
+		var x incidentRow
+		if err := rows.Scan(x.dest()...); err != nil {
 			return f, err
 		}
-		switch {
-		case drill != 0:
-			f.Drills++
-			continue
-		case class == string(incident.NearMiss):
-			continue
-		case status != string(incident.Closed):
-			f.Open++
-			continue
-		}
-		f.Closed++
-		detect += fromMicros(found).Sub(fromMicros(occ))
-		if cont != 0 {
-			contain += fromMicros(cont).Sub(fromMicros(found))
-		}
-		closeSum += fromMicros(closed).Sub(fromMicros(found))
-		if c := fromMicros(closed); c.After(f.LastClosed) {
-			f.LastClosed = c
-		}
+		sums.add(&f, x)
 	}
+	sums.finish(&f)
+	return f, rows.Err()
+}
+
+const incidentFigureColumns = "drill, status, classification, occurred_at, found_at, contained_at, closed_at"
+
+// incidentFigureColumnsOf is incidentFigureColumns of the incidents table
+// named alias.
+func incidentFigureColumnsOf(alias string) string {
+	return alias + ".drill, " + alias + ".status, " + alias + ".classification, " + alias + ".occurred_at, " + alias + ".found_at, " + alias + ".contained_at, " + alias + ".closed_at"
+}
+
+// incidentRow is one incident as incidentFigureColumns reads it.
+type incidentRow struct {
+	drill                    int
+	status, class            string
+	occ, found, cont, closed int64
+}
+
+func (x *incidentRow) dest() []any {
+	return []any{&x.drill, &x.status, &x.class, &x.occ, &x.found, &x.cont, &x.closed}
+}
+
+// incidentSums are the running sums behind IncidentFigures' means.
+type incidentSums struct{ detect, contain, close time.Duration }
+
+// add counts one incident in f.
+func (s *incidentSums) add(f *IncidentFigures, x incidentRow) {
+	switch {
+	case x.drill != 0:
+		f.Drills++
+		return
+	case x.class == string(incident.NearMiss):
+		return
+	case x.status != string(incident.Closed):
+		f.Open++
+		return
+	}
+	f.Closed++
+	s.detect += fromMicros(x.found).Sub(fromMicros(x.occ))
+	if x.cont != 0 {
+		s.contain += fromMicros(x.cont).Sub(fromMicros(x.found))
+	}
+	s.close += fromMicros(x.closed).Sub(fromMicros(x.found))
+	if c := fromMicros(x.closed); c.After(f.LastClosed) {
+		f.LastClosed = c
+	}
+}
+
+func (s *incidentSums) finish(f *IncidentFigures) {
 	if f.Closed > 0 {
 		n := time.Duration(f.Closed)
-		f.ToDetect, f.ToContain, f.ToClose = detect/n, contain/n, closeSum/n
+		f.ToDetect, f.ToContain, f.ToClose = s.detect/n, s.contain/n, s.close/n
 	}
-	return f, rows.Err()
 }

@@ -107,3 +107,12 @@ func (db *DB) Version(ctx context.Context) (int64, error) {
 	err := db.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_log").Scan(&v)
 	return v, err
 }
+
+// Versions is Version with the organisation's mail version beside it, in
+// one round trip: the mail guard's counts move without audit entries (a
+// message accepted, a link downloaded), and each of those moves the mail
+// version instead, so that a cache keyed on both is never stale.
+func (db *DB) Versions(ctx context.Context, orgID int64) (install, mail int64, err error) {
+	err = db.queryRow(ctx, "SELECT (SELECT COALESCE(MAX(seq), 0) FROM audit_log), (SELECT COALESCE(MAX(n), 0) FROM mailguard_version WHERE org_id = ?)", orgID).Scan(&install, &mail)
+	return install, mail, err
+}

@@ -72,7 +72,7 @@ type portfolioPage struct {
 // portfolio lists the organisations of the user, the ones needing
 // attention first.
 func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
-	orgs, err := s.portfolios.get(r.Context(), s.DB, stateOf(r).user.ID, s.Now())
+	data, err := s.portfolios.get(r.Context(), s.DB, stateOf(r).user.ID, s.Now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -89,8 +89,7 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 		Incidents: p.T("portfolio.incidents")}
 	roles := map[org.Role]string{}
 	var calm []portfolioRow
-	today := calendar.Of(s.Now())
-	for _, o := range orgs {
+	for _, o := range data.orgs {
 		if _, ok := roles[o.Role]; !ok {
 			roles[o.Role] = p.T("role." + string(o.Role))
 		}
@@ -99,24 +98,14 @@ func (s *Server) portfolio(w http.ResponseWriter, r *http.Request) {
 			calm = append(calm, portfolioRow{MemberOrg: o.MemberOrg, RoleLabel: roles[o.Role], Own: true})
 			continue
 		}
-		open, err := s.DB.Tenant(o.ID).OpenByCheck(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
+		f := data.figs[o.ID]
+		if f == nil {
+			f = &store.OrgFigures{} // joined after the figures were read
 		}
-		figs, err := s.DB.Tenant(o.ID).RoutineFigures(r.Context(), today)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		row := portfolioRow{MemberOrg: o.MemberOrg, Summary: o.Summary, Score: findings.ScoreOf(open, o.Summary.Records()), Routines: figs,
+		figs := f.Routines
+		row := portfolioRow{MemberOrg: o.MemberOrg, Summary: o.Summary, Score: findings.ScoreOf(f.Open, o.Summary.Records()), Routines: figs,
 			RoleLabel: roles[o.Role], LastChange: p.DateTime(o.Summary.LastChange), LastDone: p.Date(figs.LastDone)}
-		inc, err := s.DB.Tenant(o.ID).IncidentFigures(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		row.Incidents = newIncidentFigures(p.base, inc).Portfolio
+		row.Incidents = newIncidentFigures(p.base, f.Incidents).Portfolio
 		row.Attention, row.Reason = p.attention(o.Org, o.Summary, row.Score, figs)
 		if row.Attention {
 			p.Rows = append(p.Rows, row)
@@ -308,22 +297,17 @@ type leavingView struct {
 // LeavingDays is how far ahead the notice looks.
 func (dashboardPage) LeavingDays() int { return inventory.LeavingSoonDays }
 
-// leavingSoon lists up to limit people of the organisation who leave
-// within inventory.LeavingSoonDays of now, soonest first.
-func (s *Server) leavingSoon(r *http.Request, limit int) ([]leavingView, error) {
-	today := calendar.Of(s.Now()).String()
-	after, until := inventory.LeavingWindow(today)
-	people, err := stateOf(r).tenant.LeavingBetween(r.Context(), after, until, limit)
-	if err != nil {
-		return nil, err
-	}
+// leavingViews are the people of the leaving window (as
+// Tenant.LeavingBetween reads them) who leave within
+// inventory.LeavingSoonDays of today, soonest first.
+func leavingViews(today string, people []inventory.Person) []leavingView {
 	out := make([]leavingView, 0, len(people))
 	for _, p := range people {
 		if days, soon := p.LeavingIn(today); soon {
 			out = append(out, leavingView{ID: p.ID, Name: p.Name, Date: p.LeaveDate, Days: days})
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -333,26 +317,33 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/o/"+st.org.Slug+"/me", http.StatusSeeOther)
 		return
 	}
-	d, err := s.dash.get(r.Context(), s.DB, st.tenant, s.Now())
+	// One round trip for both versions; then the figures, each kept
+	// until its version or the day moves.
+	v, mv, err := s.DB.Versions(r.Context(), st.tenant.OrgID())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	mail, err := s.mailFigures(r)
+	k := dashKey{version: v, mail: mv, day: calendar.Of(s.Now()).String()}
+	d, err := s.dash.at(r.Context(), st.tenant, k)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	key := dashPageKey{user: *st.user, org: st.org, role: st.role, locale: st.locale, version: d.version, day: d.day,
-		uri: r.URL.RequestURI(), block: renderBlock(r), mail: mail}
+		uri: r.URL.RequestURI(), block: renderBlock(r), mail: mv}
 	if body, ok := s.dashPages.get(key); ok {
 		writeHTML(w, http.StatusOK, body)
 		return
 	}
-	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary, Risks: d.risks, Mail: mail}
-	if p.Policy, err = s.policyFigure(r); err != nil {
+	m, err := s.dashMods.at(r.Context(), st.tenant, k, d.open)
+	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	p := dashboardPage{base: s.page(r, "dashboard.title", "dashboard"), Summary: d.summary, Risks: d.risks, Policy: m.policy.of(st.user.ID)}
+	if st.can(org.ViewProgramme) {
+		p.Mail = m.mail // the mail log's figures, for the roles that may see it
 	}
 	for _, m := range dashboardModules {
 		line := moduleLine{Label: m.label, Summary: m.summary}
@@ -377,25 +368,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if st.can(org.ViewProgramme) {
-		if p.Leaving, err = s.leavingSoon(r, 20); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		nm, err := s.monthCounts(r, st.tenant, p.base)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		today := calendar.Of(s.Now())
+		p.Leaving = leavingViews(today.String(), m.leaving)
+		nm := nearMissMonthOf(p.base, today, m.nearMiss)
 		p.NearMiss = &nm
-		if p.Lessons, err = s.lessonsDashboard(r, p.base); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		p.Lessons = &lessonsDash{base: p.base, Rate: m.lessons, Link: p.OrgURL("/lessons")}
 		p.Incidents = newIncidentFigures(p.base, d.incidents)
-		if p.Selfdiag, err = s.dashSelfdiag(r, p.base, d.open); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		p.Selfdiag = dashSelfdiag(p.base, m.selfdiag)
 		p.Score = findings.ScoreOf(d.open, d.summary.Records())
 		for _, x := range p.Score.Top(3) {
 			p.Lines = append(p.Lines, deductionView{Deduction: x, Check: p.checkView(x.CheckID)})
@@ -404,7 +383,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	if st.can(org.ViewAudit) {
 		p.AuditRows = p.auditRows(d.recent, d.names)
 	}
-	if err := s.fillWeekList(r, &p); err != nil {
+	if err := s.fillWeekList(r, &p, m.week); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -420,17 +399,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 // fillWeekList makes the keeper's week one list: overdue routines (the
 // escalated first), the top findings, routines due in the coming week,
 // leavers' items, then the set-up steps not yet done.
-func (s *Server) fillWeekList(r *http.Request, p *dashboardPage) error {
+func (s *Server) fillWeekList(r *http.Request, p *dashboardPage, os []store.Occurrence) error {
 	st := stateOf(r)
 	p.CanDo = st.can(org.EditProgramme)
 	if !st.can(org.ViewProgramme) {
 		return nil
 	}
 	today := calendar.Of(s.Now())
-	os, err := st.tenant.Occurrences(r.Context(), store.OccurrenceQuery{Through: today.AddDays(7), Waiting: true, AnyAssignee: true})
-	if err != nil {
-		return err
-	}
 	var overdue, due []weekItem
 	for _, o := range os {
 		row := p.occRow(o, today)

@@ -33,22 +33,24 @@ type dashData struct {
 	incidents store.IncidentFigures
 }
 
+// dashCache keeps each organisation's dashData; dashMods keeps the
+// figures of the later modules beside it (dashModFigures), which the
+// findings page, the other reader of dashData, does not need.
 type dashCache struct {
-	mu      sync.Mutex
-	entries map[int64]dashData
-	filling map[int64]*dashFill // per organisation, the entry being read now
+	flight[dashKey, dashData]
 }
 
-// dashFill is one reading of an organisation's figures, which the requests
-// that arrive meanwhile wait for rather than each reading them again: in a
-// large organisation that takes a second, and a change makes every open
-// dashboard and findings page ask at once.
-type dashFill struct {
-	version int64
-	day     string
-	done    chan struct{}
-	d       dashData
-	err     error
+type dashMods struct {
+	flight[dashKey, dashModFigures]
+	mail flight[dashKey, [2]mailguard.Day]
+}
+
+// dashKey is what cached figures depend on besides the organisation: the
+// audit head (every audited change moves it), the day, and for the mail
+// guard's figures the organisation's mail version (0 where not used).
+type dashKey struct {
+	version, mail int64
+	day           string
 }
 
 func (c *dashCache) get(ctx context.Context, db *store.DB, t store.Tenant, now time.Time) (dashData, error) {
@@ -56,42 +58,95 @@ func (c *dashCache) get(ctx context.Context, db *store.DB, t store.Tenant, now t
 	if err != nil {
 		return dashData{}, err
 	}
-	day := calendar.Of(now).String()
-	c.mu.Lock()
-	d, ok := c.entries[t.OrgID()]
-	if ok && d.version == v && d.day == day {
-		c.mu.Unlock()
-		return d, nil
+	return c.at(ctx, t, dashKey{version: v, day: calendar.Of(now).String()})
+}
+
+// at is get with the version already read.
+func (c *dashCache) at(ctx context.Context, t store.Tenant, k dashKey) (dashData, error) {
+	k.mail = 0
+	return c.flight.get(ctx, t.OrgID(), k, func(ctx context.Context) (dashData, error) { return readDash(ctx, t, k.version, k.day) })
+}
+
+// at reads the figures keyed by the audit head and the day, and the mail
+// guard's apart, keyed by the mail version as well (a cancelled message is
+// audited, an accepted one is not): mail accepted moves the mail version
+// alone, and in a busy company it moves often.
+func (c *dashMods) at(ctx context.Context, t store.Tenant, k dashKey, open []findings.OpenCount) (dashModFigures, error) {
+	d, err := c.flight.get(ctx, t.OrgID(), dashKey{version: k.version, day: k.day}, func(ctx context.Context) (dashModFigures, error) {
+		return readDashMods(ctx, t, k.day, open)
+	})
+	if err != nil {
+		return d, err
 	}
-	if f := c.filling[t.OrgID()]; f != nil && f.version == v && f.day == day {
+	d.mail, err = c.mail.get(ctx, t.OrgID(), k, func(ctx context.Context) ([2]mailguard.Day, error) {
+		today, err := calendar.ParseISO(k.day)
+		if err != nil {
+			return [2]mailguard.Day{}, err
+		}
+		return readMailFigures(ctx, t, today)
+	})
+	return d, err
+}
+
+// flight keeps one value per organisation for a key, read once: the
+// requests that arrive while it is being read wait for that reading rather
+// than each reading it again — in a large organisation that takes a second,
+// and a change makes every open dashboard and findings page ask at once.
+type flight[K comparable, T any] struct {
+	mu      sync.Mutex
+	entries map[int64]flightEntry[K, T]
+	filling map[int64]*flightFill[K, T] // per organisation, the entry being read now
+}
+
+type flightEntry[K comparable, T any] struct {
+	key K
+	d   T
+}
+
+type flightFill[K comparable, T any] struct {
+	key  K
+	done chan struct{}
+	d    T
+	err  error
+}
+
+func (c *flight[K, T]) get(ctx context.Context, orgID int64, k K, read func(context.Context) (T, error)) (T, error) {
+	var zero T
+	c.mu.Lock()
+	e, ok := c.entries[orgID]
+	if ok && e.key == k {
+		c.mu.Unlock()
+		return e.d, nil
+	}
+	if f := c.filling[orgID]; f != nil && f.key == k {
 		c.mu.Unlock()
 		select {
 		case <-f.done:
 			if f.err != nil && ctx.Err() == nil && (errors.Is(f.err, context.Canceled) || errors.Is(f.err, context.DeadlineExceeded)) {
-				return c.get(ctx, db, t, now) // the request reading it went away; this one reads
+				return c.get(ctx, orgID, k, read) // the request reading it went away; this one reads
 			}
 			return f.d, f.err
 		case <-ctx.Done():
-			return dashData{}, ctx.Err()
+			return zero, ctx.Err()
 		}
 	}
-	f := &dashFill{version: v, day: day, done: make(chan struct{})}
+	f := &flightFill[K, T]{key: k, done: make(chan struct{})}
 	if c.filling == nil {
-		c.filling = map[int64]*dashFill{}
+		c.filling = map[int64]*flightFill[K, T]{}
 	}
-	c.filling[t.OrgID()] = f
+	c.filling[orgID] = f
 	c.mu.Unlock()
 
-	f.d, f.err = readDash(ctx, t, v, day)
+	f.d, f.err = read(ctx)
 	c.mu.Lock()
-	if c.filling[t.OrgID()] == f {
-		delete(c.filling, t.OrgID())
+	if c.filling[orgID] == f {
+		delete(c.filling, orgID)
 	}
 	if f.err == nil {
 		if c.entries == nil {
-			c.entries = map[int64]dashData{}
+			c.entries = map[int64]flightEntry[K, T]{}
 		}
-		c.entries[t.OrgID()] = f.d
+		c.entries[orgID] = flightEntry[K, T]{key: k, d: f.d}
 	}
 	c.mu.Unlock()
 	close(f.done)
@@ -142,9 +197,9 @@ type dashPageKey struct {
 	day     string
 	uri     string
 	block   string
-	// mail is the mail guard's figures, read on every view: accepted
-	// mail and downloads do not move the audit head.
-	mail [2]mailguard.Day
+	// mail is the organisation's mail version: accepted mail and
+	// downloads do not move the audit head.
+	mail int64
 }
 
 // dashPages keeps the last dashboard rendered for each user and
@@ -183,8 +238,8 @@ func (c *dashPages) put(k dashPageKey, body []byte) {
 	c.entries[[2]int64{k.user.ID, k.org.ID}] = dashPage{key: k, body: body}
 }
 
-// portfolios keeps each user's organisations with their summaries, read in
-// one query, until anything in the install changes (the audit head moves:
+// portfolios keeps each user's organisations with their summaries and
+// figures, read in four queries whatever their number, until anything in the install changes (the audit head moves:
 // a membership, a person, a second factor) or the day turns. An advisor
 // opens the portfolio of hundreds of companies again and again between
 // changes.
@@ -197,29 +252,34 @@ type portfolioData struct {
 	version int64
 	day     string
 	orgs    []store.MemberOrgSummary
+	figs    map[int64]*store.OrgFigures // by organisation
 }
 
-func (c *portfolios) get(ctx context.Context, db *store.DB, userID int64, now time.Time) ([]store.MemberOrgSummary, error) {
+func (c *portfolios) get(ctx context.Context, db *store.DB, userID int64, now time.Time) (portfolioData, error) {
 	v, err := db.Version(ctx)
 	if err != nil {
-		return nil, err
+		return portfolioData{}, err
 	}
-	day := calendar.Of(now).String()
+	today := calendar.Of(now)
+	day := today.String()
 	c.mu.Lock()
 	e, ok := c.entries[userID]
 	c.mu.Unlock()
 	if ok && e.version == v && e.day == day {
-		return e.orgs, nil
+		return e, nil
 	}
-	orgs, err := db.UserOrgSummaries(ctx, userID)
-	if err != nil {
-		return nil, err
+	e = portfolioData{version: v, day: day}
+	if e.orgs, err = db.UserOrgSummaries(ctx, userID); err != nil {
+		return e, err
+	}
+	if e.figs, err = db.UserOrgFigures(ctx, userID, today); err != nil {
+		return e, err
 	}
 	c.mu.Lock()
 	if c.entries == nil || len(c.entries) >= dashPagesMax {
 		c.entries = map[int64]portfolioData{}
 	}
-	c.entries[userID] = portfolioData{version: v, day: day, orgs: orgs}
+	c.entries[userID] = e
 	c.mu.Unlock()
-	return orgs, nil
+	return e, nil
 }

@@ -47,8 +47,8 @@ func TestDashCacheConcurrentReaders(t *testing.T) {
 			t.Fatalf("reader %d: got %d people at version %d, want 1 at %d", i, d.summary.People, d.version, got[0].version)
 		}
 	}
-	if len(c.filling) != 0 || c.entries[id].version != got[0].version {
-		t.Fatalf("after the readers: %d readings in flight, cached version %d, want none and %d", len(c.filling), c.entries[id].version, got[0].version)
+	if len(c.filling) != 0 || c.entries[id].d.version != got[0].version {
+		t.Fatalf("after the readers: %d readings in flight, cached version %d, want none and %d", len(c.filling), c.entries[id].d.version, got[0].version)
 	}
 	if err := ten.AddPeople(ctx, actor, []inventory.Person{{Name: "鈴木", EmploymentType: inventory.FullTime}}); err != nil {
 		t.Fatal(err)

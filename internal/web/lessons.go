@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"slices"
@@ -368,12 +369,12 @@ func (s *Server) fillLessonAdmin(r *http.Request, p *lessonAdminPage) error {
 		return err
 	}
 	p.People = people
-	for _, x := range people {
-		if x.Department != "" && !slices.Contains(p.Departments, x.Department) {
-			p.Departments = append(p.Departments, x.Department)
-		}
+	// Every department, not only those of the people listed: a large
+	// company has more people than the list shows. The index walk costs a
+	// few lookups however many people there are.
+	if p.Departments, err = st.tenant.Departments(r.Context()); err != nil {
+		return err
 	}
-	slices.Sort(p.Departments)
 	if p.Due == "" {
 		p.Due = calendar.Of(s.Now()).AddDays(lesson.ManualDays).String()
 	}
@@ -487,13 +488,13 @@ type lessonsDash struct {
 	Link string
 }
 
-// lessonsDashboard reads the overall completion for the dashboard. The
-// dashboard's page cache is keyed by the audit head, which every
-// assignment and completion moves, so the figure is never stale.
-func (s *Server) lessonsDashboard(r *http.Request, b base) (*lessonsDash, error) {
-	prog, err := stateOf(r).tenant.LessonProgress(r.Context())
+// readLessonRate reads the overall completion for the dashboard's cached
+// figures, keyed by the audit head, which every assignment and completion
+// moves, so the figure is never stale.
+func readLessonRate(ctx context.Context, t store.Tenant) (lesson.Rate, error) {
+	prog, err := t.LessonProgress(ctx)
 	if err != nil {
-		return nil, err
+		return lesson.Rate{}, err
 	}
-	return &lessonsDash{base: b, Rate: prog.Rates().Overall, Link: b.OrgURL("/lessons")}, nil
+	return prog.Rates().Overall, nil
 }

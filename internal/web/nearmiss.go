@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -342,17 +343,28 @@ func (s *Server) nearMissList(w http.ResponseWriter, r *http.Request) {
 // named (a zero is a figure too).
 func (s *Server) monthCounts(r *http.Request, t store.Tenant, b base) (nearMissMonth, error) {
 	today := calendar.Of(s.Now())
-	y, m, d := today.Date()
-	from := today.AddDays(1 - d)
-	counts, err := t.NearMissCounts(r.Context(), from, from.AddDate(0, 1, 0))
+	counts, err := readMonthCounts(r.Context(), t, today)
 	if err != nil {
 		return nearMissMonth{}, err
 	}
+	return nearMissMonthOf(b, today, counts), nil
+}
+
+// readMonthCounts counts the reports of today's month by category.
+func readMonthCounts(ctx context.Context, t store.Tenant, today calendar.Day) (map[nearmiss.Category]int, error) {
+	_, _, d := today.Date()
+	from := today.AddDays(1 - d)
+	return t.NearMissCounts(ctx, from, from.AddDate(0, 1, 0))
+}
+
+// nearMissMonthOf words the month's counts for b's reader.
+func nearMissMonthOf(b base, today calendar.Day, counts map[nearmiss.Category]int) nearMissMonth {
+	y, m, _ := today.Date()
 	out := nearMissMonth{base: b, Month: b.T("nearmiss.month", y, int(m))}
 	for _, c := range nearmiss.Categories {
 		out.Counts = append(out.Counts, categoryCount{Label: b.T(c.Label()), N: counts[c]})
 	}
-	return out, nil
+	return out
 }
 
 type nearMissPage struct {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -779,23 +780,39 @@ type policyFigure struct {
 	Pending   bool // the reader has the published version to acknowledge
 }
 
-func (s *Server) policyFigure(r *http.Request) (policyFigure, error) {
-	st := stateOf(r)
-	var f policyFigure
-	v, acks, err := st.tenant.PolicyAcks(r.Context())
+// dashPolicy is the published policy's acknowledgement, kept with the
+// dashboard's figures: the figure, and who has yet to acknowledge (the
+// reader's own reminder).
+type dashPolicy struct {
+	figure  policyFigure
+	waiting map[int64]bool
+}
+
+func readDashPolicy(ctx context.Context, t store.Tenant) (dashPolicy, error) {
+	var d dashPolicy
+	v, acks, err := t.PolicyAcks(ctx)
 	if errors.Is(err, problem.ErrNotFound) {
-		return f, nil
+		return d, nil
 	}
 	if err != nil {
-		return f, err
+		return d, err
 	}
+	f := &d.figure
 	f.Published, f.Version = true, v.Number
 	f.Acked, f.People = countAcked(acks)
 	f.Rate = policy.Rate(f.Acked, f.People)
+	d.waiting = map[int64]bool{}
 	for _, a := range acks {
-		if a.UserID == st.user.ID && a.AckedAt.IsZero() {
-			f.Pending = true
+		if a.AckedAt.IsZero() {
+			d.waiting[a.UserID] = true
 		}
 	}
-	return f, nil
+	return d, nil
+}
+
+// of is the figure as userID reads it.
+func (d dashPolicy) of(userID int64) policyFigure {
+	f := d.figure
+	f.Pending = d.waiting[userID]
+	return f
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -21,8 +22,11 @@ import (
 // given, from the open findings counted per check (the dashboard, which
 // has them already).
 func (s *Server) readiness(r *http.Request, t store.Tenant, counts []findings.OpenCount) (selfdiag.Readiness, error) {
-	ctx := r.Context()
-	today := calendar.Of(s.Now())
+	return readinessOn(r.Context(), t, calendar.Of(s.Now()), counts)
+}
+
+// readinessOn is readiness on the given day.
+func readinessOn(ctx context.Context, t store.Tenant, today calendar.Day, counts []findings.OpenCount) (selfdiag.Readiness, error) {
 	in := selfdiag.ReadinessInput{Today: today, Open: counts}
 	if counts == nil {
 		open, err := t.NamedFindings(ctx)
@@ -235,14 +239,30 @@ type selfdiagDash struct {
 	HasSitting bool
 }
 
-func (s *Server) dashSelfdiag(r *http.Request, b base, open []findings.OpenCount) (*selfdiagDash, error) {
-	st := stateOf(r)
-	totals, err := st.tenant.SelfdiagTotals(r.Context(), 6)
-	if err != nil {
-		return nil, err
+// dashSelfdiagData is what the dashboard's self-diagnosis card reads,
+// kept with the dashboard's other figures.
+type dashSelfdiagData struct {
+	totals    []store.SittingTotal
+	readiness selfdiag.Readiness
+}
+
+func readDashSelfdiag(ctx context.Context, t store.Tenant, today calendar.Day, open []findings.OpenCount) (dashSelfdiagData, error) {
+	var d dashSelfdiagData
+	var err error
+	if d.totals, err = t.SelfdiagTotals(ctx, 6); err != nil {
+		return d, err
 	}
-	d := &selfdiagDash{}
-	if len(totals) > 0 {
+	if open == nil {
+		open = []findings.OpenCount{}
+	}
+	d.readiness, err = readinessOn(ctx, t, today, open)
+	return d, err
+}
+
+// dashSelfdiag words the card for b's reader.
+func dashSelfdiag(b base, data dashSelfdiagData) *selfdiagDash {
+	d := &selfdiagDash{Readiness: data.readiness}
+	if totals := data.totals; len(totals) > 0 {
 		last := totals[len(totals)-1]
 		band := selfdiag.BandOf(last.Total)
 		d.HasSitting, d.Total, d.Band, d.BandCode, d.Taken = true, last.Total, b.T(band.Key()), band.Code(), b.Day(last.TakenOn.String())
@@ -250,11 +270,5 @@ func (s *Server) dashSelfdiag(r *http.Request, b base, open []findings.OpenCount
 			d.Trend = append(d.Trend, x.Total)
 		}
 	}
-	if open == nil {
-		open = []findings.OpenCount{}
-	}
-	if d.Readiness, err = s.readiness(r, st.tenant, open); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return d
 }

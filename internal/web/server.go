@@ -69,6 +69,7 @@ type Server struct {
 	dash        *dashCache
 	chromes     *chromeCache
 	dashPages   *dashPages
+	dashMods    *dashMods
 	portfolios  *portfolios
 	signingIn   *pairLocks    // sign-in checks in progress, one per pair
 	denied      *deniedLog    // which refused requests reach the audit trail
@@ -97,7 +98,7 @@ func NewServer(d Deps) (*Server, error) {
 	if d.MaxImports <= 0 {
 		d.MaxImports = DefaultMaxImports
 	}
-	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, dashPages: &dashPages{}, portfolios: &portfolios{},
+	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, dashPages: &dashPages{}, dashMods: &dashMods{}, portfolios: &portfolios{},
 		signingIn: &pairLocks{}, denied: newDeniedLog(), importSlots: make(chan struct{}, d.MaxImports), public: newPublicLimits(), linkSends: newLinkLimits()}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
