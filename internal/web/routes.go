@@ -271,6 +271,10 @@ func (s *Server) routeTable() []route {
 		{"POST /o/{org}/services/{id}/cloud-check", orgScoped, org.EditProgramme, s.cloudCheckSave},
 		{"GET /api/v1/orgs/{org}/selfdiag", orgScoped, org.ViewProgramme, s.apiSelfdiagLatest},
 		{"POST /api/v1/orgs/{org}/selfdiag", orgScoped, org.EditProgramme, s.apiSelfdiagSubmit},
+		// navigation hubs (helper UX): where we stand, the staff, the settings
+		{"GET /o/{org}/posture", orgScoped, org.ViewProgramme, s.postureHub},
+		{"GET /o/{org}/staff", orgScoped, org.ViewProgramme, s.staffHub},
+		{"GET /o/{org}/admin", orgScoped, org.ManageMembers, s.adminHub},
 	}
 }
 
