@@ -14,7 +14,7 @@ import (
 )
 
 var (
-	modulesNav = regexp.MustCompile(`(?s)<nav class="modules"[^>]*>(.*?)</nav>`)
+	modulesNav = regexp.MustCompile(`(?s)<nav class="modules[^"]*"[^>]*>(.*?)</nav>`)
 	currentNav = regexp.MustCompile(`<a href="([^"]*)" aria-current="page">`)
 )
 
