@@ -108,6 +108,7 @@ func (s *Server) postureHub(w http.ResponseWriter, r *http.Request) {
 		two = p.T("sa.missing", sd.Readiness.MissingTwo)
 	}
 	sa.Status = p.T("hub.posture.sa_status", one, two)
+	sa.Alert = !sd.Readiness.TwoStars
 
 	risks := hubLine{ID: "hub-risks", Title: p.T("risk.title"), Link: p.OrgURL("/risks"), Hint: p.T("hub.posture.risks_hint")}
 	switch {
@@ -183,7 +184,7 @@ func (s *Server) staffHub(w http.ResponseWriter, r *http.Request) {
 	if ld.Rate.Assigned == 0 {
 		lessons.Status = p.T("hub.staff.lessons_none")
 	} else {
-		lessons.Status = p.T("lesson.rate", ld.Rate.Percent, ld.Rate.Done, ld.Rate.Assigned)
+		lessons.Status = p.T("lesson.rate", ld.Rate.Percent(), ld.Rate.Done, ld.Rate.Assigned)
 	}
 	n := 0
 	for _, c := range month.Counts {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -9,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/calendar"
+	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/org"
 )
 
@@ -170,7 +173,7 @@ func TestHubStatusFollowsData(t *testing.T) {
 		o := "/o/" + w.orgA.Slug
 		keeper := w.client("ja")
 		keeper.signIn(w.users[org.Keeper].Email)
-		riskLine := regexp.MustCompile(`登録 (\d+) 件、うち対策の期日を過ぎたもの (\d+) 件`)
+		riskLine := regexp.MustCompile(`登録(\d+)件、うち対策の期日を過ぎたもの(\d+)件`)
 		page := keeper.mustShow(o+"/posture", `id="hub-risks"`, `id="hub-selfdiag"`, `id="hub-sa"`,
 			`id="hub-policy"`, `id="hub-signoff"`, `id="hub-cloud"`, "ポリシーはまだ公開していません。")
 		before := riskLine.FindStringSubmatch(page)
@@ -188,6 +191,18 @@ func TestHubStatusFollowsData(t *testing.T) {
 			t.Errorf("risks' status after adding an overdue risk: got %v, want one more risk and one more overdue than %v", after, before)
 		}
 		keeper.mustShow(o+"/staff", `id="hub-lessons"`, `id="hub-nearmiss"`, `id="hub-staffnotes"`, `id="hub-acks"`)
+		// A lesson assigned to one person: 0% of 1, written as a rate.
+		if err := w.db.Tenant(w.orgA.ID).AddPeople(context.Background(), audit.Actor{Label: "test"}, []inventory.Person{{Name: "受講 花子",
+			Email: "hanako@alpha.example", Department: "ハブ確認部", EmploymentType: inventory.FullTime, JoinDate: "2018-04-01"}}); err != nil {
+			t.Fatal(err)
+		}
+		if r := keeper.post(o+"/lessons/mis-send/assign", url.Values{"department": {"ハブ確認部"}, "due": {calendar.Of(w.clock.Now()).AddDays(7).String()}}); r.status != http.StatusSeeOther {
+			t.Fatalf("assign a lesson: got %d", r.status)
+		}
+		staff := keeper.mustShow(o + "/staff")
+		if m := regexp.MustCompile(`受講率 (\d+)%（(\d+)件中(\d+)件）`).FindStringSubmatch(staff); m == nil || mustAtoi(t, m[1]) > 100 || mustAtoi(t, m[2]) < 1 {
+			t.Errorf("staff hub's lesson line: got %v, want a rate of 0–100%% over the assignments", m)
+		}
 
 		owner := w.client("ja")
 		owner.signIn(w.users[org.Owner].Email)
