@@ -75,7 +75,7 @@ func TestMemberTakesLessonOnPhone(t *testing.T) {
 	}
 	p = s.b.load(t, "open my lessons", http.StatusOK, chromedp.Navigate(s.srv.base+org+"/learn"))
 	todo, _, _ := strings.Cut(p.Text, "受講済み")
-	if p.H1 != "わたしの学習" || !strings.Contains(todo, "メールの宛先とTo・Cc・Bcc") || !strings.Contains(todo, "担当者から") {
+	if p.H1 != "自分の学習" || !strings.Contains(todo, "メールの宛先とTo・Cc・Bcc") || !strings.Contains(todo, "担当者から") {
 		t.Fatalf("my lessons: got %q, want the assigned lesson to do", p.Text)
 	}
 	fits("my lessons")

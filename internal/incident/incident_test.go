@@ -56,6 +56,15 @@ func TestFillFromRecords(t *testing.T) {
 			t.Errorf("%s: got %q, want it to contain %q", id, text[id], w)
 		}
 	}
+	// An office known by its role alone is named once, not "警察（警察）".
+	steps = incident.Fill(pb[incident.LostDevice], nil, []incident.Contact{{Name: "警察（サイバー犯罪の相談）", Role: "警察（サイバー犯罪の相談）", Phone: "#9110"}})
+	for _, s := range steps {
+		if s.ID == "call_contact:contact:1" {
+			if got, want := cat.T(i18n.Japanese, s.Key, s.Args...), "警察（サイバー犯罪の相談）に連絡します：#9110"; got != want {
+				t.Errorf("unnamed contact: got %q, want %q", got, want)
+			}
+		}
+	}
 	// Malware: isolate THAT PC without switching it off.
 	steps = incident.Fill(pb[incident.Malware], []incident.Record{{Ref: incident.Ref{Kind: incident.Device, ID: 2}, Name: "経理PC"}}, nil)
 	if s := cat.T(i18n.Japanese, steps[0].Key, steps[0].Args...); !strings.Contains(s, "「経理PC」の LAN ケーブルを抜き") || !strings.Contains(s, "電源は切らないで") {

@@ -120,7 +120,13 @@ func Fill(p Playbook, records []Record, contacts []Contact) []Step {
 					out = append(out, Step{ID: d.ID, Phase: ph, Key: "incident.step." + d.ID + ".none"})
 				}
 				for i, c := range contacts {
-					out = append(out, Step{ID: d.ID + ":contact:" + strconv.Itoa(i+1), Phase: ph, Key: "incident.step." + d.ID, Args: []any{c.Name, c.Role, c.Phone}})
+					st := Step{ID: d.ID + ":contact:" + strconv.Itoa(i+1), Phase: ph, Key: "incident.step." + d.ID, Args: []any{c.Name, c.Role, c.Phone}}
+					if c.Name == c.Role || c.Role == "" {
+						// An office known by its role alone (the IPA's helpline,
+						// the police): named once, not "IPA（IPA）".
+						st.Key, st.Args = st.Key+".unnamed", []any{c.Name, c.Phone}
+					}
+					out = append(out, st)
 				}
 			default:
 				n := 0

@@ -284,6 +284,10 @@ func (s *Server) routeTable() []route {
 		{"POST /o/{org}/scan-places/{id}/confirm", orgScoped, org.EditProgramme, s.placeAction("confirm")},
 		{"POST /o/{org}/scan-places/{id}/merge", orgScoped, org.EditProgramme, s.placeAction("merge")},
 		{"POST /o/{org}/scan-places/{id}/dismiss", orgScoped, org.EditProgramme, s.placeAction("dismiss")},
+		// navigation hubs (helper UX): where we stand, the staff, the settings
+		{"GET /o/{org}/posture", orgScoped, org.ViewProgramme, s.postureHub},
+		{"GET /o/{org}/staff", orgScoped, org.ViewProgramme, s.staffHub},
+		{"GET /o/{org}/admin", orgScoped, org.ManageMembers, s.adminHub},
 	}
 }
 

@@ -59,6 +59,7 @@ type ruleRow struct {
 	Label    string
 	Count    int
 	Findings []evidenceLine
+	More     int // open findings beyond those listed
 }
 
 type readinessPage struct {
@@ -83,6 +84,7 @@ func (s *Server) securityAction(w http.ResponseWriter, r *http.Request) {
 			Findings: evidenceLines(p.base, rule.Findings)}
 		if rule.State == selfdiag.RuleFindings {
 			row.Label = p.T("sa.state.findings", rule.Count)
+			row.More = rule.Count - len(row.Findings)
 		}
 		p.Rules = append(p.Rules, row)
 	}

@@ -95,7 +95,7 @@ func TestSelfdiagAnswerWithProposals(t *testing.T) {
 		if !strings.Contains(res.body, `id="selfdiag-total">100点`) || !strings.Contains(res.body, "入口の対策はできています") {
 			t.Errorf("result page without the total and band:\n%s", res.body)
 		}
-		if !strings.Contains(res.body, "指摘と食い違い") {
+		if !strings.Contains(res.body, "検出事項と食い違い") {
 			t.Error("the contradicted answer is not flagged")
 		}
 		// The next sitting's form recalls it.
@@ -136,7 +136,7 @@ func TestSelfdiagDashboardFigure(t *testing.T) {
 			t.Error("no SECURITY ACTION readiness on the dashboard")
 		}
 		sa := keeper.get(base + "/security-action").body
-		if strings.Contains(sa, "%!") || !strings.Contains(sa, "自己診断を済ませています") || !strings.Contains(sa, "未対応の指摘が") || !strings.Contains(sa, "認証や認定ではありません") {
+		if strings.Contains(sa, "%!") || !strings.Contains(sa, "自己診断を済ませています") || !strings.Contains(sa, "未対応の検出事項が") || !strings.Contains(sa, "認証や認定ではありません") {
 			t.Errorf("readiness page: a broken message, or without the sitting, the findings or the declaration wording")
 		}
 		if strings.Contains(sa, "認定を受けました") || strings.Contains(sa, "取得しました") {

@@ -251,7 +251,7 @@ type staffNoteLine struct {
 // staffNotes lists, for the keeper, what staff said of their records.
 func (s *Server) staffNotes(w http.ResponseWriter, r *http.Request) {
 	st := stateOf(r)
-	p := staffNotesPage{base: s.page(r, "staffnotes.title", "people")}
+	p := staffNotesPage{base: s.page(r, "staffnotes.title", "staffnotes")}
 	notes, err := st.tenant.StaffNotes(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
