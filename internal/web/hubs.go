@@ -66,21 +66,13 @@ func (s *Server) postureHub(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := navHubPage{base: s.page(r, "hub.posture.title", "posture")}
 	p.Lead = p.T("hub.posture.lead")
-	d, err := s.dash.get(ctx, s.DB, st.tenant, s.Now())
+	d, m, err := s.hubFigures(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sd, err := s.dashSelfdiag(r, p.base, d.open)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pol, err := s.policyFigure(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	sd := dashSelfdiag(p.base, m.selfdiag)
+	pol := m.policy.of(st.user.ID)
 	marks, err := st.tenant.SignoffMarks(ctx)
 	if err != nil {
 		s.fail(w, r, err)
@@ -160,11 +152,12 @@ func (s *Server) staffHub(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := navHubPage{base: s.page(r, "hub.staff.title", "staff")}
 	p.Lead = p.T("hub.staff.lead")
-	ld, err := s.lessonsDashboard(r, p.base)
+	_, m, err := s.hubFigures(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	ld := &lessonsDash{base: p.base, Rate: m.lessons, Link: p.OrgURL("/lessons")}
 	month, err := s.monthCounts(r, st.tenant, p.base)
 	if err != nil {
 		s.fail(w, r, err)
@@ -175,11 +168,7 @@ func (s *Server) staffHub(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	pol, err := s.policyFigure(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	pol := m.policy.of(st.user.ID)
 	lessons := hubLine{ID: "hub-lessons", Title: p.T("nav.lessons"), Link: p.OrgURL("/lessons"), Hint: p.T("hub.staff.lessons_hint")}
 	if ld.Rate.Assigned == 0 {
 		lessons.Status = p.T("hub.staff.lessons_none")
@@ -235,4 +224,21 @@ func (s *Server) adminHub(w http.ResponseWriter, r *http.Request) {
 	notify := hubLine{ID: "hub-notify", Title: p.T("notify.settings.title"), Link: p.OrgURL("/settings/notify"), Hint: p.T("hub.admin.notify_hint")}
 	jobs := hubLine{ID: "hub-jobs", Title: p.T("jobspage.title"), Link: p.OrgURL("/jobs"), Hint: p.T("jobspage.intro")}
 	s.hubRender(w, r, p, []hubLine{mem, set, notify, jobs})
+}
+
+// hubFigures are the dashboard's figures, from the same caches: a hub's
+// status lines cost no more than the dashboard's.
+func (s *Server) hubFigures(r *http.Request) (dashData, dashModFigures, error) {
+	st := stateOf(r)
+	v, mv, err := s.DB.Versions(r.Context(), st.tenant.OrgID())
+	if err != nil {
+		return dashData{}, dashModFigures{}, err
+	}
+	k := dashKey{version: v, mail: mv, day: calendar.Of(s.Now()).String()}
+	d, err := s.dash.at(r.Context(), st.tenant, k)
+	if err != nil {
+		return dashData{}, dashModFigures{}, err
+	}
+	m, err := s.dashMods.at(r.Context(), st.tenant, k, d.open)
+	return d, m, err
 }
