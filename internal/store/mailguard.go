@@ -31,14 +31,14 @@ func (db *DB) bookkeeping(ctx context.Context, fn func(q func(string, ...any) (s
 	return tx.Commit()
 }
 
-const mgSettingsColumns = "enabled, internal_domains, hold_mode, hold_minutes, bulk_limit, bulk_action, link_attachments, link_days, approval, approver_id, deputy_id, sh_host, sh_port, sh_starttls, sh_username, sh_secret"
+const mgSettingsColumns = "enabled, internal_domains, hold_mode, hold_minutes, bulk_limit, bulk_action, link_attachments, link_days, approval, approver_id, deputy_id, sh_host, sh_port, sh_starttls, sh_username, sh_secret, personal_action"
 
 func scanMGSettings(r rowScanner) (mailguard.Settings, error) {
 	var s mailguard.Settings
 	var enabled, links, starttls, minutes int
 	var domains, approval string
 	err := r.Scan(&enabled, &domains, &s.HoldMode, &minutes, &s.BulkLimit, &s.BulkAction, &links, &s.LinkDays, &approval, &s.ApproverID, &s.DeputyID,
-		&s.Smarthost.Host, &s.Smarthost.Port, &starttls, &s.Smarthost.Username, &s.Smarthost.Secret)
+		&s.Smarthost.Host, &s.Smarthost.Port, &starttls, &s.Smarthost.Username, &s.Smarthost.Secret, &s.PersonalAction)
 	s.Enabled, s.LinkAttachments, s.Smarthost.StartTLS = enabled != 0, links != 0, starttls != 0
 	s.HoldDelay = time.Duration(minutes) * time.Minute
 	s.InternalDomains, s.Approval = strings.Fields(domains), strings.Fields(approval)
@@ -53,7 +53,8 @@ func mgSettingsAudit(s mailguard.Settings) map[string]any {
 	return map[string]any{"enabled": s.Enabled, "internal_domains": strings.Join(s.InternalDomains, " "), "hold_mode": string(s.HoldMode),
 		"hold_minutes": int(s.HoldDelay / time.Minute), "bulk_limit": s.BulkLimit, "bulk_action": string(s.BulkAction), "link_attachments": s.LinkAttachments,
 		"link_days": s.LinkDays, "approval": strings.Join(s.Approval, " "), "approver_id": s.ApproverID, "deputy_id": s.DeputyID,
-		"host": s.Smarthost.Host, "port": s.Smarthost.Port, "starttls": s.Smarthost.StartTLS, "username": s.Smarthost.Username, "secret": secret}
+		"host": s.Smarthost.Host, "port": s.Smarthost.Port, "starttls": s.Smarthost.StartTLS, "username": s.Smarthost.Username, "secret": secret,
+		"personal_action": string(s.PersonalAction)}
 }
 
 // MailguardSettings returns the organisation's mail guard settings with
@@ -84,6 +85,12 @@ func (t Tenant) SaveMailguardSettings(ctx context.Context, actor audit.Actor, s 
 	default:
 		return problem.Field("bulk_action", "mailguard.bulk_action_invalid")
 	}
+	if s.PersonalAction == "" {
+		s.PersonalAction = mailguard.PersonalConfirm
+	}
+	if s.PersonalAction != mailguard.PersonalConfirm && s.PersonalAction != mailguard.PersonalRefuse {
+		return problem.Field("personal_action", "mailguard.personal_action_invalid")
+	}
 	if s.HoldMode != mailguard.HoldAll && s.HoldMode != mailguard.HoldRisky {
 		return problem.Field("hold_mode", "mailguard.hold_mode_invalid")
 	}
@@ -98,15 +105,15 @@ func (t Tenant) SaveMailguardSettings(ctx context.Context, actor audit.Actor, s 
 		if s.Smarthost.Secret == "" {
 			s.Smarthost.Secret = before.Smarthost.Secret
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO mailguard_settings (org_id, `+mgSettingsColumns+`, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		if _, err := tx.exec(ctx, `INSERT INTO mailguard_settings (org_id, `+mgSettingsColumns+`, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (org_id) DO UPDATE SET enabled = excluded.enabled, internal_domains = excluded.internal_domains, hold_mode = excluded.hold_mode,
 			hold_minutes = excluded.hold_minutes, bulk_limit = excluded.bulk_limit, bulk_action = excluded.bulk_action, link_attachments = excluded.link_attachments,
 			link_days = excluded.link_days, approval = excluded.approval, approver_id = excluded.approver_id, deputy_id = excluded.deputy_id,
 			sh_host = excluded.sh_host, sh_port = excluded.sh_port, sh_starttls = excluded.sh_starttls, sh_username = excluded.sh_username,
-			sh_secret = excluded.sh_secret, updated_at = excluded.updated_at`,
+			sh_secret = excluded.sh_secret, personal_action = excluded.personal_action, updated_at = excluded.updated_at`,
 			t.org, boolInt(s.Enabled), strings.ToLower(strings.Join(s.InternalDomains, " ")), string(s.HoldMode), int(s.HoldDelay/time.Minute), s.BulkLimit, string(s.BulkAction),
 			boolInt(s.LinkAttachments), s.LinkDays, strings.Join(s.Approval, " "), s.ApproverID, s.DeputyID, s.Smarthost.Host, s.Smarthost.Port,
-			boolInt(s.Smarthost.StartTLS), s.Smarthost.Username, s.Smarthost.Secret, micros(t.db.Now())); err != nil {
+			boolInt(s.Smarthost.StartTLS), s.Smarthost.Username, s.Smarthost.Secret, string(s.PersonalAction), micros(t.db.Now())); err != nil {
 			return fmt.Errorf("save mail guard settings: %w", err)
 		}
 		return t.record(ctx, tx, audit.Event{Action: "mailguard.settings", Target: fmt.Sprintf("org:%d", t.org), Before: mgSettingsAudit(before), After: mgSettingsAudit(s)})

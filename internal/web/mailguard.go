@@ -296,7 +296,9 @@ type mailSettingsPage struct {
 	NewPassword string
 	ReasonCodes []string
 	BulkActions []string
-	HoldMinutes int
+	// PersonalActions are what personal data sent outside may get.
+	PersonalActions []string
+	HoldMinutes     int
 }
 
 // approvalCodes are the reasons an approver can be required for.
@@ -325,6 +327,7 @@ func (s *Server) fillMailSettings(r *http.Request, p *mailSettingsPage) error {
 	p.Partners = set.Partners
 	p.ReasonCodes = approvalCodes
 	p.BulkActions = []string{string(mailguard.BulkBcc), string(mailguard.BulkSplit), string(mailguard.BulkRefuse)}
+	p.PersonalActions = []string{string(mailguard.PersonalConfirm), string(mailguard.PersonalRefuse)}
 	p.HoldMinutes = int(p.Settings.HoldDelay / time.Minute)
 	if p.Domains, err = st.tenant.KnownMailDomains(ctx); err != nil {
 		return err
@@ -362,6 +365,7 @@ func (s *Server) mailSettingsSave(w http.ResponseWriter, r *http.Request) {
 	set.InternalDomains = strings.Fields(strings.ReplaceAll(strings.ToLower(f("internal_domains")), ",", " "))
 	set.HoldMode, set.BulkAction = mailguard.HoldMode(f("hold_mode")), mailguard.BulkAction(f("bulk_action"))
 	set.LinkAttachments = f("link_attachments") == "on"
+	set.PersonalAction = mailguard.PersonalAction(f("personal_action"))
 	set.Approval = r.PostForm["approval"]
 	var err error
 	var minutes, port int
