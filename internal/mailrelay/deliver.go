@@ -41,21 +41,48 @@ func (r *Relay) work(ctx context.Context) {
 	}
 }
 
-// RunOnce relays every message due now.
+// RunOnce relays every message due now. The results of each message
+// are recorded in the same transaction that claims the next one (one
+// write per message); the last results on their own.
 func (r *Relay) RunOnce(ctx context.Context) error {
+	var done []store.Finish
+	sets := map[int64]mailguard.Settings{} // per batch of due mail
+	flush := func() error {
+		if len(done) == 0 {
+			return nil
+		}
+		_, _, err := r.db.FinishAndClaim(ctx, done, "", r.db.Now())
+		done = nil
+		return err
+	}
 	for {
 		ids, err := r.db.DueMail(ctx, r.db.Now(), 50)
 		if err != nil || len(ids) == 0 {
 			r.closeConns()
-			return err
+			return errors.Join(err, flush())
 		}
+		clear(sets)
 		for _, id := range ids {
 			if ctx.Err() != nil {
-				return nil
+				return flush()
 			}
-			if err := r.deliver(ctx, id); err != nil {
+			m, rcpts, err := r.db.FinishAndClaim(ctx, done, id, r.db.Now())
+			if err != nil {
 				return err
 			}
+			done = nil
+			if len(rcpts) == 0 {
+				continue
+			}
+			done, err = r.deliver(ctx, m, rcpts, sets)
+			if err != nil {
+				return errors.Join(err, flush())
+			}
+		}
+		// Results are recorded before the next query for due mail, which
+		// would otherwise not see these recipients as finished.
+		if err := flush(); err != nil {
+			return err
 		}
 	}
 }
@@ -67,27 +94,33 @@ type batch struct {
 	rcpts []string
 }
 
-func (r *Relay) deliver(ctx context.Context, id string) error {
-	m, rcpts, err := r.db.ClaimMail(ctx, id, r.db.Now())
-	if err != nil || len(rcpts) == 0 {
-		return err
+// deliver relays claimed message m to its claimed recipients and returns
+// each recipient's result, for the caller to record. On an error the
+// results so far are returned with it.
+func (r *Relay) deliver(ctx context.Context, m mailguard.Message, rcpts []mailguard.Rcpt, sets map[int64]mailguard.Settings) ([]store.Finish, error) {
+	id := m.ID
+	var done []store.Finish
+	external := map[string]bool{}
+	for _, rc := range rcpts {
+		external[rc.Addr] = rc.External
 	}
-	finishAll := func(state, msg string, retry time.Time) error {
-		for _, rc := range rcpts {
-			if err := r.db.FinishRcpt(ctx, id, rc.Addr, state, msg, retry); err != nil {
-				return err
-			}
-		}
-		return nil
+	finish := func(rc, state, msg string, retry time.Time) {
+		done = append(done, store.Finish{MessageID: id, Rcpt: rc, State: state, Error: msg, RetryAt: retry, OrgID: m.OrgID, External: external[rc]})
 	}
 	raw, err := r.spool.Read(id)
 	if err != nil {
 		r.log.Error("spool file missing", "id", id, "error", err)
-		return finishAll(mailguard.RcptFailed, "spool file missing", time.Time{})
+		for _, rc := range rcpts {
+			finish(rc.Addr, mailguard.RcptFailed, "spool file missing", time.Time{})
+		}
+		return done, nil
 	}
-	set, err := r.db.Tenant(m.OrgID).MailguardSettings(ctx)
-	if err != nil {
-		return err
+	set, ok := sets[m.OrgID]
+	if !ok {
+		if set, err = r.db.Tenant(m.OrgID).MailguardSettings(ctx); err != nil {
+			return done, err
+		}
+		sets[m.OrgID] = set
 	}
 	base := raw
 	if m.Bcc || m.Split {
@@ -102,7 +135,7 @@ func (r *Relay) deliver(ctx context.Context, id string) error {
 		case rc.External && m.Links:
 			data, err := r.linked(ctx, m, set, base, rc.Addr)
 			if err != nil {
-				return err
+				return done, err
 			}
 			batches = append(batches, batch{data: data, rcpts: []string{rc.Addr}})
 		case rc.External && m.Split:
@@ -137,12 +170,10 @@ func (r *Relay) deliver(ctx context.Context, id string) error {
 			} else {
 				r.m.relayed.Add(1)
 			}
-			if err := r.db.FinishRcpt(ctx, id, rc, state, msg, retry); err != nil {
-				return err
-			}
+			finish(rc, state, msg, retry)
 		}
 	}
-	return nil
+	return done, nil
 }
 
 // backoff is the wait before attempt n+1: a minute, doubling, at most an

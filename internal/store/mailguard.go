@@ -274,25 +274,41 @@ func jsonText(v any) string {
 	return string(b)
 }
 
-// AcceptMail puts an accepted message in the index with a relay record
-// per recipient. The message's file is already in the spool.
+// AcceptMail stores one accepted message's index row and relay records
+// in one transaction (its spool file is already on disk).
 func (db *DB) AcceptMail(ctx context.Context, m mailguard.Message, rcpts []mailguard.Rcpt) error {
-	if m.Attachments == nil {
-		m.Attachments = []mailguard.Attachment{}
-	}
-	if m.Reasons == nil {
-		m.Reasons = []mailguard.Reason{}
-	}
+	return db.AcceptMails(ctx, []Accepted{{Message: m, Rcpts: rcpts}})
+}
+
+// Accepted is one message for AcceptMails.
+type Accepted struct {
+	Message mailguard.Message
+	Rcpts   []mailguard.Rcpt
+}
+
+// AcceptMails stores the index rows and relay records of several accepted
+// messages in one transaction: the relay's group commit, so that
+// concurrent clients share one write instead of queueing on the writer.
+func (db *DB) AcceptMails(ctx context.Context, ms []Accepted) error {
 	return db.bookkeeping(ctx, func(exec func(string, ...any) (sql.Result, error), _ func(string, ...any) *sql.Row) error {
-		if _, err := exec(`INSERT INTO mailguard_messages (id, org_id, user_id, mail_from, subject, recipients, attachments, size, state, reasons, bcc, split, links, needs_approval, release_at, created_at)
+		for _, a := range ms {
+			m := a.Message
+			if m.Attachments == nil {
+				m.Attachments = []mailguard.Attachment{}
+			}
+			if m.Reasons == nil {
+				m.Reasons = []mailguard.Reason{}
+			}
+			if _, err := exec(`INSERT INTO mailguard_messages (id, org_id, user_id, mail_from, subject, recipients, attachments, size, state, reasons, bcc, split, links, needs_approval, release_at, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			m.ID, m.OrgID, m.UserID, m.From, m.Subject, jsonText(m.Recipients), jsonText(m.Attachments), m.Size, m.State, jsonText(m.Reasons),
-			boolInt(m.Bcc), boolInt(m.Split), boolInt(m.Links), boolInt(m.NeedsApproval), micros(m.ReleaseAt), micros(m.CreatedAt)); err != nil {
-			return fmt.Errorf("accept mail: %w", err)
-		}
-		for _, r := range rcpts {
-			if _, err := exec("INSERT INTO mailguard_rcpts (message_id, rcpt, external, state) VALUES (?, ?, ?, ?)", m.ID, r.Addr, boolInt(r.External), mailguard.RcptWaiting); err != nil {
+				m.ID, m.OrgID, m.UserID, m.From, m.Subject, jsonText(m.Recipients), jsonText(m.Attachments), m.Size, m.State, jsonText(m.Reasons),
+				boolInt(m.Bcc), boolInt(m.Split), boolInt(m.Links), boolInt(m.NeedsApproval), micros(m.ReleaseAt), micros(m.CreatedAt)); err != nil {
 				return fmt.Errorf("accept mail: %w", err)
+			}
+			for _, r := range a.Rcpts {
+				if _, err := exec("INSERT INTO mailguard_rcpts (message_id, rcpt, external, state) VALUES (?, ?, ?, ?)", m.ID, r.Addr, boolInt(r.External), mailguard.RcptWaiting); err != nil {
+					return fmt.Errorf("accept mail: %w", err)
+				}
 			}
 		}
 		return nil
@@ -351,18 +367,52 @@ func scanMGMessage(r rowScanner) (mailguard.Message, error) {
 // meanwhile yields none. The claim is what makes a crash unable to send
 // twice: the start-up turns what is still sending into unsure.
 func (db *DB) ClaimMail(ctx context.Context, id string, now time.Time) (mailguard.Message, []mailguard.Rcpt, error) {
+	return db.FinishAndClaim(ctx, nil, id, now)
+}
+
+// Finish is how relaying to one recipient ended: state sent, failed
+// (permanently), or waiting again from RetryAt.
+// OrgID and External, when known from the claim, spare two reads.
+type Finish struct {
+	MessageID, Rcpt, State, Error string
+	RetryAt                       time.Time
+	OrgID                         int64
+	External                      bool
+}
+
+// FinishRcpt records how relaying to one recipient ended. When no
+// recipient is left to relay the message is done, and its external
+// domains become known.
+func (db *DB) FinishRcpt(ctx context.Context, id, rcpt, state, errText string, retryAt time.Time) error {
+	_, _, err := db.FinishAndClaim(ctx, []Finish{{MessageID: id, Rcpt: rcpt, State: state, Error: errText, RetryAt: retryAt}}, "", db.Now())
+	return err
+}
+
+// FinishAndClaim records the results of the message just relayed and
+// claims the next one (id; none when empty) in one transaction, so the
+// worker writes once per message. A crash still leaves at most the
+// message in flight unsure: the results are recorded no later than the
+// next claim, and a recipient still sending at a crash becomes unsure.
+func (db *DB) FinishAndClaim(ctx context.Context, done []Finish, id string, now time.Time) (mailguard.Message, []mailguard.Rcpt, error) {
 	var m mailguard.Message
 	var claimed []mailguard.Rcpt
 	err := db.bookkeeping(ctx, func(exec func(string, ...any) (sql.Result, error), row func(string, ...any) *sql.Row) error {
-		res, err := exec("UPDATE mailguard_messages SET state = ? WHERE id = ? AND (state IN (?, ?) OR (state = ? AND release_at <= ?))",
-			mailguard.StateSending, id, mailguard.StateReleased, mailguard.StateSending, mailguard.StateHeld, micros(now))
-		if err != nil {
-			return err
+		for _, f := range done {
+			if err := finishRcpt(exec, row, f, db.Now()); err != nil {
+				return err
+			}
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if id == "" {
 			return nil
 		}
-		if m, err = scanMGMessage(row("SELECT "+mgMessageColumns+" FROM mailguard_messages WHERE id = ?", id)); err != nil {
+		var err error
+		m, err = scanMGMessage(row("UPDATE mailguard_messages SET state = ? WHERE id = ? AND (state IN (?, ?) OR (state = ? AND release_at <= ?)) RETURNING "+mgMessageColumns,
+			mailguard.StateSending, id, mailguard.StateReleased, mailguard.StateSending, mailguard.StateHeld, micros(now)))
+		if errors.Is(err, sql.ErrNoRows) {
+			m = mailguard.Message{}
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 		for _, addr := range m.Recipients {
@@ -381,49 +431,47 @@ func (db *DB) ClaimMail(ctx context.Context, id string, now time.Time) (mailguar
 		}
 		return nil
 	})
-	return m, claimed, err
+	if err != nil {
+		return mailguard.Message{}, nil, err
+	}
+	return m, claimed, nil
 }
 
-// FinishRcpt records how relaying to one recipient ended: sent, failed
-// (permanently), or waiting again from retryAt. When no recipient is left
-// to relay the message is done, and its external domains become known.
-func (db *DB) FinishRcpt(ctx context.Context, id, rcpt, state, errText string, retryAt time.Time) error {
-	now := db.Now()
-	return db.bookkeeping(ctx, func(exec func(string, ...any) (sql.Result, error), row func(string, ...any) *sql.Row) error {
-		sentAt := int64(0)
-		if state == mailguard.RcptSent {
-			sentAt = micros(now)
-		}
-		if _, err := exec("UPDATE mailguard_rcpts SET state = ?, error = ?, next_at = ?, sent_at = ? WHERE message_id = ? AND rcpt = ? AND state = ?",
-			state, errText, micros(retryAt), sentAt, id, rcpt, mailguard.RcptSending); err != nil {
-			return err
-		}
-		var open int
-		var orgID int64
-		if err := row("SELECT COUNT(*) FROM mailguard_rcpts WHERE message_id = ? AND state IN (?, ?)", id, mailguard.RcptWaiting, mailguard.RcptSending).Scan(&open); err != nil {
-			return err
-		}
-		if state == mailguard.RcptSent {
-			if err := row("SELECT org_id FROM mailguard_messages WHERE id = ?", id).Scan(&orgID); err != nil {
+func finishRcpt(exec func(string, ...any) (sql.Result, error), row func(string, ...any) *sql.Row, f Finish, now time.Time) error {
+	id, rcpt, state := f.MessageID, f.Rcpt, f.State
+	sentAt := int64(0)
+	if state == mailguard.RcptSent {
+		sentAt = micros(now)
+	}
+	if _, err := exec("UPDATE mailguard_rcpts SET state = ?, error = ?, next_at = ?, sent_at = ? WHERE message_id = ? AND rcpt = ? AND state = ?",
+		state, f.Error, micros(f.RetryAt), sentAt, id, rcpt, mailguard.RcptSending); err != nil {
+		return err
+	}
+	var open int
+	if err := row("SELECT COUNT(*) FROM mailguard_rcpts WHERE message_id = ? AND state IN (?, ?)", id, mailguard.RcptWaiting, mailguard.RcptSending).Scan(&open); err != nil {
+		return err
+	}
+	if state == mailguard.RcptSent {
+		orgID, ext := f.OrgID, f.External
+		if orgID == 0 {
+			var e int
+			if err := row("SELECT m.org_id, r.external FROM mailguard_messages m JOIN mailguard_rcpts r ON r.message_id = m.id WHERE m.id = ? AND r.rcpt = ?", id, rcpt).Scan(&orgID, &e); err != nil {
 				return err
 			}
-			var ext int
-			if err := row("SELECT external FROM mailguard_rcpts WHERE message_id = ? AND rcpt = ?", id, rcpt).Scan(&ext); err != nil {
+			ext = e != 0
+		}
+		if ext {
+			if _, err := exec("INSERT INTO mailguard_known_domains (org_id, domain, first_at) VALUES (?, ?, ?) ON CONFLICT (org_id, domain) DO NOTHING",
+				orgID, mailguard.Domain(rcpt), micros(now)); err != nil {
 				return err
 			}
-			if ext != 0 {
-				if _, err := exec("INSERT INTO mailguard_known_domains (org_id, domain, first_at) VALUES (?, ?, ?) ON CONFLICT (org_id, domain) DO NOTHING",
-					orgID, mailguard.Domain(rcpt), micros(now)); err != nil {
-					return err
-				}
-			}
 		}
-		if open == 0 {
-			_, err := exec("UPDATE mailguard_messages SET state = ? WHERE id = ? AND state = ?", mailguard.StateDone, id, mailguard.StateSending)
-			return err
-		}
-		return nil
-	})
+	}
+	if open == 0 {
+		_, err := exec("UPDATE mailguard_messages SET state = ? WHERE id = ? AND state = ?", mailguard.StateDone, id, mailguard.StateSending)
+		return err
+	}
+	return nil
 }
 
 // MarkUnsure turns the recipients a crash left sending into unsure: the
