@@ -71,6 +71,17 @@ func (t Tenant) MailguardSettings(ctx context.Context) (mailguard.Settings, erro
 	return s, err
 }
 
+// MailguardEnabled reports whether the organisation has turned the mail
+// guard on: one small read, for the navigation of every page.
+func (t Tenant) MailguardEnabled(ctx context.Context) (bool, error) {
+	var on int
+	err := t.db.queryRow(ctx, "SELECT enabled FROM mailguard_settings WHERE org_id = ?", t.org).Scan(&on)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return on != 0, err
+}
+
 // SaveMailguardSettings stores the settings in one audited change. An
 // empty smarthost secret keeps the one set; the caller seals a new one.
 func (t Tenant) SaveMailguardSettings(ctx context.Context, actor audit.Actor, s mailguard.Settings) error {

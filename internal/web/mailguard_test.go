@@ -217,3 +217,46 @@ func TestDashboardMailFigures(t *testing.T) {
 		t.Errorf("a member sees the mail figures")
 	}
 }
+
+// TestMailNavOnlyWhenOn: the navigation offers "My outgoing mail" and the
+// keeper's "Mail guard" only once the organisation has turned the mail
+// guard on, and follows the setting when it changes (the navigation is
+// cached per organisation and role).
+func TestMailNavOnlyWhenOn(t *testing.T) {
+	eachMailEngine(t, func(t *testing.T, e store.Engine) {
+		w := newWorld(t, e)
+		ctx := context.Background()
+		m := w.client("ja")
+		m.signIn(w.users[org.Member].Email)
+		k := w.client("ja")
+		k.signIn(w.users[org.Keeper].Email)
+		myMail := `href="/o/` + w.orgA.Slug + `/me/mail"`
+		guard := `href="/o/` + w.orgA.Slug + `/mailguard"`
+		check := func(when string, on bool) {
+			t.Helper()
+			mp := m.get("/o/" + w.orgA.Slug + "/me")
+			kp := k.get("/o/" + w.orgA.Slug + "/me")
+			if mp.status != http.StatusOK || kp.status != http.StatusOK {
+				t.Fatalf("%s: pages %d %d, want 200", when, mp.status, kp.status)
+			}
+			if got := strings.Contains(mp.body, myMail); got != on {
+				t.Errorf("%s: member's navigation offers My outgoing mail = %v, want %v", when, got, on)
+			}
+			if got := strings.Contains(kp.body, guard); got != on {
+				t.Errorf("%s: keeper's navigation offers Mail guard = %v, want %v", when, got, on)
+			}
+		}
+		check("never set", false)
+		set := mailguard.DefaultSettings
+		set.Enabled = true
+		if err := w.db.Tenant(w.orgA.ID).SaveMailguardSettings(ctx, audit.CLI(), set); err != nil {
+			t.Fatal(err)
+		}
+		check("turned on", true)
+		set.Enabled = false
+		if err := w.db.Tenant(w.orgA.ID).SaveMailguardSettings(ctx, audit.CLI(), set); err != nil {
+			t.Fatal(err)
+		}
+		check("turned off", false)
+	})
+}
