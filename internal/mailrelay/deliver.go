@@ -147,6 +147,7 @@ func (r *Relay) deliver(ctx context.Context, m mailguard.Message, rcpts []mailgu
 	if len(plain) > 0 {
 		batches = append(batches, batch{data: base, rcpts: plain})
 	}
+	var refused []refusal
 	for _, b := range batches {
 		results := r.send(ctx, m.OrgID, set, m.From, b)
 		for i, rc := range b.rcpts {
@@ -163,6 +164,7 @@ func (r *Relay) deliver(ctx context.Context, m mailguard.Message, rcpts []mailgu
 				if errors.As(err, &se) && se.Code >= 500 || attempts >= MaxAttempts {
 					state = mailguard.RcptFailed
 					r.m.failed.Add(1)
+					refused = append(refused, refusal{rcpt: rc, err: err})
 				} else {
 					state, retry = mailguard.RcptWaiting, r.db.Now().Add(backoff(attempts))
 				}
@@ -172,6 +174,9 @@ func (r *Relay) deliver(ctx context.Context, m mailguard.Message, rcpts []mailgu
 			}
 			finish(rc, state, msg, retry)
 		}
+	}
+	if err := r.failureNotice(ctx, m, raw, set, refused); err != nil {
+		r.log.Warn("failure notice", "id", id, "error", err)
 	}
 	return done, nil
 }
