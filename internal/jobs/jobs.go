@@ -95,6 +95,9 @@ type Config struct {
 	Notify Notify
 	// RetryPolicy overrides River's back-off (tests make it short).
 	RetryPolicy river.ClientRetryPolicy
+	// MailSpool is the mail guard's spool directory; when set, the hourly
+	// retention job removes the files of finished messages.
+	MailSpool string
 }
 
 // Queue is the River client of one process.
@@ -105,6 +108,8 @@ type Queue struct {
 	log    *slog.Logger
 	work   bool
 	notify Notify
+	// mailSpool: Config.MailSpool.
+	mailSpool string
 }
 
 // driver picks River's driver for the store's engine. Both take
@@ -157,7 +162,7 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 	if cfg.Notify.Routines == nil {
 		cfg.Notify.Routines = func(t store.Tenant) DueLister { return t }
 	}
-	q := &Queue{db: db, delay: cfg.Delay, log: log, work: cfg.Work, notify: cfg.Notify}
+	q := &Queue{db: db, delay: cfg.Delay, log: log, work: cfg.Work, notify: cfg.Notify, mailSpool: cfg.MailSpool}
 	if q.delay == 0 {
 		q.delay = Delay
 	}
@@ -191,6 +196,7 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		river.AddWorker(workers, &testWorker{q: q})
 		river.AddWorker(workers, &signInLinkWorker{q: q})
 		river.AddWorker(workers, river.WorkFunc(q.lessonsAll))
+		river.AddWorker(workers, river.WorkFunc(q.mailRetention))
 		every := cfg.Notify.Every
 		if every <= 0 {
 			every = DigestEvery
@@ -208,6 +214,9 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 				func() (river.JobArgs, *river.InsertOpts) { return DigestAllArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "digest_all", RunOnStart: true}),
 			lessonsPeriodic(),
+		}
+		if cfg.MailSpool != "" {
+			rc.PeriodicJobs = append(rc.PeriodicJobs, mailRetentionPeriodic())
 		}
 	}
 	q.client, err = river.NewClient(drv, rc)

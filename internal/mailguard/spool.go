@@ -146,6 +146,24 @@ func (s Spool) Remove(id string) error {
 	return err
 }
 
+// Purge deletes message id's file and every other file of it (sealed
+// attachments), for the retention job.
+func (s Spool) Purge(id string) error {
+	if !validID(id) {
+		return nil
+	}
+	names, err := filepath.Glob(filepath.Join(s.Dir, id+".*"))
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if err := os.Remove(n); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
 // IDs lists the messages in the spool, for the start-up sweep of files
 // whose client never heard 250.
 func (s Spool) IDs() ([]string, error) {

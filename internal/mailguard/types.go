@@ -20,10 +20,13 @@ type Settings struct {
 	ApproverID int64
 	DeputyID   int64
 	Smarthost  Smarthost
+	// RetentionDays is how long after its final state a message's spool
+	// file and sealed attachments are kept (never while a link works).
+	RetentionDays int
 }
 
 // DefaultSettings are the settings before the company changes anything.
-var DefaultSettings = Settings{Policy: DefaultPolicy, LinkDays: 7, Smarthost: Smarthost{Port: 587, StartTLS: true}}
+var DefaultSettings = Settings{Policy: DefaultPolicy, LinkDays: 7, Smarthost: Smarthost{Port: 587, StartTLS: true}, RetentionDays: 30}
 
 // Smarthost is the provider's relay that mail leaves through. Secret is
 // the password sealed at rest (SealContext).

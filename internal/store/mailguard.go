@@ -31,14 +31,14 @@ func (db *DB) bookkeeping(ctx context.Context, fn func(q func(string, ...any) (s
 	return tx.Commit()
 }
 
-const mgSettingsColumns = "enabled, internal_domains, hold_mode, hold_minutes, bulk_limit, bulk_action, link_attachments, link_days, approval, approver_id, deputy_id, sh_host, sh_port, sh_starttls, sh_username, sh_secret, personal_action"
+const mgSettingsColumns = "enabled, internal_domains, hold_mode, hold_minutes, bulk_limit, bulk_action, link_attachments, link_days, approval, approver_id, deputy_id, sh_host, sh_port, sh_starttls, sh_username, sh_secret, personal_action, retention_days"
 
 func scanMGSettings(r rowScanner) (mailguard.Settings, error) {
 	var s mailguard.Settings
 	var enabled, links, starttls, minutes int
 	var domains, approval string
 	err := r.Scan(&enabled, &domains, &s.HoldMode, &minutes, &s.BulkLimit, &s.BulkAction, &links, &s.LinkDays, &approval, &s.ApproverID, &s.DeputyID,
-		&s.Smarthost.Host, &s.Smarthost.Port, &starttls, &s.Smarthost.Username, &s.Smarthost.Secret, &s.PersonalAction)
+		&s.Smarthost.Host, &s.Smarthost.Port, &starttls, &s.Smarthost.Username, &s.Smarthost.Secret, &s.PersonalAction, &s.RetentionDays)
 	s.Enabled, s.LinkAttachments, s.Smarthost.StartTLS = enabled != 0, links != 0, starttls != 0
 	s.HoldDelay = time.Duration(minutes) * time.Minute
 	s.InternalDomains, s.Approval = strings.Fields(domains), strings.Fields(approval)
@@ -54,7 +54,7 @@ func mgSettingsAudit(s mailguard.Settings) map[string]any {
 		"hold_minutes": int(s.HoldDelay / time.Minute), "bulk_limit": s.BulkLimit, "bulk_action": string(s.BulkAction), "link_attachments": s.LinkAttachments,
 		"link_days": s.LinkDays, "approval": strings.Join(s.Approval, " "), "approver_id": s.ApproverID, "deputy_id": s.DeputyID,
 		"host": s.Smarthost.Host, "port": s.Smarthost.Port, "starttls": s.Smarthost.StartTLS, "username": s.Smarthost.Username, "secret": secret,
-		"personal_action": string(s.PersonalAction)}
+		"personal_action": string(s.PersonalAction), "retention_days": s.RetentionDays}
 }
 
 // MailguardSettings returns the organisation's mail guard settings with
@@ -96,6 +96,9 @@ func (t Tenant) SaveMailguardSettings(ctx context.Context, actor audit.Actor, s 
 	default:
 		return problem.Field("bulk_action", "mailguard.bulk_action_invalid")
 	}
+	if s.RetentionDays < 1 || s.RetentionDays > 3650 {
+		return problem.Field("retention_days", "mailguard.retention_days_invalid")
+	}
 	if s.PersonalAction == "" {
 		s.PersonalAction = mailguard.PersonalConfirm
 	}
@@ -116,15 +119,15 @@ func (t Tenant) SaveMailguardSettings(ctx context.Context, actor audit.Actor, s 
 		if s.Smarthost.Secret == "" {
 			s.Smarthost.Secret = before.Smarthost.Secret
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO mailguard_settings (org_id, `+mgSettingsColumns+`, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		if _, err := tx.exec(ctx, `INSERT INTO mailguard_settings (org_id, `+mgSettingsColumns+`, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (org_id) DO UPDATE SET enabled = excluded.enabled, internal_domains = excluded.internal_domains, hold_mode = excluded.hold_mode,
 			hold_minutes = excluded.hold_minutes, bulk_limit = excluded.bulk_limit, bulk_action = excluded.bulk_action, link_attachments = excluded.link_attachments,
 			link_days = excluded.link_days, approval = excluded.approval, approver_id = excluded.approver_id, deputy_id = excluded.deputy_id,
 			sh_host = excluded.sh_host, sh_port = excluded.sh_port, sh_starttls = excluded.sh_starttls, sh_username = excluded.sh_username,
-			sh_secret = excluded.sh_secret, personal_action = excluded.personal_action, updated_at = excluded.updated_at`,
+			sh_secret = excluded.sh_secret, personal_action = excluded.personal_action, retention_days = excluded.retention_days, updated_at = excluded.updated_at`,
 			t.org, boolInt(s.Enabled), strings.ToLower(strings.Join(s.InternalDomains, " ")), string(s.HoldMode), int(s.HoldDelay/time.Minute), s.BulkLimit, string(s.BulkAction),
 			boolInt(s.LinkAttachments), s.LinkDays, strings.Join(s.Approval, " "), s.ApproverID, s.DeputyID, s.Smarthost.Host, s.Smarthost.Port,
-			boolInt(s.Smarthost.StartTLS), s.Smarthost.Username, s.Smarthost.Secret, string(s.PersonalAction), micros(t.db.Now())); err != nil {
+			boolInt(s.Smarthost.StartTLS), s.Smarthost.Username, s.Smarthost.Secret, string(s.PersonalAction), s.RetentionDays, micros(t.db.Now())); err != nil {
 			return fmt.Errorf("save mail guard settings: %w", err)
 		}
 		return t.record(ctx, tx, audit.Event{Action: "mailguard.settings", Target: fmt.Sprintf("org:%d", t.org), Before: mgSettingsAudit(before), After: mgSettingsAudit(s)})
@@ -479,7 +482,7 @@ func finishRcpt(exec func(string, ...any) (sql.Result, error), row func(string, 
 		}
 	}
 	if open == 0 {
-		_, err := exec("UPDATE mailguard_messages SET state = ? WHERE id = ? AND state = ?", mailguard.StateDone, id, mailguard.StateSending)
+		_, err := exec("UPDATE mailguard_messages SET state = ?, finished_at = ? WHERE id = ? AND state = ?", mailguard.StateDone, micros(now), id, mailguard.StateSending)
 		return err
 	}
 	return nil
@@ -615,7 +618,11 @@ func (t Tenant) DecideMail(ctx context.Context, actor audit.Actor, id string, by
 				return err
 			}
 		}
-		if _, err := tx.exec(ctx, "UPDATE mailguard_messages SET state = ?, decided_at = ?, decided_by = ? WHERE id = ? AND org_id = ? AND state = ?", to, now, by, id, t.org, state); err != nil {
+		finished := int64(0)
+		if to == mailguard.StateCancelled {
+			finished = now
+		}
+		if _, err := tx.exec(ctx, "UPDATE mailguard_messages SET state = ?, decided_at = ?, decided_by = ?, finished_at = ? WHERE id = ? AND org_id = ? AND state = ?", to, now, by, finished, id, t.org, state); err != nil {
 			return err
 		}
 		return t.record(ctx, tx, audit.Event{Action: action, Target: "mail:" + id,
@@ -813,10 +820,48 @@ func (t Tenant) ResolveUnsure(ctx context.Context, actor audit.Actor, id string,
 		if open == 0 {
 			next = mailguard.StateDone
 		}
-		if _, err := tx.exec(ctx, "UPDATE mailguard_messages SET state = ? WHERE id = ? AND org_id = ?", next, id, t.org); err != nil {
+		finished := int64(0)
+		if next == mailguard.StateDone {
+			finished = micros(t.db.Now())
+		}
+		if _, err := tx.exec(ctx, "UPDATE mailguard_messages SET state = ?, finished_at = ? WHERE id = ? AND org_id = ?", next, finished, id, t.org); err != nil {
 			return err
 		}
 		return t.record(ctx, tx, audit.Event{Action: action, Target: "mail:" + id, Before: map[string]any{"state": state}, After: map[string]any{"state": next, "recipients": n}})
 	})
 	return n, err
 }
+
+// MailToPurge lists messages whose files may go at now: in a final state
+// (done or cancelled) for longer than their organisation's retention
+// (30 days unless set; the same default as mailguard.DefaultSettings),
+// not purged yet, and with no download link still usable.
+func (db *DB) MailToPurge(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	rows, err := db.query(ctx, `SELECT m.id FROM mailguard_messages m LEFT JOIN mailguard_settings s ON s.org_id = m.org_id
+		WHERE m.state IN (?, ?) AND m.purged_at = 0 AND m.finished_at > 0
+		AND m.finished_at + CAST(COALESCE(s.retention_days, 30) AS BIGINT) * CAST(? AS BIGINT) <= ?
+		AND NOT EXISTS (SELECT 1 FROM mailguard_links l WHERE l.message_id = m.id AND l.revoked_at = 0 AND l.expires_at > ?)
+		ORDER BY m.finished_at LIMIT ?`,
+		mailguard.StateDone, mailguard.StateCancelled, int64(24*time.Hour/time.Microsecond), micros(now), micros(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// MarkMailPurged records that message id's files were removed; its index
+// row, recipients, links and downloads stay for the log.
+func (db *DB) MarkMailPurged(ctx context.Context, id string) error {
+	_, err := db.exec(ctx, "UPDATE mailguard_messages SET purged_at = ? WHERE id = ?", micros(db.Now()), id)
+	return err
+}
+

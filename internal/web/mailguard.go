@@ -372,7 +372,7 @@ func (s *Server) mailSettingsSave(w http.ResponseWriter, r *http.Request) {
 	for _, x := range []struct {
 		k string
 		v *int
-	}{{"hold_minutes", &minutes}, {"bulk_limit", &set.BulkLimit}, {"link_days", &set.LinkDays}, {"port", &port}} {
+	}{{"hold_minutes", &minutes}, {"bulk_limit", &set.BulkLimit}, {"link_days", &set.LinkDays}, {"retention_days", &set.RetentionDays}, {"port", &port}} {
 		if *x.v, err = num(x.k); err != nil {
 			p.Settings = set
 			fail(err)

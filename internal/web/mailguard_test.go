@@ -260,3 +260,39 @@ func TestMailNavOnlyWhenOn(t *testing.T) {
 		check("turned off", false)
 	})
 }
+
+// TestMailSettingsPersonalAndRetention: the owner chooses what happens to
+// personal data sent outside and how long finished mail is kept; both are
+// stored and audited, and a retention out of range is refused.
+func TestMailSettingsPersonalAndRetention(t *testing.T) {
+	eachMailEngine(t, func(t *testing.T, e store.Engine) {
+		w := newWorld(t, e)
+		c := w.client("ja")
+		c.signIn(w.users[org.Owner].Email)
+		form := url.Values{"enabled": {"on"}, "internal_domains": {"alpha.example"}, "hold_mode": {"risky"}, "hold_minutes": {"5"}, "bulk_limit": {"5"},
+			"bulk_action": {"bcc"}, "link_days": {"7"}, "port": {"587"}, "personal_action": {"refuse"}, "retention_days": {"0"}}
+		before := w.auditCount()
+		if r := c.post("/o/"+w.orgA.Slug+"/mailguard/settings", form); r.status == http.StatusSeeOther || !strings.Contains(r.body, "保存期間は1日から3,650日の間で指定してください。") {
+			t.Fatalf("retention 0: got %d, want the form again with the reason\n%s", r.status, r.body)
+		}
+		if w.auditCount() != before {
+			t.Errorf("a refused form changed the audit trail")
+		}
+		form.Set("retention_days", "10")
+		if r := c.post("/o/"+w.orgA.Slug+"/mailguard/settings", form); r.status != http.StatusSeeOther {
+			t.Fatalf("save: got %d, want 303\n%s", r.status, r.body)
+		}
+		set, err := w.db.Tenant(w.orgA.ID).MailguardSettings(context.Background())
+		if err != nil || set.PersonalAction != mailguard.PersonalRefuse || set.RetentionDays != 10 {
+			t.Fatalf("stored: %q %d %v, want refuse and 10 days", set.PersonalAction, set.RetentionDays, err)
+		}
+		entries, _ := w.db.Tenant(w.orgA.ID).Audit(context.Background(), store.AuditFilter{Limit: 1})
+		if len(entries) == 0 || entries[0].Action != "mailguard.settings" {
+			t.Fatalf("latest audit entry = %+v, want mailguard.settings", entries)
+		}
+		page := c.get("/o/" + w.orgA.Slug + "/mailguard/settings")
+		if !strings.Contains(page.body, `<option value="refuse" selected>送信を拒否</option>`) || !strings.Contains(page.body, `name="retention_days" inputmode="numeric" value="10"`) {
+			t.Errorf("settings page does not show the stored choices")
+		}
+	})
+}
