@@ -864,4 +864,3 @@ func (db *DB) MarkMailPurged(ctx context.Context, id string) error {
 	_, err := db.exec(ctx, "UPDATE mailguard_messages SET purged_at = ? WHERE id = ?", micros(db.Now()), id)
 	return err
 }
-
