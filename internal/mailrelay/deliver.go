@@ -130,12 +130,16 @@ func (r *Relay) deliver(ctx context.Context, m mailguard.Message, rcpts []mailgu
 	}
 	var batches []batch
 	var plain []string
+	var codes []rcptCode
 	for _, rc := range rcpts {
 		switch {
 		case rc.External && m.Links:
-			data, err := r.linked(ctx, m, set, base, rc.Addr)
+			data, code, err := r.linked(ctx, m, set, base, rc.Addr)
 			if err != nil {
 				return done, err
+			}
+			if code != "" {
+				codes = append(codes, rcptCode{rc.Addr, code})
 			}
 			batches = append(batches, batch{data: data, rcpts: []string{rc.Addr}})
 		case rc.External && m.Split:
@@ -175,6 +179,9 @@ func (r *Relay) deliver(ctx context.Context, m mailguard.Message, rcpts []mailgu
 			finish(rc, state, msg, retry)
 		}
 	}
+	if err := r.codeNotice(ctx, m, set, codes); err != nil {
+		r.log.Warn("code notice", "id", id, "error", err)
+	}
 	if err := r.failureNotice(ctx, m, raw, set, refused); err != nil {
 		r.log.Warn("failure notice", "id", id, "error", err)
 	}
@@ -189,34 +196,44 @@ func backoff(n int) time.Duration {
 }
 
 // linked is the message for one external recipient with its attachments
-// replaced by that recipient's download links.
-func (r *Relay) linked(ctx context.Context, m mailguard.Message, set mailguard.Settings, base []byte, rcpt string) ([]byte, error) {
+// replaced by that recipient's download links, and the recipient's
+// one-time code when the organisation asks for one.
+func (r *Relay) linked(ctx context.Context, m mailguard.Message, set mailguard.Settings, base []byte, rcpt string) ([]byte, string, error) {
 	files, err := mailguard.Files(base)
 	if err != nil || len(files) == 0 {
-		return base, nil
+		return base, "", nil
 	}
 	u, err := r.db.User(ctx, m.UserID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	loc := i18n.Parse(u.Locale)
 	exp := r.db.Now().Add(time.Duration(set.LinkDays) * 24 * time.Hour)
+	code, sealedCode := "", ""
+	if set.LinkCode {
+		code = mailguard.NewCode()
+		sealedCode = r.box.Seal([]byte(code), mailguard.CodeSealContext(m.ID, rcpt))
+	}
 	var note strings.Builder
 	note.WriteString(r.cat.T(loc, "mailguard.note.intro", i18n.FormatDate(loc, exp)) + "\r\n\r\n")
+	if code != "" {
+		note.WriteString(r.cat.T(loc, "mailguard.note.code") + "\r\n\r\n")
+	}
 	for i, f := range files {
 		suffix := "f" + strconv.Itoa(i)
 		if _, err := r.spool.ReadAux(m.ID, suffix); err != nil {
 			if err := r.spool.WriteAux(m.ID, suffix, r.box.SealBytes(f.Data, mailguard.FileSealContext(m.ID, i))); err != nil {
-				return nil, err
+				return nil, "", err
 			}
 		}
 		tok, hash := mailguard.NewToken()
-		if err := r.db.CreateMailLink(ctx, mailguard.Link{OrgID: m.OrgID, MessageID: m.ID, Rcpt: rcpt, FileIndex: i, FileName: f.Name, Size: len(f.Data), ExpiresAt: exp}, hash); err != nil {
-			return nil, err
+		if err := r.db.CreateMailLink(ctx, mailguard.Link{OrgID: m.OrgID, MessageID: m.ID, Rcpt: rcpt, FileIndex: i, FileName: f.Name, Size: len(f.Data), ExpiresAt: exp, CodeSealed: sealedCode}, hash); err != nil {
+			return nil, "", err
 		}
 		fmt.Fprintf(&note, "%s (%s)\r\n%s/mail/files/%s\r\n\r\n", f.Name, sizeText(len(f.Data)), strings.TrimRight(r.cfg.BaseURL, "/"), tok)
 	}
-	return mailguard.ReplaceFiles(base, note.String())
+	data, err := mailguard.ReplaceFiles(base, note.String())
+	return data, code, err
 }
 
 func sizeText(n int) string {

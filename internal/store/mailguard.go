@@ -31,14 +31,15 @@ func (db *DB) bookkeeping(ctx context.Context, fn func(q func(string, ...any) (s
 	return tx.Commit()
 }
 
-const mgSettingsColumns = "enabled, internal_domains, hold_mode, hold_minutes, bulk_limit, bulk_action, link_attachments, link_days, approval, approver_id, deputy_id, sh_host, sh_port, sh_starttls, sh_username, sh_secret, personal_action, retention_days"
+const mgSettingsColumns = "enabled, internal_domains, hold_mode, hold_minutes, bulk_limit, bulk_action, link_attachments, link_days, approval, approver_id, deputy_id, sh_host, sh_port, sh_starttls, sh_username, sh_secret, personal_action, retention_days, link_code"
 
 func scanMGSettings(r rowScanner) (mailguard.Settings, error) {
 	var s mailguard.Settings
-	var enabled, links, starttls, minutes int
+	var enabled, links, starttls, minutes, code int
 	var domains, approval string
 	err := r.Scan(&enabled, &domains, &s.HoldMode, &minutes, &s.BulkLimit, &s.BulkAction, &links, &s.LinkDays, &approval, &s.ApproverID, &s.DeputyID,
-		&s.Smarthost.Host, &s.Smarthost.Port, &starttls, &s.Smarthost.Username, &s.Smarthost.Secret, &s.PersonalAction, &s.RetentionDays)
+		&s.Smarthost.Host, &s.Smarthost.Port, &starttls, &s.Smarthost.Username, &s.Smarthost.Secret, &s.PersonalAction, &s.RetentionDays, &code)
+	s.LinkCode = code != 0
 	s.Enabled, s.LinkAttachments, s.Smarthost.StartTLS = enabled != 0, links != 0, starttls != 0
 	s.HoldDelay = time.Duration(minutes) * time.Minute
 	s.InternalDomains, s.Approval = strings.Fields(domains), strings.Fields(approval)
@@ -54,7 +55,7 @@ func mgSettingsAudit(s mailguard.Settings) map[string]any {
 		"hold_minutes": int(s.HoldDelay / time.Minute), "bulk_limit": s.BulkLimit, "bulk_action": string(s.BulkAction), "link_attachments": s.LinkAttachments,
 		"link_days": s.LinkDays, "approval": strings.Join(s.Approval, " "), "approver_id": s.ApproverID, "deputy_id": s.DeputyID,
 		"host": s.Smarthost.Host, "port": s.Smarthost.Port, "starttls": s.Smarthost.StartTLS, "username": s.Smarthost.Username, "secret": secret,
-		"personal_action": string(s.PersonalAction), "retention_days": s.RetentionDays}
+		"personal_action": string(s.PersonalAction), "retention_days": s.RetentionDays, "link_code": s.LinkCode}
 }
 
 // MailguardSettings returns the organisation's mail guard settings with
@@ -119,15 +120,15 @@ func (t Tenant) SaveMailguardSettings(ctx context.Context, actor audit.Actor, s 
 		if s.Smarthost.Secret == "" {
 			s.Smarthost.Secret = before.Smarthost.Secret
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO mailguard_settings (org_id, `+mgSettingsColumns+`, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		if _, err := tx.exec(ctx, `INSERT INTO mailguard_settings (org_id, `+mgSettingsColumns+`, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (org_id) DO UPDATE SET enabled = excluded.enabled, internal_domains = excluded.internal_domains, hold_mode = excluded.hold_mode,
 			hold_minutes = excluded.hold_minutes, bulk_limit = excluded.bulk_limit, bulk_action = excluded.bulk_action, link_attachments = excluded.link_attachments,
 			link_days = excluded.link_days, approval = excluded.approval, approver_id = excluded.approver_id, deputy_id = excluded.deputy_id,
 			sh_host = excluded.sh_host, sh_port = excluded.sh_port, sh_starttls = excluded.sh_starttls, sh_username = excluded.sh_username,
-			sh_secret = excluded.sh_secret, personal_action = excluded.personal_action, retention_days = excluded.retention_days, updated_at = excluded.updated_at`,
+			sh_secret = excluded.sh_secret, personal_action = excluded.personal_action, retention_days = excluded.retention_days, link_code = excluded.link_code, updated_at = excluded.updated_at`,
 			t.org, boolInt(s.Enabled), strings.ToLower(strings.Join(s.InternalDomains, " ")), string(s.HoldMode), int(s.HoldDelay/time.Minute), s.BulkLimit, string(s.BulkAction),
 			boolInt(s.LinkAttachments), s.LinkDays, strings.Join(s.Approval, " "), s.ApproverID, s.DeputyID, s.Smarthost.Host, s.Smarthost.Port,
-			boolInt(s.Smarthost.StartTLS), s.Smarthost.Username, s.Smarthost.Secret, string(s.PersonalAction), s.RetentionDays, micros(t.db.Now())); err != nil {
+			boolInt(s.Smarthost.StartTLS), s.Smarthost.Username, s.Smarthost.Secret, string(s.PersonalAction), s.RetentionDays, boolInt(s.LinkCode), micros(t.db.Now())); err != nil {
 			return fmt.Errorf("save mail guard settings: %w", err)
 		}
 		return t.record(ctx, tx, audit.Event{Action: "mailguard.settings", Target: fmt.Sprintf("org:%d", t.org), Before: mgSettingsAudit(before), After: mgSettingsAudit(s)})
@@ -632,17 +633,17 @@ func (t Tenant) DecideMail(ctx context.Context, actor audit.Actor, id string, by
 
 // CreateMailLink records one recipient's link to one file.
 func (db *DB) CreateMailLink(ctx context.Context, l mailguard.Link, tokenHash string) error {
-	_, err := db.exec(ctx, "INSERT INTO mailguard_links (org_id, message_id, rcpt, token_hash, file_index, file_name, size, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		l.OrgID, l.MessageID, l.Rcpt, tokenHash, l.FileIndex, l.FileName, l.Size, micros(l.ExpiresAt), micros(db.Now()))
+	_, err := db.exec(ctx, "INSERT INTO mailguard_links (org_id, message_id, rcpt, token_hash, file_index, file_name, size, expires_at, created_at, code_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		l.OrgID, l.MessageID, l.Rcpt, tokenHash, l.FileIndex, l.FileName, l.Size, micros(l.ExpiresAt), micros(db.Now()), l.CodeSealed)
 	return err
 }
 
-const mgLinkColumns = "id, org_id, message_id, rcpt, file_index, file_name, size, expires_at, revoked_at, created_at"
+const mgLinkColumns = "id, org_id, message_id, rcpt, file_index, file_name, size, expires_at, revoked_at, created_at, code_sealed, code_fails"
 
 func scanMGLink(r rowScanner) (mailguard.Link, error) {
 	var l mailguard.Link
 	var e, rv, c int64
-	err := r.Scan(&l.ID, &l.OrgID, &l.MessageID, &l.Rcpt, &l.FileIndex, &l.FileName, &l.Size, &e, &rv, &c)
+	err := r.Scan(&l.ID, &l.OrgID, &l.MessageID, &l.Rcpt, &l.FileIndex, &l.FileName, &l.Size, &e, &rv, &c, &l.CodeSealed, &l.CodeFails)
 	l.ExpiresAt, l.RevokedAt, l.CreatedAt = fromMicros(e), fromMicros(rv), fromMicros(c)
 	return l, err
 }
@@ -651,6 +652,15 @@ func scanMGLink(r rowScanner) (mailguard.Link, error) {
 func (db *DB) MailLinkByToken(ctx context.Context, token string) (mailguard.Link, error) {
 	l, err := scanMGLink(db.queryRow(ctx, "SELECT "+mgLinkColumns+" FROM mailguard_links WHERE token_hash = ?", mailguard.HashSecret(token)))
 	return l, notFound(err)
+}
+
+// MailCodeFailed counts a wrong one-time code against every link of the
+// recipient's for that message (the code is theirs, not one file's), and
+// returns the count.
+func (db *DB) MailCodeFailed(ctx context.Context, l mailguard.Link) (int, error) {
+	var n int
+	err := db.queryRowW(ctx, "UPDATE mailguard_links SET code_fails = code_fails + 1 WHERE message_id = ? AND rcpt = ? RETURNING code_fails", l.MessageID, l.Rcpt).Scan(&n)
+	return n, err
 }
 
 // RecordMailDownload logs one download of a link.

@@ -365,6 +365,7 @@ func (s *Server) mailSettingsSave(w http.ResponseWriter, r *http.Request) {
 	set.InternalDomains = strings.Fields(strings.ReplaceAll(strings.ToLower(f("internal_domains")), ",", " "))
 	set.HoldMode, set.BulkAction = mailguard.HoldMode(f("hold_mode")), mailguard.BulkAction(f("bulk_action"))
 	set.LinkAttachments = f("link_attachments") == "on"
+	set.LinkCode = f("link_code") == "on"
 	set.PersonalAction = mailguard.PersonalAction(f("personal_action"))
 	set.Approval = r.PostForm["approval"]
 	var err error
@@ -455,7 +456,27 @@ func (s *Server) mailFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, problem.ErrNotFound)
 		return
 	}
-	l, data, err := mailrelay.Fetch(r.Context(), s.DB, s.Box, s.MailSpool, r.PathValue("token"), clientAddr(r, s.TrustedProxies), r.UserAgent())
+	code := ""
+	if r.Method == http.MethodPost {
+		if err := parseForm(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		code = r.PostFormValue("code")
+	}
+	l, data, err := mailrelay.Fetch(r.Context(), s.DB, s.Box, s.MailSpool, r.PathValue("token"), code, clientAddr(r, s.TrustedProxies), r.UserAgent())
+	if errors.Is(err, mailrelay.ErrCodeNeeded) || errors.Is(err, mailrelay.ErrCodeWrong) {
+		// The link asks for the recipient's one-time code: the page asks
+		// for it again after a wrong one (five wrong ones stop the links).
+		p := mailCodePage{base: s.page(r, "mailguard.code.title", ""), FileName: l.FileName, Action: r.URL.Path}
+		status := http.StatusOK
+		if errors.Is(err, mailrelay.ErrCodeWrong) {
+			p.Error, status = p.T("mailguard.code_wrong"), http.StatusForbidden
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, status, "mailguard_code", p)
+		return
+	}
 	if err != nil {
 		if e, ok := problem.As(err); !ok || e.Code != problem.NotFound {
 			s.Logger.Error("mail file", "component", "http", "error", err)
@@ -468,6 +489,13 @@ func (s *Server) mailFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Write(data)
+}
+
+// mailCodePage asks a recipient for the one-time code of a download link.
+type mailCodePage struct {
+	base
+	FileName string
+	Action   string
 }
 
 // Metrics is what /metrics exposes besides the standard counters

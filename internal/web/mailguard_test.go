@@ -296,3 +296,40 @@ func TestMailSettingsPersonalAndRetention(t *testing.T) {
 		}
 	})
 }
+
+// TestMailFileCode: a link with a one-time code asks for it on a page, a
+// wrong code is refused (403) and not logged as a download, the right one
+// downloads the file.
+func TestMailFileCode(t *testing.T) {
+	eachMailEngine(t, func(t *testing.T, e store.Engine) {
+		w, spool, ids := mailWorld(t, e)
+		ctx := context.Background()
+		id := ids[org.Member]
+		if err := (mailguard.Spool{Dir: spool}).WriteAux(id, "f0", w.box.SealBytes([]byte("%PDF quote"), mailguard.FileSealContext(id, 0))); err != nil {
+			t.Fatal(err)
+		}
+		rcpt := "tanaka@yamada-shojl.co.jp"
+		tok, hash := mailguard.NewToken()
+		if err := w.db.CreateMailLink(ctx, mailguard.Link{OrgID: w.orgA.ID, MessageID: id, Rcpt: rcpt, FileName: "見積書.pdf", Size: 10,
+			ExpiresAt: w.clock.Now().Add(7 * 24 * time.Hour), CodeSealed: w.box.Seal([]byte("12345678"), mailguard.CodeSealContext(id, rcpt))}, hash); err != nil {
+			t.Fatal(err)
+		}
+		anon := w.client("ja")
+		r := anon.get("/mail/files/" + tok)
+		if r.status != http.StatusOK || r.body == "%PDF quote" || !strings.Contains(r.body, `name="code"`) || !strings.Contains(r.body, "「見積書.pdf」をダウンロードするには") {
+			t.Fatalf("without a code: %d, want the page asking for it\n%s", r.status, r.body)
+		}
+		r = anon.post("/mail/files/"+tok, url.Values{"code": {"87654321"}})
+		if r.status != http.StatusForbidden || !strings.Contains(r.body, "確認コードが正しくありません") {
+			t.Fatalf("wrong code: %d, want 403 and the reason\n%s", r.status, r.body)
+		}
+		r = anon.post("/mail/files/"+tok, url.Values{"code": {"1234 5678"}})
+		if r.status != http.StatusOK || r.body != "%PDF quote" {
+			t.Fatalf("right code: %d %q, want the file", r.status, r.body)
+		}
+		links, err := w.db.Tenant(w.orgA.ID).MailLinks(ctx, id)
+		if err != nil || len(links) != 1 || len(links[0].Downloads) != 1 || links[0].CodeFails != 1 {
+			t.Fatalf("links = %+v %v, want one download and one wrong code counted", links, err)
+		}
+	})
+}

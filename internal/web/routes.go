@@ -231,6 +231,8 @@ func (s *Server) routeTable() []route {
 		{"POST /o/{org}/mailguard/app-passwords/revoke", orgScoped, org.EditProgramme, s.mailSettingsChange("app-password-revoke")},
 		{"GET /mail/files/{token}", public, "", s.mailFile},
 		{"GET /metrics", public, "", s.metrics},
+		// mail guard follow-ups: one-time code for download links (issue 14, helper G2)
+		{"POST /mail/files/{token}", public, "", s.mailFile},
 	}
 }
 

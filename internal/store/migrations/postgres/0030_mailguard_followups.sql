@@ -11,3 +11,10 @@ ALTER TABLE mailguard_settings ADD COLUMN retention_days INTEGER NOT NULL DEFAUL
 ALTER TABLE mailguard_messages ADD COLUMN finished_at BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE mailguard_messages ADD COLUMN purged_at BIGINT NOT NULL DEFAULT 0;
 UPDATE mailguard_messages SET finished_at = CASE WHEN decided_at > created_at THEN decided_at ELSE created_at END WHERE state IN ('done', 'cancelled');
+-- link_code: download links ask for a one-time code per recipient, which
+-- the sender passes on by phone; code_sealed is that code, sealed
+-- (context "mailguard-code:<message>:<recipient>"), code_fails the wrong
+-- codes tried on the recipient's links (at 5 they stop working).
+ALTER TABLE mailguard_settings ADD COLUMN link_code INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE mailguard_links ADD COLUMN code_sealed TEXT NOT NULL DEFAULT '';
+ALTER TABLE mailguard_links ADD COLUMN code_fails INTEGER NOT NULL DEFAULT 0;
