@@ -187,7 +187,9 @@ func (l Link) Usable(now time.Time) bool {
 }
 
 // CodeSealContext binds a one-time code to its message and recipient.
-func CodeSealContext(messageID, rcpt string) string { return "mailguard-code:" + messageID + ":" + rcpt }
+func CodeSealContext(messageID, rcpt string) string {
+	return "mailguard-code:" + messageID + ":" + rcpt
+}
 
 // NewCode returns a one-time code: 8 digits, easy to read out on the
 // phone; with 5 tries it is guessed once in 20 million.
