@@ -51,7 +51,7 @@ func startMailGuard(ctx context.Context, e *env, cfg config, db *store.DB, box *
 		return nil, nil
 	}
 	rc := mailrelay.Config{Submission: m.submission, Devices: m.devices, Hostname: m.hostname, MaxBytes: int64(m.maxMB) << 20,
-		SpoolDir: mailSpool(cfg), BaseURL: public}
+		SpoolDir: mailSpool(cfg), BaseURL: public, PersonalData: mailrelay.NewPersonal()}
 	if m.cert != "" || m.key != "" {
 		c, err := tls.LoadX509KeyPair(m.cert, m.key)
 		if err != nil {

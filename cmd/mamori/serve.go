@@ -265,7 +265,13 @@ func serve(e *env, cfg config, prepare func(*env, config, *store.DB) (signIn, er
 	}
 	// The queue is wired before anything writes (the demo's seed included),
 	// so every inventory change enqueues its evaluation.
-	queue, err := jobs.Open(db, jobs.Config{Work: cfg.work, Logger: log, ScanRoots: cfg.scanRoots,
+	// The mail guard's retention job runs where its spool is: on the
+	// server that runs the relay.
+	retainSpool := ""
+	if cfg.mail.submission != "" || cfg.mail.devices != "" {
+		retainSpool = mailSpool(cfg)
+	}
+	queue, err := jobs.Open(db, jobs.Config{Work: cfg.work, Logger: log, MailSpool: retainSpool, ScanRoots: cfg.scanRoots,
 		Notify: jobs.Notify{Box: box, Catalogue: e.cat, BaseURL: public, Endpoints: notify.DefaultEndpoints}})
 	if err != nil {
 		return err

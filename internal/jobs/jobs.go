@@ -98,6 +98,9 @@ type Config struct {
 	RetryPolicy river.ClientRetryPolicy
 	// ScanRoots are the folders the web may scan (serve --scan-root).
 	ScanRoots []scan.Root
+	// MailSpool is the mail guard's spool directory; when set, the hourly
+	// retention job removes the files of finished messages.
+	MailSpool string
 }
 
 // Queue is the River client of one process.
@@ -110,6 +113,8 @@ type Queue struct {
 	notify Notify
 	// scanRoots are the folders the web may scan.
 	scanRoots []scan.Root
+	// mailSpool: Config.MailSpool.
+	mailSpool string
 }
 
 // driver picks River's driver for the store's engine. Both take
@@ -162,7 +167,7 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 	if cfg.Notify.Routines == nil {
 		cfg.Notify.Routines = func(t store.Tenant) DueLister { return t }
 	}
-	q := &Queue{db: db, delay: cfg.Delay, log: log, work: cfg.Work, notify: cfg.Notify, scanRoots: cfg.ScanRoots}
+	q := &Queue{db: db, delay: cfg.Delay, log: log, work: cfg.Work, notify: cfg.Notify, scanRoots: cfg.ScanRoots, mailSpool: cfg.MailSpool}
 	if q.delay == 0 {
 		q.delay = Delay
 	}
@@ -200,6 +205,7 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		river.AddWorker(workers, river.WorkFunc(q.nearMissAudit))
 		river.AddWorker(workers, &scanWorker{q: q})
 		river.AddWorker(workers, river.WorkFunc(q.scanDue))
+		river.AddWorker(workers, river.WorkFunc(q.mailRetention))
 		every := cfg.Notify.Every
 		if every <= 0 {
 			every = DigestEvery
@@ -221,6 +227,9 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 				func() (river.JobArgs, *river.InsertOpts) { return NearMissAuditArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "near_miss_audit", RunOnStart: true}),
 			scanDuePeriodic(),
+		}
+		if cfg.MailSpool != "" {
+			rc.PeriodicJobs = append(rc.PeriodicJobs, mailRetentionPeriodic())
 		}
 	}
 	q.client, err = river.NewClient(drv, rc)

@@ -37,6 +37,17 @@ const (
 	HoldAll   HoldMode = "all"   // every message with an external recipient
 )
 
+// PersonalAction is what happens to personal data (of 1,000 people or
+// fewer) sent to an external recipient; more than ManyPeople is always
+// held for confirmation.
+type PersonalAction string
+
+// The personal-data actions.
+const (
+	PersonalConfirm PersonalAction = "confirm" // hold until the sender (or approver) confirms
+	PersonalRefuse  PersonalAction = "refuse"  // refuse the message at DATA
+)
+
 // Policy is an organisation's mail guard settings, as the rules read them.
 type Policy struct {
 	InternalDomains []string
@@ -45,11 +56,12 @@ type Policy struct {
 	BulkLimit       int // external To/Cc addresses at which BulkAction applies; 0: never
 	BulkAction      BulkAction
 	LinkAttachments bool // attachments to external recipients become download links
+	PersonalAction  PersonalAction
 	Partners        []Partner
 }
 
 // DefaultPolicy is what a company gets before it changes anything.
-var DefaultPolicy = Policy{HoldMode: HoldAll, HoldDelay: 5 * time.Minute, BulkLimit: 5, BulkAction: BulkBcc, LinkAttachments: true}
+var DefaultPolicy = Policy{HoldMode: HoldAll, HoldDelay: 5 * time.Minute, BulkLimit: 5, BulkAction: BulkBcc, LinkAttachments: true, PersonalAction: PersonalConfirm}
 
 // Partner is a company the organisation corresponds with: its name as it
 // appears in letters and the domains its people write from.
@@ -201,6 +213,10 @@ func Decide(p Policy, s Summary, known func(domain string) bool) Decision {
 	}
 	if s.People > ManyPeople {
 		add(Reason{Code: "many_people", Args: []string{itoa(s.People)}, Confirm: true})
+	} else if s.People > 0 && p.PersonalAction == PersonalRefuse {
+		d.Refuse, d.Hold, d.Confirm = true, false, false
+		d.Reasons = []Reason{{Code: "personal_refused", Args: []string{itoa(s.People)}}}
+		return d
 	} else if s.People > 0 {
 		add(Reason{Code: "personal_data", Args: []string{itoa(s.People)}, Confirm: true})
 	}

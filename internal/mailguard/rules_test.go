@@ -66,6 +66,19 @@ func TestDecide(t *testing.T) {
 			t.Errorf("refuse = false, want true")
 		}
 	})
+	t.Run("personal data refused, but never more than 1,000 people", func(t *testing.T) {
+		q := p
+		q.PersonalAction = PersonalRefuse
+		if d := Decide(q, Summary{Rcpts: []string{"x@acme.com"}, People: 3}, knownAll); !d.Refuse || codes(d)[0] != "personal_refused" {
+			t.Errorf("3 people: got %+v, want refused", d)
+		}
+		if d := Decide(q, Summary{Rcpts: []string{"x@example.co.jp"}, People: 3}, knownAll); d.Refuse || d.Hold {
+			t.Errorf("3 people to a colleague: got %+v, want passed", d)
+		}
+		if d := Decide(q, Summary{Rcpts: []string{"x@acme.com"}, People: 1001}, knownAll); d.Refuse || !d.Confirm || codes(d)[0] != "many_people" {
+			t.Errorf("1,001 people: got %+v, want held for confirmation", d)
+		}
+	})
 	t.Run("hold all", func(t *testing.T) {
 		q := p
 		q.HoldMode = HoldAll

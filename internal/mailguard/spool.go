@@ -50,6 +50,64 @@ func (s Spool) Write(id string, data []byte) error {
 	return writeDurable(s.Dir, id+".eml", data)
 }
 
+// Pending is a message file written and synced, waiting for Place.
+type Pending struct {
+	ID  string
+	tmp string
+}
+
+// Prepare writes data as message id's file and syncs it. Several
+// clients' files are prepared at once; Place then syncs the directory
+// once for all of them (group commit). The file gets its final name at
+// once (no rename): a file whose index row was never committed is what
+// the start-up sweep removes (the relay's Recover), whether it is
+// complete or not, since its client never heard 250.
+func (s Spool) Prepare(id string, data []byte) (Pending, error) {
+	if !validID(id) {
+		return Pending{}, fmt.Errorf("spool: bad id %q", id)
+	}
+	tmp, err := os.OpenFile(s.Path(id), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return Pending{}, fmt.Errorf("spool: %w", err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return Pending{}, fmt.Errorf("spool: write: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return Pending{}, fmt.Errorf("spool: sync: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return Pending{}, fmt.Errorf("spool: %w", err)
+	}
+	return Pending{ID: id, tmp: tmp.Name()}, nil
+}
+
+// Place syncs the directory once for prepared files: when it returns nil
+// every one of them is durable.
+func (s Spool) Place(ps []Pending) error { return syncDir(s.Dir) }
+
+// Discard removes a prepared file that will not be placed.
+func (s Spool) Discard(p Pending) { os.Remove(p.tmp) }
+
+// Sweep removes temporary files a crash left behind.
+func (s Spool) Sweep() error {
+	ents, err := os.ReadDir(s.Dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".tmp-") {
+			os.Remove(filepath.Join(s.Dir, e.Name()))
+		}
+	}
+	return nil
+}
+
 // WriteAux stores another file of a message (a sealed attachment) the
 // same way, named id.suffix.
 func (s Spool) WriteAux(id, suffix string, data []byte) error {
@@ -88,6 +146,24 @@ func (s Spool) Remove(id string) error {
 	return err
 }
 
+// Purge deletes message id's file and every other file of it (sealed
+// attachments), for the retention job.
+func (s Spool) Purge(id string) error {
+	if !validID(id) {
+		return nil
+	}
+	names, err := filepath.Glob(filepath.Join(s.Dir, id+".*"))
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if err := os.Remove(n); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
 // IDs lists the messages in the spool, for the start-up sweep of files
 // whose client never heard 250.
 func (s Spool) IDs() ([]string, error) {
@@ -124,6 +200,10 @@ func writeDurable(dir, name string, data []byte) error {
 	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
 		return fmt.Errorf("spool: rename: %w", err)
 	}
+	return syncDir(dir)
+}
+
+func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("spool: %w", err)

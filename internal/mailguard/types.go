@@ -20,10 +20,16 @@ type Settings struct {
 	ApproverID int64
 	DeputyID   int64
 	Smarthost  Smarthost
+	// LinkCode: download links ask for a one-time code per recipient,
+	// which the sender passes on by phone.
+	LinkCode bool
+	// RetentionDays is how long after its final state a message's spool
+	// file and sealed attachments are kept (never while a link works).
+	RetentionDays int
 }
 
 // DefaultSettings are the settings before the company changes anything.
-var DefaultSettings = Settings{Policy: DefaultPolicy, LinkDays: 7, Smarthost: Smarthost{Port: 587, StartTLS: true}}
+var DefaultSettings = Settings{Policy: DefaultPolicy, LinkDays: 7, Smarthost: Smarthost{Port: 587, StartTLS: true}, RetentionDays: 30}
 
 // Smarthost is the provider's relay that mail leaves through. Secret is
 // the password sealed at rest (SealContext).
@@ -165,10 +171,39 @@ type Link struct {
 	RevokedAt time.Time
 	CreatedAt time.Time
 	Downloads []Download
+	// CodeSealed is the recipient's one-time code, sealed
+	// (CodeSealContext); empty when the link needs none.
+	CodeSealed string
+	// CodeFails counts the wrong codes tried on the recipient's links.
+	CodeFails int
 }
 
+// MaxCodeFails is how many wrong codes stop a recipient's links.
+const MaxCodeFails = 5
+
 // Usable reports whether the link may still be used at now.
-func (l Link) Usable(now time.Time) bool { return l.RevokedAt.IsZero() && now.Before(l.ExpiresAt) }
+func (l Link) Usable(now time.Time) bool {
+	return l.RevokedAt.IsZero() && now.Before(l.ExpiresAt) && l.CodeFails < MaxCodeFails
+}
+
+// CodeSealContext binds a one-time code to its message and recipient.
+func CodeSealContext(messageID, rcpt string) string {
+	return "mailguard-code:" + messageID + ":" + rcpt
+}
+
+// NewCode returns a one-time code: 8 digits, easy to read out on the
+// phone; with 5 tries it is guessed once in 20 million.
+func NewCode() string {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	out := make([]byte, 8)
+	for i, c := range b {
+		out[i] = '0' + c%10 // 256 = 25×10 + 6: a bias of under 3 %, harmless for 5 tries
+	}
+	return string(out)
+}
 
 // Download is one use of a link.
 type Download struct {

@@ -41,21 +41,48 @@ func (r *Relay) work(ctx context.Context) {
 	}
 }
 
-// RunOnce relays every message due now.
+// RunOnce relays every message due now. The results of each message
+// are recorded in the same transaction that claims the next one (one
+// write per message); the last results on their own.
 func (r *Relay) RunOnce(ctx context.Context) error {
+	var done []store.Finish
+	sets := map[int64]mailguard.Settings{} // per batch of due mail
+	flush := func() error {
+		if len(done) == 0 {
+			return nil
+		}
+		_, _, err := r.db.FinishAndClaim(ctx, done, "", r.db.Now())
+		done = nil
+		return err
+	}
 	for {
 		ids, err := r.db.DueMail(ctx, r.db.Now(), 50)
 		if err != nil || len(ids) == 0 {
 			r.closeConns()
-			return err
+			return errors.Join(err, flush())
 		}
+		clear(sets)
 		for _, id := range ids {
 			if ctx.Err() != nil {
-				return nil
+				return flush()
 			}
-			if err := r.deliver(ctx, id); err != nil {
+			m, rcpts, err := r.db.FinishAndClaim(ctx, done, id, r.db.Now())
+			if err != nil {
 				return err
 			}
+			done = nil
+			if len(rcpts) == 0 {
+				continue
+			}
+			done, err = r.deliver(ctx, m, rcpts, sets)
+			if err != nil {
+				return errors.Join(err, flush())
+			}
+		}
+		// Results are recorded before the next query for due mail, which
+		// would otherwise not see these recipients as finished.
+		if err := flush(); err != nil {
+			return err
 		}
 	}
 }
@@ -67,27 +94,33 @@ type batch struct {
 	rcpts []string
 }
 
-func (r *Relay) deliver(ctx context.Context, id string) error {
-	m, rcpts, err := r.db.ClaimMail(ctx, id, r.db.Now())
-	if err != nil || len(rcpts) == 0 {
-		return err
+// deliver relays claimed message m to its claimed recipients and returns
+// each recipient's result, for the caller to record. On an error the
+// results so far are returned with it.
+func (r *Relay) deliver(ctx context.Context, m mailguard.Message, rcpts []mailguard.Rcpt, sets map[int64]mailguard.Settings) ([]store.Finish, error) {
+	id := m.ID
+	var done []store.Finish
+	external := map[string]bool{}
+	for _, rc := range rcpts {
+		external[rc.Addr] = rc.External
 	}
-	finishAll := func(state, msg string, retry time.Time) error {
-		for _, rc := range rcpts {
-			if err := r.db.FinishRcpt(ctx, id, rc.Addr, state, msg, retry); err != nil {
-				return err
-			}
-		}
-		return nil
+	finish := func(rc, state, msg string, retry time.Time) {
+		done = append(done, store.Finish{MessageID: id, Rcpt: rc, State: state, Error: msg, RetryAt: retry, OrgID: m.OrgID, External: external[rc]})
 	}
 	raw, err := r.spool.Read(id)
 	if err != nil {
 		r.log.Error("spool file missing", "id", id, "error", err)
-		return finishAll(mailguard.RcptFailed, "spool file missing", time.Time{})
+		for _, rc := range rcpts {
+			finish(rc.Addr, mailguard.RcptFailed, "spool file missing", time.Time{})
+		}
+		return done, nil
 	}
-	set, err := r.db.Tenant(m.OrgID).MailguardSettings(ctx)
-	if err != nil {
-		return err
+	set, ok := sets[m.OrgID]
+	if !ok {
+		if set, err = r.db.Tenant(m.OrgID).MailguardSettings(ctx); err != nil {
+			return done, err
+		}
+		sets[m.OrgID] = set
 	}
 	base := raw
 	if m.Bcc || m.Split {
@@ -97,12 +130,16 @@ func (r *Relay) deliver(ctx context.Context, id string) error {
 	}
 	var batches []batch
 	var plain []string
+	var codes []rcptCode
 	for _, rc := range rcpts {
 		switch {
 		case rc.External && m.Links:
-			data, err := r.linked(ctx, m, set, base, rc.Addr)
+			data, code, err := r.linked(ctx, m, set, base, rc.Addr)
 			if err != nil {
-				return err
+				return done, err
+			}
+			if code != "" {
+				codes = append(codes, rcptCode{rc.Addr, code})
 			}
 			batches = append(batches, batch{data: data, rcpts: []string{rc.Addr}})
 		case rc.External && m.Split:
@@ -114,6 +151,7 @@ func (r *Relay) deliver(ctx context.Context, id string) error {
 	if len(plain) > 0 {
 		batches = append(batches, batch{data: base, rcpts: plain})
 	}
+	var refused []refusal
 	for _, b := range batches {
 		results := r.send(ctx, m.OrgID, set, m.From, b)
 		for i, rc := range b.rcpts {
@@ -130,6 +168,7 @@ func (r *Relay) deliver(ctx context.Context, id string) error {
 				if errors.As(err, &se) && se.Code >= 500 || attempts >= MaxAttempts {
 					state = mailguard.RcptFailed
 					r.m.failed.Add(1)
+					refused = append(refused, refusal{rcpt: rc, err: err})
 				} else {
 					state, retry = mailguard.RcptWaiting, r.db.Now().Add(backoff(attempts))
 				}
@@ -137,12 +176,16 @@ func (r *Relay) deliver(ctx context.Context, id string) error {
 			} else {
 				r.m.relayed.Add(1)
 			}
-			if err := r.db.FinishRcpt(ctx, id, rc, state, msg, retry); err != nil {
-				return err
-			}
+			finish(rc, state, msg, retry)
 		}
 	}
-	return nil
+	if err := r.codeNotice(ctx, m, set, codes); err != nil {
+		r.log.Warn("code notice", "id", id, "error", err)
+	}
+	if err := r.failureNotice(ctx, m, raw, set, refused); err != nil {
+		r.log.Warn("failure notice", "id", id, "error", err)
+	}
+	return done, nil
 }
 
 // backoff is the wait before attempt n+1: a minute, doubling, at most an
@@ -153,34 +196,44 @@ func backoff(n int) time.Duration {
 }
 
 // linked is the message for one external recipient with its attachments
-// replaced by that recipient's download links.
-func (r *Relay) linked(ctx context.Context, m mailguard.Message, set mailguard.Settings, base []byte, rcpt string) ([]byte, error) {
+// replaced by that recipient's download links, and the recipient's
+// one-time code when the organisation asks for one.
+func (r *Relay) linked(ctx context.Context, m mailguard.Message, set mailguard.Settings, base []byte, rcpt string) ([]byte, string, error) {
 	files, err := mailguard.Files(base)
 	if err != nil || len(files) == 0 {
-		return base, nil
+		return base, "", nil
 	}
 	u, err := r.db.User(ctx, m.UserID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	loc := i18n.Parse(u.Locale)
 	exp := r.db.Now().Add(time.Duration(set.LinkDays) * 24 * time.Hour)
+	code, sealedCode := "", ""
+	if set.LinkCode {
+		code = mailguard.NewCode()
+		sealedCode = r.box.Seal([]byte(code), mailguard.CodeSealContext(m.ID, rcpt))
+	}
 	var note strings.Builder
 	note.WriteString(r.cat.T(loc, "mailguard.note.intro", i18n.FormatDate(loc, exp)) + "\r\n\r\n")
+	if code != "" {
+		note.WriteString(r.cat.T(loc, "mailguard.note.code") + "\r\n\r\n")
+	}
 	for i, f := range files {
 		suffix := "f" + strconv.Itoa(i)
 		if _, err := r.spool.ReadAux(m.ID, suffix); err != nil {
 			if err := r.spool.WriteAux(m.ID, suffix, r.box.SealBytes(f.Data, mailguard.FileSealContext(m.ID, i))); err != nil {
-				return nil, err
+				return nil, "", err
 			}
 		}
 		tok, hash := mailguard.NewToken()
-		if err := r.db.CreateMailLink(ctx, mailguard.Link{OrgID: m.OrgID, MessageID: m.ID, Rcpt: rcpt, FileIndex: i, FileName: f.Name, Size: len(f.Data), ExpiresAt: exp}, hash); err != nil {
-			return nil, err
+		if err := r.db.CreateMailLink(ctx, mailguard.Link{OrgID: m.OrgID, MessageID: m.ID, Rcpt: rcpt, FileIndex: i, FileName: f.Name, Size: len(f.Data), ExpiresAt: exp, CodeSealed: sealedCode}, hash); err != nil {
+			return nil, "", err
 		}
 		fmt.Fprintf(&note, "%s (%s)\r\n%s/mail/files/%s\r\n\r\n", f.Name, sizeText(len(f.Data)), strings.TrimRight(r.cfg.BaseURL, "/"), tok)
 	}
-	return mailguard.ReplaceFiles(base, note.String())
+	data, err := mailguard.ReplaceFiles(base, note.String())
+	return data, code, err
 }
 
 func sizeText(n int) string {

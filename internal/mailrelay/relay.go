@@ -76,6 +76,8 @@ type Relay struct {
 	// conns are the worker's open smarthost connections, by organisation.
 	conns map[int64]*smarthostConn
 	wg    sync.WaitGroup
+	// group makes accepted messages durable together (commit.go).
+	group *committer
 }
 
 // New prepares a relay; Start runs it.
@@ -104,6 +106,7 @@ func New(db *store.DB, box *seal.Box, cat *i18n.Catalogue, log *slog.Logger, cfg
 	if err := r.spool.Open(); err != nil {
 		return nil, err
 	}
+	r.group = &committer{spool: r.spool, db: db}
 	return r, nil
 }
 
@@ -162,6 +165,9 @@ func (r *Relay) Recover(ctx context.Context) error {
 	if n > 0 {
 		r.log.Warn("recipients interrupted while relaying, left for a person to decide", "count", n)
 	}
+	if err := r.spool.Sweep(); err != nil {
+		return err
+	}
 	ids, err := r.spool.IDs()
 	if err != nil {
 		return err
@@ -195,6 +201,7 @@ type session struct {
 	user    auth.User
 	from    string
 	rcpts   []string
+	set     mailguard.Settings // read at MAIL, for this transaction
 }
 
 func (r *Relay) newSession(c *smtp.Conn, devices bool) (smtp.Session, error) {
@@ -281,7 +288,7 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	if from != strings.ToLower(s.user.Email) && !set.Internal(mailguard.Domain(from)) {
 		return errSender
 	}
-	s.from, s.rcpts = from, nil
+	s.from, s.rcpts, s.set = from, nil, set
 	return nil
 }
 
@@ -313,7 +320,7 @@ func (s *session) Data(rd io.Reader) error {
 	if err != nil {
 		return err // go-smtp answers 552 for a message over the limit
 	}
-	id, refusal, err := s.r.accept(context.Background(), s.orgID, s.user, s.from, s.rcpts, raw, s.remote)
+	id, refusal, err := s.r.accept(context.Background(), s.orgID, s.set, s.user, s.from, s.rcpts, raw, s.remote)
 	if refusal != "" {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: refusal}
 	}
@@ -325,7 +332,7 @@ func (s *session) Data(rd io.Reader) error {
 	return nil
 }
 
-func (s *session) Reset()        { s.from, s.rcpts = "", nil }
+func (s *session) Reset()        { s.from, s.rcpts, s.set = "", nil, mailguard.Settings{} }
 func (s *session) Logout() error { return nil }
 
 // loginServer is the server side of SASL LOGIN (Outlook and older MFPs
@@ -358,16 +365,12 @@ func (l *loginServer) Next(resp []byte) ([]byte, bool, error) {
 // stores it durably (spool file synced, then the index) before the client
 // hears 250. It returns the message id, or the refusal in the sender's
 // language.
-func (r *Relay) accept(ctx context.Context, orgID int64, u auth.User, from string, rcpts []string, raw []byte, remote string) (string, string, error) {
+func (r *Relay) accept(ctx context.Context, orgID int64, set mailguard.Settings, u auth.User, from string, rcpts []string, raw []byte, remote string) (string, string, error) {
 	loc := i18n.Parse(u.Locale)
 	if bytes.Count(raw, []byte("\nReceived:"))+bytes.Count(raw[:min(len(raw), 10)], []byte("Received:")) > 30 {
 		return "", r.cat.T(loc, "mailguard.refuse.loop"), nil
 	}
 	t := r.db.Tenant(orgID)
-	set, err := t.MailguardSettings(ctx)
-	if err != nil {
-		return "", "", err
-	}
 	sum, err := mailguard.Summarize(raw, r.cfg.PersonalData)
 	if err != nil {
 		sum = mailguard.Summary{} // unreadable MIME is relayed as it is, by its envelope
@@ -401,15 +404,15 @@ func (r *Relay) accept(ctx context.Context, orgID int64, u auth.User, from strin
 	if err != nil {
 		stored = append([]byte(received+"\r\n"), raw...) // no header at all: keep the bytes as the body
 	}
-	if err := r.spool.Write(id, stored); err != nil {
+	p, err := r.spool.Prepare(id, stored)
+	if err != nil {
 		return "", "", err
 	}
 	var rs []mailguard.Rcpt
 	for _, a := range rcpts {
 		rs = append(rs, mailguard.Rcpt{Addr: a, External: !set.Internal(mailguard.Domain(a))})
 	}
-	if err := r.db.AcceptMail(ctx, m, rs); err != nil {
-		r.spool.Remove(id)
+	if err := r.group.commit(ctx, store.Accepted{Message: m, Rcpts: rs}, p); err != nil {
 		return "", "", err
 	}
 	r.m.accepted.Add(1)

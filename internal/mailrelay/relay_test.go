@@ -400,7 +400,7 @@ func TestAttachmentBecomesLink(t *testing.T) {
 		if m == nil {
 			t.Fatalf("no link in the delivered text:\n%s", s.Text)
 		}
-		l, data, err := mailrelay.Fetch(context.Background(), w.db, w.box, w.spool, m[1], "203.0.113.7", "Mozilla/5.0 test")
+		l, data, err := mailrelay.Fetch(context.Background(), w.db, w.box, w.spool, m[1], "", "203.0.113.7", "Mozilla/5.0 test")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -415,10 +415,10 @@ func TestAttachmentBecomesLink(t *testing.T) {
 		if err := w.db.Tenant(w.orgID).RevokeMailLinks(context.Background(), audit.CLI(), l.MessageID); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := mailrelay.Fetch(context.Background(), w.db, w.box, w.spool, m[1], "203.0.113.7", "x"); err == nil {
+		if _, _, err := mailrelay.Fetch(context.Background(), w.db, w.box, w.spool, m[1], "", "203.0.113.7", "x"); err == nil {
 			t.Error("a revoked link still works")
 		}
-		if _, _, err := mailrelay.Fetch(context.Background(), w.db, w.box, w.spool, "nosuchtoken", "203.0.113.7", "x"); err == nil {
+		if _, _, err := mailrelay.Fetch(context.Background(), w.db, w.box, w.spool, "nosuchtoken", "", "203.0.113.7", "x"); err == nil {
 			t.Error("a made-up token works")
 		}
 	})

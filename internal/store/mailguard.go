@@ -31,14 +31,15 @@ func (db *DB) bookkeeping(ctx context.Context, fn func(q func(string, ...any) (s
 	return tx.Commit()
 }
 
-const mgSettingsColumns = "enabled, internal_domains, hold_mode, hold_minutes, bulk_limit, bulk_action, link_attachments, link_days, approval, approver_id, deputy_id, sh_host, sh_port, sh_starttls, sh_username, sh_secret"
+const mgSettingsColumns = "enabled, internal_domains, hold_mode, hold_minutes, bulk_limit, bulk_action, link_attachments, link_days, approval, approver_id, deputy_id, sh_host, sh_port, sh_starttls, sh_username, sh_secret, personal_action, retention_days, link_code"
 
 func scanMGSettings(r rowScanner) (mailguard.Settings, error) {
 	var s mailguard.Settings
-	var enabled, links, starttls, minutes int
+	var enabled, links, starttls, minutes, code int
 	var domains, approval string
 	err := r.Scan(&enabled, &domains, &s.HoldMode, &minutes, &s.BulkLimit, &s.BulkAction, &links, &s.LinkDays, &approval, &s.ApproverID, &s.DeputyID,
-		&s.Smarthost.Host, &s.Smarthost.Port, &starttls, &s.Smarthost.Username, &s.Smarthost.Secret)
+		&s.Smarthost.Host, &s.Smarthost.Port, &starttls, &s.Smarthost.Username, &s.Smarthost.Secret, &s.PersonalAction, &s.RetentionDays, &code)
+	s.LinkCode = code != 0
 	s.Enabled, s.LinkAttachments, s.Smarthost.StartTLS = enabled != 0, links != 0, starttls != 0
 	s.HoldDelay = time.Duration(minutes) * time.Minute
 	s.InternalDomains, s.Approval = strings.Fields(domains), strings.Fields(approval)
@@ -53,7 +54,8 @@ func mgSettingsAudit(s mailguard.Settings) map[string]any {
 	return map[string]any{"enabled": s.Enabled, "internal_domains": strings.Join(s.InternalDomains, " "), "hold_mode": string(s.HoldMode),
 		"hold_minutes": int(s.HoldDelay / time.Minute), "bulk_limit": s.BulkLimit, "bulk_action": string(s.BulkAction), "link_attachments": s.LinkAttachments,
 		"link_days": s.LinkDays, "approval": strings.Join(s.Approval, " "), "approver_id": s.ApproverID, "deputy_id": s.DeputyID,
-		"host": s.Smarthost.Host, "port": s.Smarthost.Port, "starttls": s.Smarthost.StartTLS, "username": s.Smarthost.Username, "secret": secret}
+		"host": s.Smarthost.Host, "port": s.Smarthost.Port, "starttls": s.Smarthost.StartTLS, "username": s.Smarthost.Username, "secret": secret,
+		"personal_action": string(s.PersonalAction), "retention_days": s.RetentionDays, "link_code": s.LinkCode}
 }
 
 // MailguardSettings returns the organisation's mail guard settings with
@@ -70,6 +72,17 @@ func (t Tenant) MailguardSettings(ctx context.Context) (mailguard.Settings, erro
 	return s, err
 }
 
+// MailguardEnabled reports whether the organisation has turned the mail
+// guard on: one small read, for the navigation of every page.
+func (t Tenant) MailguardEnabled(ctx context.Context) (bool, error) {
+	var on int
+	err := t.db.queryRow(ctx, "SELECT enabled FROM mailguard_settings WHERE org_id = ?", t.org).Scan(&on)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return on != 0, err
+}
+
 // SaveMailguardSettings stores the settings in one audited change. An
 // empty smarthost secret keeps the one set; the caller seals a new one.
 func (t Tenant) SaveMailguardSettings(ctx context.Context, actor audit.Actor, s mailguard.Settings) error {
@@ -83,6 +96,15 @@ func (t Tenant) SaveMailguardSettings(ctx context.Context, actor audit.Actor, s 
 	case mailguard.BulkBcc, mailguard.BulkSplit, mailguard.BulkRefuse:
 	default:
 		return problem.Field("bulk_action", "mailguard.bulk_action_invalid")
+	}
+	if s.RetentionDays < 1 || s.RetentionDays > 3650 {
+		return problem.Field("retention_days", "mailguard.retention_days_invalid")
+	}
+	if s.PersonalAction == "" {
+		s.PersonalAction = mailguard.PersonalConfirm
+	}
+	if s.PersonalAction != mailguard.PersonalConfirm && s.PersonalAction != mailguard.PersonalRefuse {
+		return problem.Field("personal_action", "mailguard.personal_action_invalid")
 	}
 	if s.HoldMode != mailguard.HoldAll && s.HoldMode != mailguard.HoldRisky {
 		return problem.Field("hold_mode", "mailguard.hold_mode_invalid")
@@ -98,15 +120,15 @@ func (t Tenant) SaveMailguardSettings(ctx context.Context, actor audit.Actor, s 
 		if s.Smarthost.Secret == "" {
 			s.Smarthost.Secret = before.Smarthost.Secret
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO mailguard_settings (org_id, `+mgSettingsColumns+`, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		if _, err := tx.exec(ctx, `INSERT INTO mailguard_settings (org_id, `+mgSettingsColumns+`, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (org_id) DO UPDATE SET enabled = excluded.enabled, internal_domains = excluded.internal_domains, hold_mode = excluded.hold_mode,
 			hold_minutes = excluded.hold_minutes, bulk_limit = excluded.bulk_limit, bulk_action = excluded.bulk_action, link_attachments = excluded.link_attachments,
 			link_days = excluded.link_days, approval = excluded.approval, approver_id = excluded.approver_id, deputy_id = excluded.deputy_id,
 			sh_host = excluded.sh_host, sh_port = excluded.sh_port, sh_starttls = excluded.sh_starttls, sh_username = excluded.sh_username,
-			sh_secret = excluded.sh_secret, updated_at = excluded.updated_at`,
+			sh_secret = excluded.sh_secret, personal_action = excluded.personal_action, retention_days = excluded.retention_days, link_code = excluded.link_code, updated_at = excluded.updated_at`,
 			t.org, boolInt(s.Enabled), strings.ToLower(strings.Join(s.InternalDomains, " ")), string(s.HoldMode), int(s.HoldDelay/time.Minute), s.BulkLimit, string(s.BulkAction),
 			boolInt(s.LinkAttachments), s.LinkDays, strings.Join(s.Approval, " "), s.ApproverID, s.DeputyID, s.Smarthost.Host, s.Smarthost.Port,
-			boolInt(s.Smarthost.StartTLS), s.Smarthost.Username, s.Smarthost.Secret, micros(t.db.Now())); err != nil {
+			boolInt(s.Smarthost.StartTLS), s.Smarthost.Username, s.Smarthost.Secret, string(s.PersonalAction), s.RetentionDays, boolInt(s.LinkCode), micros(t.db.Now())); err != nil {
 			return fmt.Errorf("save mail guard settings: %w", err)
 		}
 		return t.record(ctx, tx, audit.Event{Action: "mailguard.settings", Target: fmt.Sprintf("org:%d", t.org), Before: mgSettingsAudit(before), After: mgSettingsAudit(s)})
@@ -267,29 +289,51 @@ func jsonText(v any) string {
 	return string(b)
 }
 
-// AcceptMail puts an accepted message in the index with a relay record
-// per recipient. The message's file is already in the spool.
+// AcceptMail stores one accepted message's index row and relay records
+// in one transaction (its spool file is already on disk).
 func (db *DB) AcceptMail(ctx context.Context, m mailguard.Message, rcpts []mailguard.Rcpt) error {
-	if m.Attachments == nil {
-		m.Attachments = []mailguard.Attachment{}
-	}
-	if m.Reasons == nil {
-		m.Reasons = []mailguard.Reason{}
-	}
+	return db.AcceptMails(ctx, []Accepted{{Message: m, Rcpts: rcpts}})
+}
+
+// Accepted is one message for AcceptMails.
+type Accepted struct {
+	Message mailguard.Message
+	Rcpts   []mailguard.Rcpt
+}
+
+// AcceptMails stores the index rows and relay records of several accepted
+// messages in one transaction: the relay's group commit, so that
+// concurrent clients share one write instead of queueing on the writer.
+func (db *DB) AcceptMails(ctx context.Context, ms []Accepted) error {
 	return db.bookkeeping(ctx, func(exec func(string, ...any) (sql.Result, error), _ func(string, ...any) *sql.Row) error {
-		if _, err := exec(`INSERT INTO mailguard_messages (id, org_id, user_id, mail_from, subject, recipients, attachments, size, state, reasons, bcc, split, links, needs_approval, release_at, created_at)
+		orgs := map[int64]bool{}
+		for _, a := range ms {
+			m := a.Message
+			orgs[m.OrgID] = true
+			if m.Attachments == nil {
+				m.Attachments = []mailguard.Attachment{}
+			}
+			if m.Reasons == nil {
+				m.Reasons = []mailguard.Reason{}
+			}
+			if _, err := exec(`INSERT INTO mailguard_messages (id, org_id, user_id, mail_from, subject, recipients, attachments, size, state, reasons, bcc, split, links, needs_approval, release_at, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			m.ID, m.OrgID, m.UserID, m.From, m.Subject, jsonText(m.Recipients), jsonText(m.Attachments), m.Size, m.State, jsonText(m.Reasons),
-			boolInt(m.Bcc), boolInt(m.Split), boolInt(m.Links), boolInt(m.NeedsApproval), micros(m.ReleaseAt), micros(m.CreatedAt)); err != nil {
-			return fmt.Errorf("accept mail: %w", err)
-		}
-		for _, r := range rcpts {
-			if _, err := exec("INSERT INTO mailguard_rcpts (message_id, rcpt, external, state) VALUES (?, ?, ?, ?)", m.ID, r.Addr, boolInt(r.External), mailguard.RcptWaiting); err != nil {
+				m.ID, m.OrgID, m.UserID, m.From, m.Subject, jsonText(m.Recipients), jsonText(m.Attachments), m.Size, m.State, jsonText(m.Reasons),
+				boolInt(m.Bcc), boolInt(m.Split), boolInt(m.Links), boolInt(m.NeedsApproval), micros(m.ReleaseAt), micros(m.CreatedAt)); err != nil {
 				return fmt.Errorf("accept mail: %w", err)
 			}
+			for _, r := range a.Rcpts {
+				if _, err := exec("INSERT INTO mailguard_rcpts (message_id, rcpt, external, state) VALUES (?, ?, ?, ?)", m.ID, r.Addr, boolInt(r.External), mailguard.RcptWaiting); err != nil {
+					return fmt.Errorf("accept mail: %w", err)
+				}
+			}
 		}
-		if _, err := exec(bumpMailVersion, m.OrgID); err != nil {
-			return fmt.Errorf("accept mail: %w", err)
+		// Each organisation's mail version moves once per group: its
+		// dashboard's mail counts are read again.
+		for org := range orgs {
+			if _, err := exec(bumpMailVersion, org); err != nil {
+				return fmt.Errorf("accept mail: %w", err)
+			}
 		}
 		return nil
 	})
@@ -347,18 +391,52 @@ func scanMGMessage(r rowScanner) (mailguard.Message, error) {
 // meanwhile yields none. The claim is what makes a crash unable to send
 // twice: the start-up turns what is still sending into unsure.
 func (db *DB) ClaimMail(ctx context.Context, id string, now time.Time) (mailguard.Message, []mailguard.Rcpt, error) {
+	return db.FinishAndClaim(ctx, nil, id, now)
+}
+
+// Finish is how relaying to one recipient ended: state sent, failed
+// (permanently), or waiting again from RetryAt.
+// OrgID and External, when known from the claim, spare two reads.
+type Finish struct {
+	MessageID, Rcpt, State, Error string
+	RetryAt                       time.Time
+	OrgID                         int64
+	External                      bool
+}
+
+// FinishRcpt records how relaying to one recipient ended. When no
+// recipient is left to relay the message is done, and its external
+// domains become known.
+func (db *DB) FinishRcpt(ctx context.Context, id, rcpt, state, errText string, retryAt time.Time) error {
+	_, _, err := db.FinishAndClaim(ctx, []Finish{{MessageID: id, Rcpt: rcpt, State: state, Error: errText, RetryAt: retryAt}}, "", db.Now())
+	return err
+}
+
+// FinishAndClaim records the results of the message just relayed and
+// claims the next one (id; none when empty) in one transaction, so the
+// worker writes once per message. A crash still leaves at most the
+// message in flight unsure: the results are recorded no later than the
+// next claim, and a recipient still sending at a crash becomes unsure.
+func (db *DB) FinishAndClaim(ctx context.Context, done []Finish, id string, now time.Time) (mailguard.Message, []mailguard.Rcpt, error) {
 	var m mailguard.Message
 	var claimed []mailguard.Rcpt
 	err := db.bookkeeping(ctx, func(exec func(string, ...any) (sql.Result, error), row func(string, ...any) *sql.Row) error {
-		res, err := exec("UPDATE mailguard_messages SET state = ? WHERE id = ? AND (state IN (?, ?) OR (state = ? AND release_at <= ?))",
-			mailguard.StateSending, id, mailguard.StateReleased, mailguard.StateSending, mailguard.StateHeld, micros(now))
-		if err != nil {
-			return err
+		for _, f := range done {
+			if err := finishRcpt(exec, row, f, db.Now()); err != nil {
+				return err
+			}
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if id == "" {
 			return nil
 		}
-		if m, err = scanMGMessage(row("SELECT "+mgMessageColumns+" FROM mailguard_messages WHERE id = ?", id)); err != nil {
+		var err error
+		m, err = scanMGMessage(row("UPDATE mailguard_messages SET state = ? WHERE id = ? AND (state IN (?, ?) OR (state = ? AND release_at <= ?)) RETURNING "+mgMessageColumns,
+			mailguard.StateSending, id, mailguard.StateReleased, mailguard.StateSending, mailguard.StateHeld, micros(now)))
+		if errors.Is(err, sql.ErrNoRows) {
+			m = mailguard.Message{}
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 		for _, addr := range m.Recipients {
@@ -377,49 +455,47 @@ func (db *DB) ClaimMail(ctx context.Context, id string, now time.Time) (mailguar
 		}
 		return nil
 	})
-	return m, claimed, err
+	if err != nil {
+		return mailguard.Message{}, nil, err
+	}
+	return m, claimed, nil
 }
 
-// FinishRcpt records how relaying to one recipient ended: sent, failed
-// (permanently), or waiting again from retryAt. When no recipient is left
-// to relay the message is done, and its external domains become known.
-func (db *DB) FinishRcpt(ctx context.Context, id, rcpt, state, errText string, retryAt time.Time) error {
-	now := db.Now()
-	return db.bookkeeping(ctx, func(exec func(string, ...any) (sql.Result, error), row func(string, ...any) *sql.Row) error {
-		sentAt := int64(0)
-		if state == mailguard.RcptSent {
-			sentAt = micros(now)
-		}
-		if _, err := exec("UPDATE mailguard_rcpts SET state = ?, error = ?, next_at = ?, sent_at = ? WHERE message_id = ? AND rcpt = ? AND state = ?",
-			state, errText, micros(retryAt), sentAt, id, rcpt, mailguard.RcptSending); err != nil {
-			return err
-		}
-		var open int
-		var orgID int64
-		if err := row("SELECT COUNT(*) FROM mailguard_rcpts WHERE message_id = ? AND state IN (?, ?)", id, mailguard.RcptWaiting, mailguard.RcptSending).Scan(&open); err != nil {
-			return err
-		}
-		if state == mailguard.RcptSent {
-			if err := row("SELECT org_id FROM mailguard_messages WHERE id = ?", id).Scan(&orgID); err != nil {
+func finishRcpt(exec func(string, ...any) (sql.Result, error), row func(string, ...any) *sql.Row, f Finish, now time.Time) error {
+	id, rcpt, state := f.MessageID, f.Rcpt, f.State
+	sentAt := int64(0)
+	if state == mailguard.RcptSent {
+		sentAt = micros(now)
+	}
+	if _, err := exec("UPDATE mailguard_rcpts SET state = ?, error = ?, next_at = ?, sent_at = ? WHERE message_id = ? AND rcpt = ? AND state = ?",
+		state, f.Error, micros(f.RetryAt), sentAt, id, rcpt, mailguard.RcptSending); err != nil {
+		return err
+	}
+	var open int
+	if err := row("SELECT COUNT(*) FROM mailguard_rcpts WHERE message_id = ? AND state IN (?, ?)", id, mailguard.RcptWaiting, mailguard.RcptSending).Scan(&open); err != nil {
+		return err
+	}
+	if state == mailguard.RcptSent {
+		orgID, ext := f.OrgID, f.External
+		if orgID == 0 {
+			var e int
+			if err := row("SELECT m.org_id, r.external FROM mailguard_messages m JOIN mailguard_rcpts r ON r.message_id = m.id WHERE m.id = ? AND r.rcpt = ?", id, rcpt).Scan(&orgID, &e); err != nil {
 				return err
 			}
-			var ext int
-			if err := row("SELECT external FROM mailguard_rcpts WHERE message_id = ? AND rcpt = ?", id, rcpt).Scan(&ext); err != nil {
+			ext = e != 0
+		}
+		if ext {
+			if _, err := exec("INSERT INTO mailguard_known_domains (org_id, domain, first_at) VALUES (?, ?, ?) ON CONFLICT (org_id, domain) DO NOTHING",
+				orgID, mailguard.Domain(rcpt), micros(now)); err != nil {
 				return err
 			}
-			if ext != 0 {
-				if _, err := exec("INSERT INTO mailguard_known_domains (org_id, domain, first_at) VALUES (?, ?, ?) ON CONFLICT (org_id, domain) DO NOTHING",
-					orgID, mailguard.Domain(rcpt), micros(now)); err != nil {
-					return err
-				}
-			}
 		}
-		if open == 0 {
-			_, err := exec("UPDATE mailguard_messages SET state = ? WHERE id = ? AND state = ?", mailguard.StateDone, id, mailguard.StateSending)
-			return err
-		}
-		return nil
-	})
+	}
+	if open == 0 {
+		_, err := exec("UPDATE mailguard_messages SET state = ?, finished_at = ? WHERE id = ? AND state = ?", mailguard.StateDone, micros(now), id, mailguard.StateSending)
+		return err
+	}
+	return nil
 }
 
 // MarkUnsure turns the recipients a crash left sending into unsure: the
@@ -552,7 +628,11 @@ func (t Tenant) DecideMail(ctx context.Context, actor audit.Actor, id string, by
 				return err
 			}
 		}
-		if _, err := tx.exec(ctx, "UPDATE mailguard_messages SET state = ?, decided_at = ?, decided_by = ? WHERE id = ? AND org_id = ? AND state = ?", to, now, by, id, t.org, state); err != nil {
+		finished := int64(0)
+		if to == mailguard.StateCancelled {
+			finished = now
+		}
+		if _, err := tx.exec(ctx, "UPDATE mailguard_messages SET state = ?, decided_at = ?, decided_by = ?, finished_at = ? WHERE id = ? AND org_id = ? AND state = ?", to, now, by, finished, id, t.org, state); err != nil {
 			return err
 		}
 		return t.record(ctx, tx, audit.Event{Action: action, Target: "mail:" + id,
@@ -562,17 +642,17 @@ func (t Tenant) DecideMail(ctx context.Context, actor audit.Actor, id string, by
 
 // CreateMailLink records one recipient's link to one file.
 func (db *DB) CreateMailLink(ctx context.Context, l mailguard.Link, tokenHash string) error {
-	_, err := db.exec(ctx, "INSERT INTO mailguard_links (org_id, message_id, rcpt, token_hash, file_index, file_name, size, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		l.OrgID, l.MessageID, l.Rcpt, tokenHash, l.FileIndex, l.FileName, l.Size, micros(l.ExpiresAt), micros(db.Now()))
+	_, err := db.exec(ctx, "INSERT INTO mailguard_links (org_id, message_id, rcpt, token_hash, file_index, file_name, size, expires_at, created_at, code_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		l.OrgID, l.MessageID, l.Rcpt, tokenHash, l.FileIndex, l.FileName, l.Size, micros(l.ExpiresAt), micros(db.Now()), l.CodeSealed)
 	return err
 }
 
-const mgLinkColumns = "id, org_id, message_id, rcpt, file_index, file_name, size, expires_at, revoked_at, created_at"
+const mgLinkColumns = "id, org_id, message_id, rcpt, file_index, file_name, size, expires_at, revoked_at, created_at, code_sealed, code_fails"
 
 func scanMGLink(r rowScanner) (mailguard.Link, error) {
 	var l mailguard.Link
 	var e, rv, c int64
-	err := r.Scan(&l.ID, &l.OrgID, &l.MessageID, &l.Rcpt, &l.FileIndex, &l.FileName, &l.Size, &e, &rv, &c)
+	err := r.Scan(&l.ID, &l.OrgID, &l.MessageID, &l.Rcpt, &l.FileIndex, &l.FileName, &l.Size, &e, &rv, &c, &l.CodeSealed, &l.CodeFails)
 	l.ExpiresAt, l.RevokedAt, l.CreatedAt = fromMicros(e), fromMicros(rv), fromMicros(c)
 	return l, err
 }
@@ -581,6 +661,15 @@ func scanMGLink(r rowScanner) (mailguard.Link, error) {
 func (db *DB) MailLinkByToken(ctx context.Context, token string) (mailguard.Link, error) {
 	l, err := scanMGLink(db.queryRow(ctx, "SELECT "+mgLinkColumns+" FROM mailguard_links WHERE token_hash = ?", mailguard.HashSecret(token)))
 	return l, notFound(err)
+}
+
+// MailCodeFailed counts a wrong one-time code against every link of the
+// recipient's for that message (the code is theirs, not one file's), and
+// returns the count.
+func (db *DB) MailCodeFailed(ctx context.Context, l mailguard.Link) (int, error) {
+	var n int
+	err := db.queryRowW(ctx, "UPDATE mailguard_links SET code_fails = code_fails + 1 WHERE message_id = ? AND rcpt = ? RETURNING code_fails", l.MessageID, l.Rcpt).Scan(&n)
+	return n, err
 }
 
 // RecordMailDownload logs one download of a link.
@@ -759,10 +848,47 @@ func (t Tenant) ResolveUnsure(ctx context.Context, actor audit.Actor, id string,
 		if open == 0 {
 			next = mailguard.StateDone
 		}
-		if _, err := tx.exec(ctx, "UPDATE mailguard_messages SET state = ? WHERE id = ? AND org_id = ?", next, id, t.org); err != nil {
+		finished := int64(0)
+		if next == mailguard.StateDone {
+			finished = micros(t.db.Now())
+		}
+		if _, err := tx.exec(ctx, "UPDATE mailguard_messages SET state = ?, finished_at = ? WHERE id = ? AND org_id = ?", next, finished, id, t.org); err != nil {
 			return err
 		}
 		return t.record(ctx, tx, audit.Event{Action: action, Target: "mail:" + id, Before: map[string]any{"state": state}, After: map[string]any{"state": next, "recipients": n}})
 	})
 	return n, err
+}
+
+// MailToPurge lists messages whose files may go at now: in a final state
+// (done or cancelled) for longer than their organisation's retention
+// (30 days unless set; the same default as mailguard.DefaultSettings),
+// not purged yet, and with no download link still usable.
+func (db *DB) MailToPurge(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	rows, err := db.query(ctx, `SELECT m.id FROM mailguard_messages m LEFT JOIN mailguard_settings s ON s.org_id = m.org_id
+		WHERE m.state IN (?, ?) AND m.purged_at = 0 AND m.finished_at > 0
+		AND m.finished_at + CAST(COALESCE(s.retention_days, 30) AS BIGINT) * CAST(? AS BIGINT) <= ?
+		AND NOT EXISTS (SELECT 1 FROM mailguard_links l WHERE l.message_id = m.id AND l.revoked_at = 0 AND l.expires_at > ?)
+		ORDER BY m.finished_at LIMIT ?`,
+		mailguard.StateDone, mailguard.StateCancelled, int64(24*time.Hour/time.Microsecond), micros(now), micros(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// MarkMailPurged records that message id's files were removed; its index
+// row, recipients, links and downloads stay for the log.
+func (db *DB) MarkMailPurged(ctx context.Context, id string) error {
+	_, err := db.exec(ctx, "UPDATE mailguard_messages SET purged_at = ? WHERE id = ?", micros(db.Now()), id)
+	return err
 }

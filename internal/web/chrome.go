@@ -33,6 +33,7 @@ type chromeKey struct {
 	role       org.Role
 	hasUser    bool
 	userName   string
+	mailGuard  bool // the organisation's mail guard is on: its links show
 }
 
 // chromeCache holds rendered chromes, forgetting them all when it is full
@@ -49,7 +50,7 @@ func (c *chromeCache) get(b base) (chrome, error) {
 	if c == nil {
 		return chrome{}, errors.New("page without a chrome cache: build its base with Server.page")
 	}
-	k := chromeKey{locale: b.Locale, title: b.Title, nav: b.Nav, orgID: b.Org.ID, orgSlug: b.Org.Slug, orgName: b.Org.Name, role: b.Role}
+	k := chromeKey{locale: b.Locale, title: b.Title, nav: b.Nav, orgID: b.Org.ID, orgSlug: b.Org.Slug, orgName: b.Org.Name, role: b.Role, mailGuard: b.MailGuard}
 	if b.User != nil {
 		k.hasUser, k.userName = true, b.User.Name
 	}
@@ -61,7 +62,7 @@ func (c *chromeCache) get(b base) (chrome, error) {
 	}
 	// Render from the key alone, so that nothing outside it can leak into
 	// another request's page.
-	kb := base{cat: b.cat, Locale: k.locale, Title: k.title, Nav: k.nav, Role: k.role, Version: b.Version}
+	kb := base{cat: b.cat, Locale: k.locale, Title: k.title, Nav: k.nav, Role: k.role, Version: b.Version, MailGuard: k.mailGuard}
 	kb.Org.ID, kb.Org.Slug, kb.Org.Name = k.orgID, k.orgSlug, k.orgName
 	if k.hasUser {
 		kb.User = &auth.User{Name: k.userName}

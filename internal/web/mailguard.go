@@ -297,7 +297,9 @@ type mailSettingsPage struct {
 	NewPassword string
 	ReasonCodes []string
 	BulkActions []string
-	HoldMinutes int
+	// PersonalActions are what personal data sent outside may get.
+	PersonalActions []string
+	HoldMinutes     int
 }
 
 // approvalCodes are the reasons an approver can be required for.
@@ -326,6 +328,7 @@ func (s *Server) fillMailSettings(r *http.Request, p *mailSettingsPage) error {
 	p.Partners = set.Partners
 	p.ReasonCodes = approvalCodes
 	p.BulkActions = []string{string(mailguard.BulkBcc), string(mailguard.BulkSplit), string(mailguard.BulkRefuse)}
+	p.PersonalActions = []string{string(mailguard.PersonalConfirm), string(mailguard.PersonalRefuse)}
 	p.HoldMinutes = int(p.Settings.HoldDelay / time.Minute)
 	if p.Domains, err = st.tenant.KnownMailDomains(ctx); err != nil {
 		return err
@@ -363,13 +366,15 @@ func (s *Server) mailSettingsSave(w http.ResponseWriter, r *http.Request) {
 	set.InternalDomains = strings.Fields(strings.ReplaceAll(strings.ToLower(f("internal_domains")), ",", " "))
 	set.HoldMode, set.BulkAction = mailguard.HoldMode(f("hold_mode")), mailguard.BulkAction(f("bulk_action"))
 	set.LinkAttachments = f("link_attachments") == "on"
+	set.LinkCode = f("link_code") == "on"
+	set.PersonalAction = mailguard.PersonalAction(f("personal_action"))
 	set.Approval = r.PostForm["approval"]
 	var err error
 	var minutes, port int
 	for _, x := range []struct {
 		k string
 		v *int
-	}{{"hold_minutes", &minutes}, {"bulk_limit", &set.BulkLimit}, {"link_days", &set.LinkDays}, {"port", &port}} {
+	}{{"hold_minutes", &minutes}, {"bulk_limit", &set.BulkLimit}, {"link_days", &set.LinkDays}, {"retention_days", &set.RetentionDays}, {"port", &port}} {
 		if *x.v, err = num(x.k); err != nil {
 			p.Settings = set
 			fail(err)
@@ -452,7 +457,27 @@ func (s *Server) mailFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, problem.ErrNotFound)
 		return
 	}
-	l, data, err := mailrelay.Fetch(r.Context(), s.DB, s.Box, s.MailSpool, r.PathValue("token"), clientAddr(r, s.TrustedProxies), r.UserAgent())
+	code := ""
+	if r.Method == http.MethodPost {
+		if err := parseForm(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		code = r.PostFormValue("code")
+	}
+	l, data, err := mailrelay.Fetch(r.Context(), s.DB, s.Box, s.MailSpool, r.PathValue("token"), code, clientAddr(r, s.TrustedProxies), r.UserAgent())
+	if errors.Is(err, mailrelay.ErrCodeNeeded) || errors.Is(err, mailrelay.ErrCodeWrong) {
+		// The link asks for the recipient's one-time code: the page asks
+		// for it again after a wrong one (five wrong ones stop the links).
+		p := mailCodePage{base: s.page(r, "mailguard.code.title", ""), FileName: l.FileName, Action: r.URL.Path}
+		status := http.StatusOK
+		if errors.Is(err, mailrelay.ErrCodeWrong) {
+			p.Error, status = p.T("mailguard.code_wrong"), http.StatusForbidden
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, status, "mailguard_code", p)
+		return
+	}
 	if err != nil {
 		if e, ok := problem.As(err); !ok || e.Code != problem.NotFound {
 			s.Logger.Error("mail file", "component", "http", "error", err)
@@ -465,6 +490,13 @@ func (s *Server) mailFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Write(data)
+}
+
+// mailCodePage asks a recipient for the one-time code of a download link.
+type mailCodePage struct {
+	base
+	FileName string
+	Action   string
 }
 
 // Metrics is what /metrics exposes besides the standard counters

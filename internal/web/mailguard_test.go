@@ -217,3 +217,119 @@ func TestDashboardMailFigures(t *testing.T) {
 		t.Errorf("a member sees the mail figures")
 	}
 }
+
+// TestMailNavOnlyWhenOn: the navigation offers "My outgoing mail" and the
+// keeper's "Mail guard" only once the organisation has turned the mail
+// guard on, and follows the setting when it changes (the navigation is
+// cached per organisation and role).
+func TestMailNavOnlyWhenOn(t *testing.T) {
+	eachMailEngine(t, func(t *testing.T, e store.Engine) {
+		w := newWorld(t, e)
+		ctx := context.Background()
+		m := w.client("ja")
+		m.signIn(w.users[org.Member].Email)
+		k := w.client("ja")
+		k.signIn(w.users[org.Keeper].Email)
+		myMail := `href="/o/` + w.orgA.Slug + `/me/mail"`
+		guard := `href="/o/` + w.orgA.Slug + `/mailguard"`
+		check := func(when string, on bool) {
+			t.Helper()
+			mp := m.get("/o/" + w.orgA.Slug + "/me")
+			kp := k.get("/o/" + w.orgA.Slug + "/me")
+			if mp.status != http.StatusOK || kp.status != http.StatusOK {
+				t.Fatalf("%s: pages %d %d, want 200", when, mp.status, kp.status)
+			}
+			if got := strings.Contains(mp.body, myMail); got != on {
+				t.Errorf("%s: member's navigation offers My outgoing mail = %v, want %v", when, got, on)
+			}
+			if got := strings.Contains(kp.body, guard); got != on {
+				t.Errorf("%s: keeper's navigation offers Mail guard = %v, want %v", when, got, on)
+			}
+		}
+		check("never set", false)
+		set := mailguard.DefaultSettings
+		set.Enabled = true
+		if err := w.db.Tenant(w.orgA.ID).SaveMailguardSettings(ctx, audit.CLI(), set); err != nil {
+			t.Fatal(err)
+		}
+		check("turned on", true)
+		set.Enabled = false
+		if err := w.db.Tenant(w.orgA.ID).SaveMailguardSettings(ctx, audit.CLI(), set); err != nil {
+			t.Fatal(err)
+		}
+		check("turned off", false)
+	})
+}
+
+// TestMailSettingsPersonalAndRetention: the owner chooses what happens to
+// personal data sent outside and how long finished mail is kept; both are
+// stored and audited, and a retention out of range is refused.
+func TestMailSettingsPersonalAndRetention(t *testing.T) {
+	eachMailEngine(t, func(t *testing.T, e store.Engine) {
+		w := newWorld(t, e)
+		c := w.client("ja")
+		c.signIn(w.users[org.Owner].Email)
+		form := url.Values{"enabled": {"on"}, "internal_domains": {"alpha.example"}, "hold_mode": {"risky"}, "hold_minutes": {"5"}, "bulk_limit": {"5"},
+			"bulk_action": {"bcc"}, "link_days": {"7"}, "port": {"587"}, "personal_action": {"refuse"}, "retention_days": {"0"}}
+		before := w.auditCount()
+		if r := c.post("/o/"+w.orgA.Slug+"/mailguard/settings", form); r.status == http.StatusSeeOther || !strings.Contains(r.body, "保存期間は1日から3,650日の間で指定してください。") {
+			t.Fatalf("retention 0: got %d, want the form again with the reason\n%s", r.status, r.body)
+		}
+		if w.auditCount() != before {
+			t.Errorf("a refused form changed the audit trail")
+		}
+		form.Set("retention_days", "10")
+		if r := c.post("/o/"+w.orgA.Slug+"/mailguard/settings", form); r.status != http.StatusSeeOther {
+			t.Fatalf("save: got %d, want 303\n%s", r.status, r.body)
+		}
+		set, err := w.db.Tenant(w.orgA.ID).MailguardSettings(context.Background())
+		if err != nil || set.PersonalAction != mailguard.PersonalRefuse || set.RetentionDays != 10 {
+			t.Fatalf("stored: %q %d %v, want refuse and 10 days", set.PersonalAction, set.RetentionDays, err)
+		}
+		entries, _ := w.db.Tenant(w.orgA.ID).Audit(context.Background(), store.AuditFilter{Limit: 1})
+		if len(entries) == 0 || entries[0].Action != "mailguard.settings" {
+			t.Fatalf("latest audit entry = %+v, want mailguard.settings", entries)
+		}
+		page := c.get("/o/" + w.orgA.Slug + "/mailguard/settings")
+		if !strings.Contains(page.body, `<option value="refuse" selected>送信を拒否</option>`) || !strings.Contains(page.body, `name="retention_days" inputmode="numeric" value="10"`) {
+			t.Errorf("settings page does not show the stored choices")
+		}
+	})
+}
+
+// TestMailFileCode: a link with a one-time code asks for it on a page, a
+// wrong code is refused (403) and not logged as a download, the right one
+// downloads the file.
+func TestMailFileCode(t *testing.T) {
+	eachMailEngine(t, func(t *testing.T, e store.Engine) {
+		w, spool, ids := mailWorld(t, e)
+		ctx := context.Background()
+		id := ids[org.Member]
+		if err := (mailguard.Spool{Dir: spool}).WriteAux(id, "f0", w.box.SealBytes([]byte("%PDF quote"), mailguard.FileSealContext(id, 0))); err != nil {
+			t.Fatal(err)
+		}
+		rcpt := "tanaka@yamada-shojl.co.jp"
+		tok, hash := mailguard.NewToken()
+		if err := w.db.CreateMailLink(ctx, mailguard.Link{OrgID: w.orgA.ID, MessageID: id, Rcpt: rcpt, FileName: "見積書.pdf", Size: 10,
+			ExpiresAt: w.clock.Now().Add(7 * 24 * time.Hour), CodeSealed: w.box.Seal([]byte("12345678"), mailguard.CodeSealContext(id, rcpt))}, hash); err != nil {
+			t.Fatal(err)
+		}
+		anon := w.client("ja")
+		r := anon.get("/mail/files/" + tok)
+		if r.status != http.StatusOK || r.body == "%PDF quote" || !strings.Contains(r.body, `name="code"`) || !strings.Contains(r.body, "「見積書.pdf」をダウンロードするには") {
+			t.Fatalf("without a code: %d, want the page asking for it\n%s", r.status, r.body)
+		}
+		r = anon.post("/mail/files/"+tok, url.Values{"code": {"87654321"}})
+		if r.status != http.StatusForbidden || !strings.Contains(r.body, "確認コードが正しくありません") {
+			t.Fatalf("wrong code: %d, want 403 and the reason\n%s", r.status, r.body)
+		}
+		r = anon.post("/mail/files/"+tok, url.Values{"code": {"1234 5678"}})
+		if r.status != http.StatusOK || r.body != "%PDF quote" {
+			t.Fatalf("right code: %d %q, want the file", r.status, r.body)
+		}
+		links, err := w.db.Tenant(w.orgA.ID).MailLinks(ctx, id)
+		if err != nil || len(links) != 1 || len(links[0].Downloads) != 1 || links[0].CodeFails != 1 {
+			t.Fatalf("links = %+v %v, want one download and one wrong code counted", links, err)
+		}
+	})
+}

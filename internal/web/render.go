@@ -34,6 +34,9 @@ type base struct {
 	// Evaluating shows that the organisation's findings are being brought
 	// up to date (dashboard, findings, and the page an import lands on).
 	Evaluating bool
+	// MailGuard: the organisation has turned the mail guard on, so the
+	// navigation offers its pages.
+	MailGuard bool
 }
 
 // T translates key in the page's language.
@@ -83,6 +86,9 @@ func (s *Server) page(r *http.Request, title, nav string) base {
 		b.User = st.user
 	}
 	b.Org, b.Role = st.org, st.role
+	if st.org.ID != 0 {
+		b.MailGuard, _ = s.DB.Tenant(st.org.ID).MailguardEnabled(r.Context()) // in doubt, no link
+	}
 	b.Printed = b.Date(s.Now())
 	if f := r.URL.Query().Get("ok"); f != "" && s.Catalogue.Has("flash."+f) {
 		b.Flash = "flash." + f

@@ -288,6 +288,8 @@ func (s *Server) routeTable() []route {
 		{"GET /o/{org}/posture", orgScoped, org.ViewProgramme, s.postureHub},
 		{"GET /o/{org}/staff", orgScoped, org.ViewProgramme, s.staffHub},
 		{"GET /o/{org}/admin", orgScoped, org.ManageMembers, s.adminHub},
+		// mail guard follow-ups: one-time code for download links (issue 14, helper G2)
+		{"POST /mail/files/{token}", public, "", s.mailFile},
 	}
 }
 

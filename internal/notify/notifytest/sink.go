@@ -44,8 +44,20 @@ type Sink struct {
 	srv  *smtp.Server
 	ln   net.Listener
 
-	mu   sync.Mutex
-	msgs []Message
+	mu     sync.Mutex
+	msgs   []Message
+	refuse map[string]bool
+}
+
+// Refuse makes the sink answer RCPT for addr with a permanent 550 5.1.1
+// (no such user), as a provider does for a mistyped address.
+func (s *Sink) Refuse(addr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refuse == nil {
+		s.refuse = map[string]bool{}
+	}
+	s.refuse[addr] = true
 }
 
 // Start runs a sink until the test ends.
@@ -106,6 +118,12 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.sink.mu.Lock()
+	refused := s.sink.refuse[to]
+	s.sink.mu.Unlock()
+	if refused {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user here"}
+	}
 	s.cur.To = append(s.cur.To, to)
 	return nil
 }

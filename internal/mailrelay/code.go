@@ -1,0 +1,107 @@
+package mailrelay
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"strings"
+
+	"github.com/emersion/go-message/mail"
+
+	"github.com/mamori-sec/mamori/internal/i18n"
+	"github.com/mamori-sec/mamori/internal/mailguard"
+	"github.com/mamori-sec/mamori/internal/problem"
+	"github.com/mamori-sec/mamori/internal/seal"
+	"github.com/mamori-sec/mamori/internal/store"
+)
+
+// rcptCode is one recipient's one-time code for their download links.
+type rcptCode struct{ rcpt, code string }
+
+// codeNotice gives the sender the one-time codes of their recipients, to
+// pass on by phone (never by the same mail as the links): a separate
+// message to the sender only, through the spool like any.
+func (r *Relay) codeNotice(ctx context.Context, m mailguard.Message, set mailguard.Settings, codes []rcptCode) error {
+	if len(codes) == 0 {
+		return nil
+	}
+	u, err := r.db.User(ctx, m.UserID)
+	if err != nil {
+		return err
+	}
+	loc := i18n.Parse(u.Locale)
+	T := func(k string, a ...any) string { return r.cat.T(loc, k, a...) }
+	var body strings.Builder
+	body.WriteString(T("mailguard.codes.intro", m.Subject) + "\r\n\r\n")
+	for _, c := range codes {
+		body.WriteString("  " + c.rcpt + "  " + c.code[:4] + " " + c.code[4:] + "\r\n")
+	}
+	body.WriteString("\r\n" + T("mailguard.codes.hint") + "\r\n")
+	from := "mamori@" + r.cfg.Hostname
+	if len(set.InternalDomains) > 0 {
+		from = "mamori@" + set.InternalDomains[0]
+	}
+	var h mail.Header
+	h.SetAddressList("From", []*mail.Address{{Name: "mamori", Address: from}})
+	h.SetAddressList("To", []*mail.Address{{Address: u.Email}})
+	h.SetSubject(T("mailguard.codes.subject", m.Subject))
+	h.SetDate(r.db.Now())
+	h.SetMessageID(m.ID + ".codes@mamori")
+	h.Set("Auto-Submitted", "auto-generated")
+	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+	var buf bytes.Buffer
+	w, err := mail.CreateSingleInlineWriter(&buf, h)
+	if err != nil {
+		return err
+	}
+	w.Write([]byte(body.String()))
+	if err := w.Close(); err != nil {
+		return err
+	}
+	id := mailguard.NewID()
+	if err := r.spool.Write(id, buf.Bytes()); err != nil {
+		return err
+	}
+	to := strings.ToLower(u.Email)
+	n := mailguard.Message{ID: id, OrgID: m.OrgID, UserID: u.ID, From: from, Subject: T("mailguard.codes.subject", m.Subject),
+		Recipients: []string{to}, Size: buf.Len(), State: mailguard.StateReleased, CreatedAt: r.db.Now()}
+	return r.db.AcceptMail(ctx, n, []mailguard.Rcpt{{Addr: to}})
+}
+
+// ErrCodeNeeded: the link asks for its one-time code.
+var ErrCodeNeeded = problem.New(problem.Forbidden, "mailguard.code_needed")
+
+// ErrCodeWrong: the code given is not the recipient's.
+var ErrCodeWrong = problem.New(problem.Forbidden, "mailguard.code_wrong")
+
+// checkCode compares the code given with the link's in constant time; a
+// wrong one counts against the recipient's links (MaxCodeFails stops
+// them).
+func checkCode(ctx context.Context, db *store.DB, box *seal.Box, l mailguard.Link, given string) error {
+	if l.CodeSealed == "" {
+		return nil
+	}
+	given = strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		if r >= '０' && r <= '９' {
+			return '0' + (r - '０')
+		}
+		return -1
+	}, given)
+	if given == "" {
+		return ErrCodeNeeded
+	}
+	want, err := box.Open(l.CodeSealed, mailguard.CodeSealContext(l.MessageID, l.Rcpt))
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare([]byte(given), want) == 1 {
+		return nil
+	}
+	if _, err := db.MailCodeFailed(ctx, l); err != nil {
+		return err
+	}
+	return ErrCodeWrong
+}
