@@ -302,3 +302,54 @@ func TestLessonsFollowEvents(t *testing.T) {
 		}
 	})
 }
+
+// TestIncidentPrintReport: the A4 report of a whole incident holds the
+// facts, the affected records by name, the timeline with happened and
+// recorded times, the steps done and skipped, the APPI ruling with its
+// rule version, the review and its actions with their tasks' state; it
+// is a viewer's page like the incident's, and prints on A4.
+func TestIncidentPrintReport(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *world) {
+		id := w.inv["incident"][0]
+		keeper := w.client("ja")
+		keeper.signIn(w.users[org.Keeper].Email)
+		page := fmt.Sprintf("/o/%s/incidents/%d", w.orgA.Slug, id)
+		now := w.clock.Now().In(calendar.Japan)
+		today := calendar.Of(w.clock.Now())
+		if r := keeper.post(page+"/steps/skip", url.Values{"step": {"x"}, "text": {"バックアップから復元する"}, "note": {"バックアップがなかった"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("skip: got %d", r.status)
+		}
+		if r := keeper.post(page+"/decision", url.Values{"people": {"0"}, "awareness": {now.Add(-time.Hour).Format("2006-01-02T15:04")}}); r.status != http.StatusSeeOther {
+			t.Fatalf("decision: got %d\n%s", r.status, r.body)
+		}
+		review := url.Values{"people": {"添付を確認しなかった"}, "technology": {"マクロが有効だった"}, "operations": {"手順がなかった"},
+			"root_cause": {"マクロの既定設定"}, "lesson": {"添付ファイルのマクロは開かない"},
+			"action_1": {"マクロを既定で無効にする"}, "owner_1": {strconv.FormatInt(w.users[org.Member].ID, 10)}, "due_1": {today.AddDays(7).String()}}
+		if r := keeper.post(page+"/close", review); r.status != http.StatusSeeOther {
+			t.Fatalf("close: got %d\n%s", r.status, r.body)
+		}
+		auditor := w.client("ja")
+		auditor.signIn(w.users[org.Auditor].Email)
+		r := auditor.get(page + "/print")
+		if r.status != http.StatusOK {
+			t.Fatalf("print: got %d", r.status)
+		}
+		for _, want := range []string{"インシデント報告書", "アルファのPCでランサムウェア", "アルファPC-01", "発生・実施", "記録", "アルファの画面.png",
+			"バックアップがなかった", "APPI-2024-04", "マクロの既定設定", "マクロを既定で無効にする", w.users[org.Member].Name, "未完了"} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("A4 report: %q missing", want)
+			}
+		}
+		if strings.Contains(r.body, "<script>") || strings.Contains(r.body, "style=") {
+			t.Errorf("A4 report: inline script or style")
+		}
+		if show := keeper.get(page); !strings.Contains(show.body, page+"/print") {
+			t.Errorf("incident page: want a link to the A4 report")
+		}
+		member := w.client("ja")
+		member.signIn(w.users[org.Member].Email)
+		if r := member.get(page + "/print"); r.status != http.StatusForbidden {
+			t.Errorf("member opens the A4 report: got %d, want 403", r.status)
+		}
+	})
+}

@@ -290,6 +290,7 @@ type incidentPage struct {
 	// The tasks the review's actions became, and the near miss it was
 	// escalated from, in words, with links for whoever may open them.
 	Tasks        []incidentTaskRow
+	Review       *incident.Review // the closing review, nil while open
 	FromNearMiss string
 	NearMissURL  string
 	// The form's fixed lists.
@@ -301,9 +302,10 @@ type incidentPage struct {
 // incidentTaskRow is a preventive action's task with where it stands.
 type incidentTaskRow struct {
 	routineRow
-	What   string // the action, as the review wrote it
-	Link   string // the task's page, "" when the reader may not open it
-	DoneAt time.Time
+	ActionNo int
+	What     string // the action, as the review wrote it
+	Link     string // the task's page, "" when the reader may not open it
+	DoneAt   time.Time
 }
 
 type memberOption struct {
@@ -438,12 +440,12 @@ func (s *Server) incidentView(r *http.Request) (*incidentPage, error) {
 	}
 	var review incident.Review
 	for _, e := range es {
-		if e.Kind == incident.Reviewed {
-			_ = json.Unmarshal([]byte(e.Body), &review)
+		if e.Kind == incident.Reviewed && json.Unmarshal([]byte(e.Body), &review) == nil {
+			p.Review = &review
 		}
 	}
 	for _, k := range tasks {
-		row := incidentTaskRow{routineRow: p.routineRow(k.Routine), DoneAt: k.DoneAt}
+		row := incidentTaskRow{routineRow: p.routineRow(k.Routine), ActionNo: k.ActionNo, DoneAt: k.DoneAt}
 		if k.ActionNo >= 1 && k.ActionNo <= len(review.Actions) {
 			row.What = review.Actions[k.ActionNo-1].What
 		}

@@ -271,6 +271,8 @@ func (s *Server) routeTable() []route {
 		{"POST /o/{org}/services/{id}/cloud-check", orgScoped, org.EditProgramme, s.cloudCheckSave},
 		{"GET /api/v1/orgs/{org}/selfdiag", orgScoped, org.ViewProgramme, s.apiSelfdiagLatest},
 		{"POST /api/v1/orgs/{org}/selfdiag", orgScoped, org.EditProgramme, s.apiSelfdiagSubmit},
+		// incidents' follow-ups: the A4 report of a whole incident (issue 12, helper E2)
+		{"GET /o/{org}/incidents/{id}/print", orgScoped, org.ViewProgramme, s.incidentPrint},
 	}
 }
 
