@@ -353,3 +353,40 @@ func TestIncidentPrintReport(t *testing.T) {
 		}
 	})
 }
+
+// TestIncidentLiveClock: an open incident's page carries the elapsed time
+// rendered by the server and, for browsers with JavaScript, the static
+// clock script with the seconds and formats it needs — never an inline
+// script; the script is served; a closed incident has no live clock.
+func TestIncidentLiveClock(t *testing.T) {
+	eachEngine(t, func(t *testing.T, w *world) {
+		id := w.inv["incident"][0]
+		keeper := w.client("ja")
+		keeper.signIn(w.users[org.Keeper].Email)
+		page := fmt.Sprintf("/o/%s/incidents/%d", w.orgA.Slug, id)
+		show := keeper.get(page)
+		// Found an hour before the harness's now: 1 時間 0 分, 3600 s.
+		for _, want := range []string{`id="clock" data-elapsed="3600"`, `data-hm="900000001 時間 900000002 分"`, "1 時間 0 分", `src="/static/incident-clock.`} {
+			if !strings.Contains(show.body, want) {
+				t.Errorf("open incident page: %q missing", want)
+			}
+		}
+		if strings.Count(show.body, "<script") != strings.Count(show.body, "<script src=") {
+			t.Errorf("open incident page: an inline script")
+		}
+		i := strings.Index(show.body, `src="/static/incident-clock.`)
+		src := show.body[i+5:]
+		src = src[:strings.IndexByte(src, '"')]
+		if r := keeper.get(src); r.status != http.StatusOK || !strings.Contains(r.body, "data-elapsed") && !strings.Contains(r.body, "dataset.elapsed") {
+			t.Errorf("clock script %s: got %d", src, r.status)
+		}
+		review := url.Values{"people": {"a"}, "technology": {"b"}, "operations": {"c"}, "root_cause": {"d"}, "lesson": {"e"},
+			"action_1": {"f"}, "owner_1": {strconv.FormatInt(w.users[org.Keeper].ID, 10)}, "due_1": {calendar.Of(w.clock.Now()).AddDays(3).String()}}
+		if r := keeper.post(page+"/close", review); r.status != http.StatusSeeOther {
+			t.Fatalf("close: got %d", r.status)
+		}
+		if show := keeper.get(page); strings.Contains(show.body, "incident-clock.") || strings.Contains(show.body, "data-elapsed") {
+			t.Errorf("closed incident page: want no live clock")
+		}
+	})
+}

@@ -273,6 +273,10 @@ type incidentPage struct {
 	TypeLabel string
 	Affected  []string
 	Elapsed   string // since it was found, or found to closed
+	// Clock moves Elapsed on in the browser while the incident is open
+	// (static/incident-clock.js): the seconds at rendering, and the two
+	// formats with the placeholder numbers 900000001 and 900000002.
+	Clock *incidentClock
 	Contained string // time to contain
 	Steps     []stepRow
 	StepsDone int
@@ -306,6 +310,11 @@ type incidentTaskRow struct {
 	What     string // the action, as the review wrote it
 	Link     string // the task's page, "" when the reader may not open it
 	DoneAt   time.Time
+}
+
+type incidentClock struct {
+	Seconds int64
+	HM, DH  string
 }
 
 type memberOption struct {
@@ -382,6 +391,10 @@ func (s *Server) incidentView(r *http.Request) (*incidentPage, error) {
 		end = inc.ClosedAt
 	}
 	p.Elapsed = p.duration(end.Sub(inc.FoundAt))
+	if inc.ClosedAt.IsZero() {
+		p.Clock = &incidentClock{Seconds: int64(max(end.Sub(inc.FoundAt), 0).Seconds()),
+			HM: p.T("incident.hours_minutes", 900000001, 900000002), DH: p.T("incident.days_hours", 900000001, 900000002)}
+	}
 	if !inc.ContainedAt.IsZero() {
 		p.Contained = p.duration(inc.ContainedAt.Sub(inc.FoundAt))
 	}
