@@ -276,7 +276,7 @@ type incidentPage struct {
 	// Clock moves Elapsed on in the browser while the incident is open
 	// (static/incident-clock.js): the seconds at rendering, and the two
 	// formats with the placeholder numbers 900000001 and 900000002.
-	Clock *incidentClock
+	Clock     *incidentClock
 	Contained string // time to contain
 	Steps     []stepRow
 	StepsDone int
