@@ -32,7 +32,8 @@ const IncidentActionChore = "once.incident_action"
 
 // incidentTasks makes a one-off task of each preventive action of a
 // closing review: a keeper's routine of the chore once.incident_action due
-// on the action's day, for its owner, recorded as a routine added and
+// on the action's day, for its owner (the keepers when the owner is no
+// longer a member), recorded as a routine added and
 // naming the incident in words (its title). An action that has its task
 // already is left alone, so a review sent twice makes no second task.
 func (t Tenant) incidentTasks(ctx context.Context, tx *Tx, inc Incident, rv incident.Review, today calendar.Day) error {
@@ -48,13 +49,24 @@ func (t Tenant) incidentTasks(ctx context.Context, tx *Tx, inc Incident, rv inci
 		if err != nil {
 			return fmt.Errorf("incident task: %w", err)
 		}
-		ri := RoutineInput{Chore: c.ID, Schedule: routine.Schedule{Cadence: routine.Once, On: a.Due}, AssigneeID: a.OwnerID,
+		// The owner does it; an owner who is no longer a member (the
+		// review names them as they were) leaves it to the keepers, rather
+		// than keeping the incident open.
+		owner := a.OwnerID
+		var n int
+		if err := tx.queryRow(ctx, "SELECT count(*) FROM memberships WHERE org_id = ? AND user_id = ?", t.org, owner).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			owner = 0
+		}
+		ri := RoutineInput{Chore: c.ID, Schedule: routine.Schedule{Cadence: routine.Once, On: a.Due}, AssigneeID: owner,
 			EscalateAfter: routine.DefaultEscalateAfter}
 		if err := t.checkInput(ctx, tx, ri); err != nil {
 			return err
 		}
 		rid, err := tx.insert(ctx, `INSERT INTO routines (org_id, chore, service_id, origin, cadence, weekday, day, month, assignee_id, paused, escalate_after, starts_on, created_at)
-			VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?, 0, ?, ?, ?)`, t.org, c.ID, -taskID, routine.FromKeeper, routine.Once, a.OwnerID, ri.EscalateAfter,
+			VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?, 0, ?, ?, ?)`, t.org, c.ID, -taskID, routine.FromKeeper, routine.Once, owner, ri.EscalateAfter,
 			a.Due.String(), micros(t.db.Now()))
 		if err != nil {
 			return fmt.Errorf("incident task routine: %w", err)
