@@ -75,8 +75,12 @@ func cmdIncidentVerify(e *env, args []string) error {
 	})
 }
 
-// verifyExport checks an exported incident file.
+// verifyExport checks an exported incident file, or a directory an
+// export was written to (incident.json and its evidence files).
 func (e *env) verifyExport(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path = filepath.Join(path, ExportFile)
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err

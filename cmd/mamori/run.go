@@ -74,6 +74,7 @@ func commands() []command {
 		{"notify test", "cli.notify_test.usage", cmdNotifyTest, ""},
 		{"appi decide", "cli.appi_decide.usage", cmdAPPIDecide, ""},
 		{"incident verify", "cli.incident_verify.usage", cmdIncidentVerify, "cli.incident_verify.args"},
+		{"incident export", "cli.incident_export.usage", cmdIncidentExport, ""},
 		{"selfdiag", "cli.selfdiag.usage", cmdSelfdiag, ""},
 		{"audit verify", "cli.audit_verify.usage", cmdAuditVerify, ""},
 		{"audit anchor", "cli.audit_anchor.usage", cmdAuditAnchor, ""},

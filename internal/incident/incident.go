@@ -86,6 +86,10 @@ type Intake struct {
 	// real incidents.
 	Drill    bool
 	Scenario string
+	// Alert asks for the owners and keepers to be told at once (a staff
+	// report, an escalated near miss): the alert is queued in the same
+	// transaction as the incident, so neither exists without the other.
+	Alert bool
 }
 
 // Check refuses an intake no response can rest on, naming the field:

@@ -35,6 +35,13 @@ func (q *Queue) AlertIncident(ctx context.Context, actor audit.Actor, orgID, inc
 	})
 }
 
+// alertTx is the store's incident alert: it inserts the alert in the
+// transaction that opens the incident (store.SetIncidentAlert).
+func (q *Queue) alertTx(ctx context.Context, tx *sql.Tx, orgID, incidentID int64) error {
+	_, err := q.client.InsertTx(ctx, tx, IncidentAlertArgs{OrgID: orgID, IncidentID: incidentID}, nil)
+	return err
+}
+
 // incidentWorker sends an incident alert.
 type incidentWorker struct {
 	river.WorkerDefaults[IncidentAlertArgs]

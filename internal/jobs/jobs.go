@@ -237,6 +237,7 @@ func Open(db *store.DB, cfg Config) (*Queue, error) {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
 	db.SetFollowUp(q.enqueueTx)
+	db.SetIncidentAlert(q.alertTx)
 	return q, nil
 }
 

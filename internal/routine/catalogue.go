@@ -113,6 +113,8 @@ var Catalogue = []Chore{
 
 	{ID: "once.near_miss_action", Cadence: Once, Steps: 2, Evidence: []Evidence{EvidenceNote, EvidenceFile}, OneOff: true,
 		applies: func(facts) bool { return false }},
+	{ID: "once.incident_action", Cadence: Once, Steps: 2, Evidence: []Evidence{EvidenceNote, EvidenceFile}, OneOff: true,
+		applies: func(facts) bool { return false }},
 }
 
 // ChoreByID returns the catalogue entry with id.

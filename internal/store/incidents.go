@@ -66,6 +66,22 @@ func scanIncident(row scanner) (Incident, error) {
 // the intake the first entry of its timeline. A staff report, the keeper's
 // form and an escalated near miss all come here.
 func (t Tenant) OpenIncident(ctx context.Context, actor audit.Actor, in incident.Intake) (int64, error) {
+	if err := in.Check(t.db.Now()); err != nil { // before the transaction: a refused intake takes no lock
+		return 0, err
+	}
+	var id int64
+	err := t.change(ctx, actor, func(tx *Tx) error {
+		var err error
+		id, err = t.openIncident(ctx, tx, in, nil)
+		return err
+	})
+	return id, err
+}
+
+// openIncident checks an intake and inserts it with its first timeline
+// entry (with extra in its body), and, when the intake asks for it, queues
+// the alert in the same transaction, recorded in the audit trail.
+func (t Tenant) openIncident(ctx context.Context, tx *Tx, in incident.Intake, extra map[string]any) (int64, error) {
 	now := t.db.Now()
 	if err := in.Check(now); err != nil {
 		return 0, err
@@ -77,29 +93,38 @@ func (t Tenant) OpenIncident(ctx context.Context, actor audit.Actor, in incident
 	if err != nil {
 		return 0, err
 	}
-	var id int64
-	err = t.change(ctx, actor, func(tx *Tx) error {
-		for _, r := range in.Affected {
-			if !t.hasRecord(ctx, tx, r) {
-				return problem.Field("affected", "incident.error.affected")
-			}
+	for _, r := range in.Affected {
+		if !t.hasRecord(ctx, tx, r) {
+			return 0, problem.Field("affected", "incident.error.affected")
 		}
-		id, err = tx.insert(ctx, `INSERT INTO incidents (org_id, kind, title, description, affected, occurred_at, found_at, found_by, reported_by, drill, scenario, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			t.org, in.Type, in.Title, in.Description, string(affected), micros(in.OccurredAt), micros(in.FoundAt), in.FoundBy, actor.UserID,
-			boolInt(in.Drill), in.Scenario, micros(now))
-		if err != nil {
-			return fmt.Errorf("insert incident: %w", err)
+	}
+	id, err := tx.insert(ctx, `INSERT INTO incidents (org_id, kind, title, description, affected, occurred_at, found_at, found_by, reported_by, drill, scenario, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.org, in.Type, in.Title, in.Description, string(affected), micros(in.OccurredAt), micros(in.FoundAt), in.FoundBy, tx.actor.UserID,
+		boolInt(in.Drill), in.Scenario, micros(now))
+	if err != nil {
+		return 0, fmt.Errorf("insert incident: %w", err)
+	}
+	body := map[string]any{"type": in.Type, "title": in.Title, "description": in.Description, "affected": in.Affected,
+		"occurred_at": in.OccurredAt.UTC(), "found_at": in.FoundAt.UTC(), "found_by": in.FoundBy}
+	if in.Drill {
+		body["drill"], body["scenario"] = true, in.Scenario
+	}
+	for k, v := range extra {
+		body[k] = v
+	}
+	if _, err := t.appendEntry(ctx, tx, id, incident.Entry{Kind: incident.Reported, OccurredAt: in.FoundAt}, body, nil); err != nil {
+		return 0, err
+	}
+	if in.Alert && !in.Drill && t.db.incidentAlert != nil {
+		if err := t.db.incidentAlert(ctx, tx.tx, t.org, id); err != nil {
+			return 0, fmt.Errorf("queue incident alert: %w", err)
 		}
-		body := map[string]any{"type": in.Type, "title": in.Title, "description": in.Description, "affected": in.Affected,
-			"occurred_at": in.OccurredAt.UTC(), "found_at": in.FoundAt.UTC(), "found_by": in.FoundBy}
-		if in.Drill {
-			body["drill"], body["scenario"] = true, in.Scenario
+		if err := t.record(ctx, tx, audit.Event{Action: "incident.alert", Target: "incident:" + strconv.FormatInt(id, 10)}); err != nil {
+			return 0, err
 		}
-		_, err := t.appendEntry(ctx, tx, id, incident.Entry{Kind: incident.Reported, OccurredAt: in.FoundAt}, body, nil)
-		return err
-	})
-	return id, err
+	}
+	return id, nil
 }
 
 // hasRecord reports whether the organisation has the record r names.
@@ -235,6 +260,11 @@ func (t Tenant) AppendIncident(ctx context.Context, actor audit.Actor, id int64,
 			if _, err := tx.exec(ctx, "UPDATE incidents SET status = ?, closed_at = ? WHERE org_id = ? AND id = ?", incident.Closed, micros(closedAt), t.org, id); err != nil {
 				return err
 			}
+			if !inc.Drill { // a drill's actions are the exercise's, not the company's tasks
+				if err := t.incidentTasks(ctx, tx, inc, rv, calendar.Of(now)); err != nil {
+					return err
+				}
+			}
 		}
 		e, err := t.appendEntry(ctx, tx, id, incident.Entry{Kind: a.Kind, OccurredAt: a.OccurredAt, Corrects: a.Corrects}, a.Body, nil)
 		seq = e.Seq
@@ -244,6 +274,11 @@ func (t Tenant) AppendIncident(ctx context.Context, actor audit.Actor, id int64,
 	})
 	if err == nil && drill && a.Kind == incident.Reviewed {
 		err = t.completeDrillRoutine(ctx, actor, title)
+	}
+	if err == nil && !drill && a.Kind == incident.Triaged {
+		// The lessons that answer it, for the departments it concerns:
+		// after the triage committed, as lessons ask.
+		err = t.assignIncidentLessons(ctx, actor, id)
 	}
 	return seq, err
 }

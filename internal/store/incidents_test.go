@@ -158,12 +158,18 @@ func TestDrillCompletesTheYearlyDrillRoutine(t *testing.T) {
 			Schedule: routine.Schedule{Cadence: routine.Yearly, Day: 1, Month: time.September}}, today); err != nil {
 			t.Fatal(err)
 		}
-		waiting := func() int {
+		waiting := func() int { // the drill routine's (a real incident's review makes tasks of its own)
 			os, err := tn.Occurrences(ctx, store.OccurrenceQuery{Waiting: true, AnyAssignee: true})
 			if err != nil {
 				t.Fatal(err)
 			}
-			return len(os)
+			n := 0
+			for _, o := range os {
+				if string(o.Chore.ID) == store.DrillChore {
+					n++
+				}
+			}
+			return n
 		}
 		if waiting() != 1 {
 			t.Fatalf("got %d waiting, want the drill's occurrence", waiting())

@@ -28,14 +28,15 @@ type NearMiss struct {
 	ID  int64
 	Day calendar.Day // the day it was filed, the only time kept
 	nearmiss.Report
-	Anonymous bool // filed through the public link
-	Triage    nearmiss.Triage
-	Reply     string // the keeper's answer to the reporter
-	Lesson    string // the anonymised lesson for the monthly note
-	Action    string // what is to change, when the triage is Action
-	TriagedOn calendar.Day
-	RoutineID int64 // the one-off task "needs action" made, 0 when none
-	Notes     []NearMissNote
+	Anonymous  bool // filed through the public link
+	Triage     nearmiss.Triage
+	Reply      string // the keeper's answer to the reporter
+	Lesson     string // the anonymised lesson for the monthly note
+	Action     string // what is to change, when the triage is Action
+	TriagedOn  calendar.Day
+	RoutineID  int64 // the one-off task "needs action" made, 0 when none
+	IncidentID int64 // the incident it was escalated to, 0 when none
+	Notes      []NearMissNote
 }
 
 // NearMissNote is information added after the report, by the reporter or
@@ -46,12 +47,12 @@ type NearMissNote struct {
 	Body       string
 }
 
-const nearMissCols = "id, day, category, happened, almost, suggestion, receipt_hash <> '', triage, reply, lesson, action, triaged_on, routine_id"
+const nearMissCols = "id, day, category, happened, almost, suggestion, receipt_hash <> '', triage, reply, lesson, action, triaged_on, routine_id, incident_id"
 
 func scanNearMiss(sc rowScanner) (NearMiss, error) {
 	var n NearMiss
 	var day, triaged, cat, tri string
-	if err := sc.Scan(&n.ID, &day, &cat, &n.Happened, &n.Almost, &n.Suggestion, &n.Anonymous, &tri, &n.Reply, &n.Lesson, &n.Action, &triaged, &n.RoutineID); err != nil {
+	if err := sc.Scan(&n.ID, &day, &cat, &n.Happened, &n.Almost, &n.Suggestion, &n.Anonymous, &tri, &n.Reply, &n.Lesson, &n.Action, &triaged, &n.RoutineID, &n.IncidentID); err != nil {
 		return n, err
 	}
 	n.Category, n.Triage = nearmiss.Category(cat), nearmiss.Triage(tri)
@@ -236,6 +237,10 @@ type NearMissTriage struct {
 	// on Due, done by AssigneeID (0: the organisation's keepers).
 	Due        calendar.Day
 	AssigneeID int64
+	// Department is where the lesson that answers the report goes when it
+	// is triaged as a lesson or needing action: the keeper picks it (the
+	// reporter's is never looked up); "" assigns none.
+	Department string
 }
 
 // TriageNearMiss records the keeper's answer on day.
@@ -252,11 +257,13 @@ func (t Tenant) TriageNearMiss(ctx context.Context, actor audit.Actor, id int64,
 			return err
 		}
 	}
-	return t.db.change(ctx, actor, func(tx *Tx) error {
-		var before, category, filed string
-		var routineID int64
-		if err := tx.queryRow(ctx, "SELECT triage, category, day, routine_id FROM near_misses WHERE org_id = ? AND id = ?", t.org, id).
-			Scan(&before, &category, &filed, &routineID); err != nil {
+	in.Department = strings.TrimSpace(in.Department)
+	var category string
+	err := t.db.change(ctx, actor, func(tx *Tx) error {
+		var before, filed string
+		var routineID, incidentID int64
+		if err := tx.queryRow(ctx, "SELECT triage, category, day, routine_id, incident_id FROM near_misses WHERE org_id = ? AND id = ?", t.org, id).
+			Scan(&before, &category, &filed, &routineID, &incidentID); err != nil {
 			return notFound(err)
 		}
 		if in.Triage == nearmiss.Action && routineID == 0 {
@@ -265,13 +272,36 @@ func (t Tenant) TriageNearMiss(ctx context.Context, actor audit.Actor, id int64,
 				return err
 			}
 		}
-		if _, err := tx.exec(ctx, "UPDATE near_misses SET triage = ?, reply = ?, lesson = ?, action = ?, triaged_on = ?, routine_id = ? WHERE org_id = ? AND id = ?",
-			string(in.Triage), in.Reply, in.Lesson, in.Action, day.String(), routineID, t.org, id); err != nil {
+		if in.Triage == nearmiss.Escalated && incidentID == 0 {
+			var err error
+			if incidentID, err = t.escalateNearMiss(ctx, tx, id, category, filed); err != nil {
+				return err
+			}
+		}
+		// incident_id = ? guards the escalation: a triage that raced
+		// another one changes nothing and is refused, never a second
+		// incident.
+		res, err := tx.exec(ctx, "UPDATE near_misses SET triage = ?, reply = ?, lesson = ?, action = ?, triaged_on = ?, routine_id = ?, incident_id = ? WHERE org_id = ? AND id = ? AND (incident_id = 0 OR incident_id = ?)",
+			string(in.Triage), in.Reply, in.Lesson, in.Action, day.String(), routineID, incidentID, t.org, id, incidentID)
+		if err != nil {
 			return err
 		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return problem.New(problem.Conflict, "nearmiss.escalated_already")
+		}
+		after := map[string]any{"triage": string(in.Triage), "reply": in.Reply != "", "lesson": in.Lesson, "action": in.Action}
+		if incidentID != 0 {
+			after["incident"] = incidentID
+		}
 		return t.record(ctx, tx, audit.Event{Action: "near_miss.triage", Target: fmt.Sprintf("near_miss:%d", id),
-			Before: map[string]any{"triage": before}, After: map[string]any{"triage": string(in.Triage), "reply": in.Reply != "", "lesson": in.Lesson, "action": in.Action}})
+			Before: map[string]any{"triage": before}, After: after})
 	})
+	if err == nil && in.Department != "" && (in.Triage == nearmiss.Lesson || in.Triage == nearmiss.Action) {
+		// The lesson that answers it, for the department the keeper
+		// picked: after the triage committed, as lessons ask.
+		err = t.AssignForEvent(ctx, actor, category, in.Department)
+	}
+	return err
 }
 
 // nearMissTask makes the one-off task of a report needing action: a

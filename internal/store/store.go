@@ -48,6 +48,9 @@ type DB struct {
 	// followUp asks for the evaluation of an organisation whose inventory
 	// a transaction changed (SetFollowUp).
 	followUp FollowUp
+	// incidentAlert queues the alert of an incident opened with
+	// Intake.Alert, in the incident's transaction (SetIncidentAlert).
+	incidentAlert IncidentAlert
 
 	queueOnce sync.Once
 	queue     *sql.DB // SQLite: the job queue's own pool (QueuePool)

@@ -238,11 +238,8 @@ func (s *Server) incidentReport(w http.ResponseWriter, r *http.Request) {
 	if in.FoundBy == "" {
 		in.FoundBy = st.user.Name
 	}
-	id, err := st.tenant.OpenIncident(r.Context(), st.actor(r), in)
-	if err == nil && s.Jobs != nil {
-		err = s.Jobs.AlertIncident(r.Context(), st.actor(r), st.org.ID, id)
-	}
-	if err != nil {
+	in.Alert = true // queued with the incident, in its transaction
+	if _, err := st.tenant.OpenIncident(r.Context(), st.actor(r), in); err != nil {
 		p, perr := s.incidentFormPage(r, true, false)
 		if perr != nil {
 			s.fail(w, r, perr)
@@ -276,6 +273,10 @@ type incidentPage struct {
 	TypeLabel string
 	Affected  []string
 	Elapsed   string // since it was found, or found to closed
+	// Clock moves Elapsed on in the browser while the incident is open
+	// (static/incident-clock.js): the seconds at rendering, and the two
+	// formats with the placeholder numbers 900000001 and 900000002.
+	Clock     *incidentClock
 	Contained string // time to contain
 	Steps     []stepRow
 	StepsDone int
@@ -290,10 +291,30 @@ type incidentPage struct {
 	Contacts  []incident.Contact
 	Shares    []store.IncidentShare
 	ShareURL  string
+	// The tasks the review's actions became, and the near miss it was
+	// escalated from, in words, with links for whoever may open them.
+	Tasks        []incidentTaskRow
+	Review       *incident.Review // the closing review, nil while open
+	FromNearMiss string
+	NearMissURL  string
 	// The form's fixed lists.
 	Phases       []string
 	ReviewFields []string
 	ActionRows   []string
+}
+
+// incidentTaskRow is a preventive action's task with where it stands.
+type incidentTaskRow struct {
+	routineRow
+	ActionNo int
+	What     string // the action, as the review wrote it
+	Link     string // the task's page, "" when the reader may not open it
+	DoneAt   time.Time
+}
+
+type incidentClock struct {
+	Seconds int64
+	HM, DH  string
 }
 
 type memberOption struct {
@@ -370,6 +391,10 @@ func (s *Server) incidentView(r *http.Request) (*incidentPage, error) {
 		end = inc.ClosedAt
 	}
 	p.Elapsed = p.duration(end.Sub(inc.FoundAt))
+	if inc.ClosedAt.IsZero() {
+		p.Clock = &incidentClock{Seconds: int64(max(end.Sub(inc.FoundAt), 0).Seconds()),
+			HM: p.T("incident.hours_minutes", 900000001, 900000002), DH: p.T("incident.days_hours", 900000001, 900000002)}
+	}
 	if !inc.ContainedAt.IsZero() {
 		p.Contained = p.duration(inc.ContainedAt.Sub(inc.FoundAt))
 	}
@@ -421,6 +446,34 @@ func (s *Server) incidentView(r *http.Request) (*incidentPage, error) {
 		for _, rec := range recs {
 			p.Facts.Encrypted = p.Facts.Encrypted || (rec.Kind == incident.Device && rec.Encrypted)
 		}
+	}
+	tasks, err := st.tenant.IncidentTasks(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var review incident.Review
+	for _, e := range es {
+		if e.Kind == incident.Reviewed && json.Unmarshal([]byte(e.Body), &review) == nil {
+			p.Review = &review
+		}
+	}
+	for _, k := range tasks {
+		row := incidentTaskRow{routineRow: p.routineRow(k.Routine), ActionNo: k.ActionNo, DoneAt: k.DoneAt}
+		if k.ActionNo >= 1 && k.ActionNo <= len(review.Actions) {
+			row.What = review.Actions[k.ActionNo-1].What
+		}
+		if s.links.mayOpen(st.role, row.URL) {
+			row.Link = row.URL
+		}
+		p.Tasks = append(p.Tasks, row)
+	}
+	if n, err := st.tenant.NearMissOfIncident(ctx, id); err == nil {
+		p.FromNearMiss = p.T("incident.from_near_miss", p.T(n.Category.Label()), p.Day(n.Day.String()))
+		if link := p.OrgURL("/near-misses/" + strconv.FormatInt(n.ID, 10)); s.links.mayOpen(st.role, link) {
+			p.NearMissURL = link
+		}
+	} else if !errors.Is(err, problem.ErrNotFound) {
+		return nil, err
 	}
 	p.Drafts = latestDrafts(p.base, es)
 	p.DraftKeys = incident.DraftKinds

@@ -377,6 +377,12 @@ type nearMissPage struct {
 	Members  []store.Member
 	Due      string // the form's due day, ISO
 	Assignee int64
+	// The incident "escalated" opened, for whoever may open it.
+	Incident    string
+	IncidentURL string
+	// The departments the keeper may send the answering lesson to.
+	Departments []string
+	Department  string
 }
 
 // nearMissShow is one report for the keeper, with the triage form.
@@ -408,6 +414,22 @@ func (s *Server) nearMissPageOf(r *http.Request, n store.NearMiss) (nearMissPage
 		p.Triages = append(p.Triages, categoryOption{Value: string(t), Label: p.T(t.Label()), Selected: t == n.Triage})
 	}
 	ctx := r.Context()
+	if n.IncidentID != 0 {
+		inc, err := st.tenant.Incident(ctx, n.IncidentID)
+		if err != nil {
+			return p, err
+		}
+		p.Incident = inc.Title
+		if link := p.OrgURL("/incidents/" + strconv.FormatInt(inc.ID, 10)); s.links.mayOpen(st.role, link) {
+			p.IncidentURL = link
+		}
+	}
+	if p.CanEdit {
+		var err error
+		if p.Departments, err = st.tenant.Departments(ctx); err != nil {
+			return p, err
+		}
+	}
 	if n.RoutineID != 0 {
 		rt, err := st.tenant.Routine(ctx, n.RoutineID)
 		if err != nil {
@@ -441,6 +463,7 @@ func (s *Server) nearMissTriage(w http.ResponseWriter, r *http.Request) {
 		Lesson: r.PostFormValue("lesson"), Action: r.PostFormValue("action")}
 	in.Due, _ = calendar.ParseISO(r.PostFormValue("due"))
 	in.AssigneeID, _ = strconv.ParseInt(r.PostFormValue("assignee"), 10, 64)
+	in.Department = r.PostFormValue("department")
 	if err := st.tenant.TriageNearMiss(r.Context(), st.actor(r), id, in, calendar.Of(s.Now())); err != nil {
 		n, gerr := st.tenant.NearMiss(r.Context(), id)
 		if gerr != nil {
@@ -453,16 +476,9 @@ func (s *Server) nearMissTriage(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, perr)
 			return
 		}
-		p.Due, p.Assignee = r.PostFormValue("due"), in.AssigneeID
+		p.Due, p.Assignee, p.Department = r.PostFormValue("due"), in.AssigneeID, in.Department
 		s.formError(w, r, err, "nearmiss_show", &p, &p.base)
 		return
-	}
-	if in.Triage == nearmiss.Escalated {
-		// PLUG-IN POINT (issue 11, incidents): open an incident from this
-		// near miss with the incident module's open function, in words of
-		// the report (category, what happened), without its reporter.
-		// Until then the "escalated" state is recorded and shown.
-		_ = id
 	}
 	redirect(w, r, "/o/"+st.org.Slug+"/near-misses/"+strconv.FormatInt(id, 10), "nearmiss_triaged")
 }

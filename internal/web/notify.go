@@ -23,8 +23,6 @@ type JobBoard interface {
 	SendTest(ctx context.Context, actor audit.Actor, orgID, userID int64, k notify.Kind) error
 	// SendSignInLink mails a one-time sign-in link to a member.
 	SendSignInLink(ctx context.Context, actor audit.Actor, orgID, userID int64) error
-	// AlertIncident tells the keepers and owners of a new incident at once.
-	AlertIncident(ctx context.Context, actor audit.Actor, orgID, incidentID int64) error
 }
 
 // channelView is one channel on the organisation's notification page.

@@ -290,6 +290,8 @@ func (s *Server) routeTable() []route {
 		{"GET /o/{org}/admin", orgScoped, org.ManageMembers, s.adminHub},
 		// mail guard follow-ups: one-time code for download links (issue 14, helper G2)
 		{"POST /mail/files/{token}", public, "", s.mailFile},
+		// incidents' follow-ups: the A4 report of a whole incident (issue 12, helper E2)
+		{"GET /o/{org}/incidents/{id}/print", orgScoped, org.ViewProgramme, s.incidentPrint},
 	}
 }
 

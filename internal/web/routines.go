@@ -253,8 +253,8 @@ func (s *Server) routineAdd(w http.ResponseWriter, r *http.Request) {
 type routinePage struct {
 	base
 	Row          routineRow
-	FromNearMiss string // a one-off's report, in words
-	NearMissURL  string
+	FromNearMiss string // a one-off's near miss or incident, in words
+	NearMissURL  string // and the link to it, for whoever may open it
 	Why          string
 	Steps        []string
 	Evidence     []string
@@ -301,7 +301,19 @@ func (s *Server) routinePage(r *http.Request) (*routinePage, error) {
 	p.Row = p.routineRow(rt)
 	p.WeekdaySel, p.MonthSel = int(rt.Schedule.Weekday), int(rt.Schedule.Month)
 	p.Why = p.T(rt.Chore.WhyKey())
-	if rt.Schedule.Cadence == routine.Once {
+	switch {
+	case rt.Chore.ID == store.IncidentActionChore:
+		// A preventive action of an incident's review names the incident
+		// in words, and links to it for whoever may open it.
+		if inc, err := st.tenant.IncidentOfRoutine(ctx, rt.ID); err == nil {
+			p.FromNearMiss = p.T("routines.from_incident", inc.Title, p.Day(calendar.Of(inc.FoundAt).String()))
+			if link := p.OrgURL("/incidents/" + strconv.FormatInt(inc.ID, 10)); s.links.mayOpen(st.role, link) {
+				p.NearMissURL = link
+			}
+		} else if !errors.Is(err, problem.ErrNotFound) {
+			return nil, err
+		}
+	case rt.Schedule.Cadence == routine.Once:
 		// A one-off made from a near miss names it in words, and links to
 		// it for whoever may open the report.
 		if n, err := st.tenant.NearMissOfRoutine(ctx, rt.ID); err == nil {
