@@ -225,7 +225,6 @@ type File struct {
 // the body: from its delimiter line to the next delimiter line.
 type part struct {
 	start, end int
-	file       *File
 }
 
 // topParts finds the parts of a top-level multipart body. ok is false for

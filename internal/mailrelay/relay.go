@@ -338,10 +338,9 @@ func (s *session) Logout() error { return nil }
 // loginServer is the server side of SASL LOGIN (Outlook and older MFPs
 // offer only it): username and password, each after a prompt.
 type loginServer struct {
-	check      func(user, pass string) error
-	user       string
-	step       int
-	gotInitial bool
+	check func(user, pass string) error
+	user  string
+	step  int
 }
 
 func (l *loginServer) Next(resp []byte) ([]byte, bool, error) {

@@ -126,11 +126,6 @@ func (x *xmlTokens) next() error {
 	return nil
 }
 
-// is reports whether the token is a tag of kind k named name.
-func (x *xmlTokens) is(k tokKind, name string) bool {
-	return x.kind == k && string(x.name) == name
-}
-
 // attr returns the value of the attribute with local name name in the
 // current tag.
 func (x *xmlTokens) attr(name string) []byte {
