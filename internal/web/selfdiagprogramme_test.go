@@ -89,7 +89,7 @@ func TestSelfdiagProposalsFromProgramme(t *testing.T) {
 		if pr, err = ten.SelfdiagProgramme(ctx, calendar.Of(w.clock.Now())); err != nil || pr.Incident.OwnContacts != 1 {
 			t.Errorf("incident facts after saving a contact: got %+v (%v), want one own contact", pr.Incident, err)
 		}
-		if q := question(form(), "24"); !strings.Contains(q, "提案：一部実施している") || !strings.Contains(q, "未対応の指摘") {
+		if q := question(form(), "24"); !strings.Contains(q, "提案：一部実施している") || !strings.Contains(q, "未対応の検出事項") {
 			t.Errorf("question 24: want \"partly\" from the open finding\n%s", q)
 		}
 
