@@ -1,12 +1,9 @@
 package mailrelay
 
 import (
-	"bytes"
 	"context"
 	"crypto/subtle"
 	"strings"
-
-	"github.com/emersion/go-message/mail"
 
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/mailguard"
@@ -37,35 +34,7 @@ func (r *Relay) codeNotice(ctx context.Context, m mailguard.Message, set mailgua
 		body.WriteString("  " + c.rcpt + "  " + c.code[:4] + " " + c.code[4:] + "\r\n")
 	}
 	body.WriteString("\r\n" + T("mailguard.codes.hint") + "\r\n")
-	from := "mamori@" + r.cfg.Hostname
-	if len(set.InternalDomains) > 0 {
-		from = "mamori@" + set.InternalDomains[0]
-	}
-	var h mail.Header
-	h.SetAddressList("From", []*mail.Address{{Name: "mamori", Address: from}})
-	h.SetAddressList("To", []*mail.Address{{Address: u.Email}})
-	h.SetSubject(T("mailguard.codes.subject", m.Subject))
-	h.SetDate(r.db.Now())
-	h.SetMessageID(m.ID + ".codes@mamori")
-	h.Set("Auto-Submitted", "auto-generated")
-	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
-	var buf bytes.Buffer
-	w, err := mail.CreateSingleInlineWriter(&buf, h)
-	if err != nil {
-		return err
-	}
-	w.Write([]byte(body.String()))
-	if err := w.Close(); err != nil {
-		return err
-	}
-	id := mailguard.NewID()
-	if err := r.spool.Write(id, buf.Bytes()); err != nil {
-		return err
-	}
-	to := strings.ToLower(u.Email)
-	n := mailguard.Message{ID: id, OrgID: m.OrgID, UserID: u.ID, From: from, Subject: T("mailguard.codes.subject", m.Subject),
-		Recipients: []string{to}, Size: buf.Len(), State: mailguard.StateReleased, CreatedAt: r.db.Now()}
-	return r.db.AcceptMail(ctx, n, []mailguard.Rcpt{{Addr: to}})
+	return r.mailSender(ctx, set, m.OrgID, u, m.ID+".codes@mamori", T("mailguard.codes.subject", m.Subject), body.String())
 }
 
 // ErrCodeNeeded: the link asks for its one-time code.

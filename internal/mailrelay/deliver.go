@@ -428,16 +428,24 @@ func (r *Relay) notice(ctx context.Context, set mailguard.Settings, t store.Tena
 	}
 	body.WriteString("\r\n" + T("mailguard.notice.act") + "\r\n" + strings.TrimRight(r.cfg.BaseURL, "/") + "/o/" + o.Slug + "/me/mail\r\n")
 
+	return r.mailSender(ctx, set, held.OrgID, u, held.ID+".notice@mamori", T("mailguard.notice.subject", held.Subject), body.String())
+}
+
+// mailSender sends a plain-text message from mamori to the sender u
+// through the spool itself (released at once), as the held-mail notice and
+// the one-time codes are sent.
+func (r *Relay) mailSender(ctx context.Context, set mailguard.Settings, orgID int64, u auth.User, messageID, subject, text string) error {
 	from := "mamori@" + r.cfg.Hostname
 	if len(set.InternalDomains) > 0 {
 		from = "mamori@" + set.InternalDomains[0]
 	}
+	to := strings.ToLower(u.Email)
 	var h mail.Header
 	h.SetAddressList("From", []*mail.Address{{Name: "mamori", Address: from}})
 	h.SetAddressList("To", []*mail.Address{{Address: u.Email}})
-	h.SetSubject(T("mailguard.notice.subject", held.Subject))
+	h.SetSubject(subject)
 	h.SetDate(r.db.Now())
-	h.SetMessageID(held.ID + ".notice@mamori")
+	h.SetMessageID(messageID)
 	h.Set("Auto-Submitted", "auto-generated")
 	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
 	var buf bytes.Buffer
@@ -445,7 +453,7 @@ func (r *Relay) notice(ctx context.Context, set mailguard.Settings, t store.Tena
 	if err != nil {
 		return err
 	}
-	w.Write([]byte(body.String()))
+	w.Write([]byte(text))
 	if err := w.Close(); err != nil {
 		return err
 	}
@@ -453,7 +461,7 @@ func (r *Relay) notice(ctx context.Context, set mailguard.Settings, t store.Tena
 	if err := r.spool.Write(id, buf.Bytes()); err != nil {
 		return err
 	}
-	m := mailguard.Message{ID: id, OrgID: held.OrgID, UserID: u.ID, From: from, Subject: T("mailguard.notice.subject", held.Subject),
-		Recipients: []string{strings.ToLower(u.Email)}, Size: buf.Len(), State: mailguard.StateReleased, CreatedAt: r.db.Now()}
-	return r.db.AcceptMail(ctx, m, []mailguard.Rcpt{{Addr: strings.ToLower(u.Email)}})
+	m := mailguard.Message{ID: id, OrgID: orgID, UserID: u.ID, From: from, Subject: subject,
+		Recipients: []string{to}, Size: buf.Len(), State: mailguard.StateReleased, CreatedAt: r.db.Now()}
+	return r.db.AcceptMail(ctx, m, []mailguard.Rcpt{{Addr: to}})
 }
