@@ -51,11 +51,15 @@ func cmdDemo(e *env, args []string) error {
 	}
 	large := fs.Bool("large", false, e.cat.T(e.locale, "cli.flag.large"))
 	fs.BoolVar(&cfg.work, "work", true, e.cat.T(e.locale, "cli.flag.work"))
+	var mail demoMail
+	mail.register(fs, e, &cfg)
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
+	mail.checkPorts(e, &cfg)
+	defer mail.Wait()
 	return serve(e, cfg, func(e *env, cfg config, db *store.DB) (signIn, error) {
-		si, err := seedDemo(e, cfg, db)
+		si, err := seedDemo(e, cfg, db, &mail)
 		if err != nil || !*large {
 			return si, err
 		}
@@ -95,7 +99,7 @@ const synthSlug = "synth-large"
 // seedDemo creates the demo company in an empty database, or reuses the one
 // an earlier demo run made, and returns how to sign in: the owner gets the
 // one-time link, and the block names every address and password.
-func seedDemo(e *env, cfg config, db *store.DB) (signIn, error) {
+func seedDemo(e *env, cfg config, db *store.DB, mail *demoMail) (signIn, error) {
 	t := func(k string, a ...any) string { return e.cat.T(e.locale, k, a...) }
 	n, err := db.CountUsers(e.ctx)
 	if err != nil {
@@ -138,6 +142,12 @@ func seedDemo(e *env, cfg config, db *store.DB) (signIn, error) {
 			credFile = ""
 		}
 	}
+	if err := mail.start(e, cfg, db); err != nil {
+		return signIn{}, err
+	}
+	if creds, err = mail.clientLines(e, cfg, db, creds, credFile); err != nil {
+		return signIn{}, err
+	}
 	owner, err := demoOwner(e.ctx, db)
 	if err != nil {
 		return signIn{}, err
@@ -160,7 +170,11 @@ func seedDemo(e *env, cfg config, db *store.DB) (signIn, error) {
 		fmt.Fprintln(out, t("cli.demo.block_title", demo.Name))
 		fmt.Fprintln(out, t("cli.demo.block_address", base+"/signin"))
 		for _, c := range creds {
-			fmt.Fprintln(out, "  "+strings.TrimSpace(c))
+			if c = strings.TrimSpace(c); c == "" {
+				fmt.Fprintln(out)
+				continue
+			}
+			fmt.Fprintln(out, "  "+c)
 		}
 		if credFile != "" {
 			fmt.Fprintln(out, t("cli.demo.block_saved", credFile))

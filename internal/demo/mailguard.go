@@ -14,6 +14,11 @@ import (
 	"github.com/mamori-sec/mamori/internal/store"
 )
 
+// Staff is the demo company's member of staff that `mamori demo` prints
+// (the first member) and whose mail the seeded history shows: the one a
+// visitor points their mail client at the mail guard as.
+const Staff = "s.takahashi@sakura-seiki.example"
+
 // SeedMailGuard turns the mail guard on for the demo company — its own
 // domain, two partners, the dev sink as smarthost — and leaves a history a
 // keeper would recognise: a mail to a look-alike of a partner's domain
@@ -57,8 +62,8 @@ func SeedMailGuard(ctx context.Context, db *store.DB, box *seal.Box, spoolDir st
 	if err := sp.Open(); err != nil {
 		return err
 	}
-	sender := "s.takahashi"
-	from := sender + "@" + sakura.domain
+	sender, _, _ := strings.Cut(Staff, "@")
+	from := Staff
 	add := func(ago time.Duration, subject string, to []string, state string, reasons []mailguard.Reason, bcc bool, atts []mailguard.Attachment, body string) (string, error) {
 		id := mailguard.NewID()
 		raw := "From: " + from + "\r\nTo: " + strings.Join(to, ", ") + "\r\nSubject: " + encodedWord(subject) + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + body + "\r\n"

@@ -63,3 +63,17 @@ func TestSeedMailGuard(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestStaffIsThePrintedMember: the member of staff `mamori demo` prints
+// (and makes a mail client app password for) is the one whose mail the
+// seeded history shows.
+func TestStaffIsThePrintedMember(t *testing.T) {
+	db := storetest.Open(t, store.SQLite, nil)
+	res, err := Seed(context.Background(), db, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Member.Email != Staff {
+		t.Errorf("printed member: got %s, want %s (demo.Staff)", res.Member.Email, Staff)
+	}
+}
