@@ -22,6 +22,8 @@ type staffDemo struct {
 	memberMail string
 	memberPass string
 	keeperPass string
+	block      string // the sign-in block as printed
+	data       string // the data directory
 }
 
 var (
@@ -30,10 +32,12 @@ var (
 )
 
 // startStaffDemo runs "mamori demo" in Japanese and reads its sign-in
-// block: the address, the member's password and the one-time link.
-func startStaffDemo(t *testing.T, bin string) staffDemo {
+// block: the address, the member's password and the one-time link. extra
+// arguments go to the demo command.
+func startStaffDemo(t *testing.T, bin string, extra ...string) staffDemo {
 	t.Helper()
-	cmd := exec.Command(bin, "demo", "--data", filepath.Join(t.TempDir(), "data"), "--addr", "127.0.0.1:0")
+	data := filepath.Join(t.TempDir(), "data")
+	cmd := exec.Command(bin, append([]string{"demo", "--data", data, "--addr", "127.0.0.1:0"}, extra...)...)
 	cmd.Env = serverEnv(languages[0].lang)
 	var stdout, stderr lockedBuffer
 	cmd.Stderr = &stderr
@@ -63,7 +67,7 @@ func startStaffDemo(t *testing.T, bin string) staffDemo {
 			t.Logf("demo stdout:\n%s\ndemo stderr:\n%s", stdout.String(), stderr.String())
 		}
 	})
-	var d staffDemo
+	d := staffDemo{data: data}
 	rules := 0
 	timeout := time.After(3 * startTimeout)
 	for rules < 2 {
@@ -78,6 +82,7 @@ func startStaffDemo(t *testing.T, bin string) staffDemo {
 			case strings.HasPrefix(line, "====="):
 				rules++
 			case rules == 1:
+				d.block += line + "\n"
 				if m := demoPassword.FindStringSubmatch(line); m != nil {
 					d.keeperPass = m[1]
 				}
