@@ -35,6 +35,7 @@ func (d *demoMail) register(fs *flag.FlagSet, e *env, cfg *config) {
 		fs.Lookup("mail-submission").DefValue = demoSubmission
 		cfg.mail.submission = demoSubmission
 	}
+	cfg.mail.optional = true
 	fs.StringVar(&d.outboxAddr, "demo-outbox", envOr(e.getenv, "MAMORI_DEMO_OUTBOX", demo.DevSink), e.cat.T(e.locale, "cli.flag.demo_outbox"))
 }
 

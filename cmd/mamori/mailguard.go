@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"flag"
 	"log/slog"
 	"net/netip"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/mailrelay"
@@ -27,6 +29,9 @@ type mailConfig struct {
 	cert, key  string // PEM files; empty: a self-signed certificate
 	hostname   string
 	maxMB      int
+	// optional: a submission port taken is said and the mail guard left
+	// off, rather than failing the start (the demo's choice).
+	optional bool
 }
 
 func (m *mailConfig) register(fs *flag.FlagSet, e *env) {
@@ -89,6 +94,10 @@ func startMailGuard(ctx context.Context, e *env, cfg config, db *store.DB, box *
 		return nil, err
 	}
 	if err := r.Start(ctx); err != nil {
+		if m.optional && errors.Is(err, syscall.EADDRINUSE) {
+			e.say("cli.demo.mail_port_in_use", strings.TrimSpace(m.submission+" "+m.devices), "-mail-submission")
+			return nil, nil
+		}
 		return nil, problem.New(problem.Invalid, "cli.cannot_listen", m.submission+" "+m.devices, err.Error())
 	}
 	e.say("cli.mail.listening", strings.TrimSpace(m.submission+" "+m.devices))
