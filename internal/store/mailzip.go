@@ -97,3 +97,24 @@ func scanMGZip(r rowScanner) (mailguard.Zip, error) {
 	z.CreatedAt = fromMicros(c)
 	return z, err
 }
+
+// SenderMailZips lists the password zips of one member's own messages,
+// newest first, for their mail page (the only page that shows the
+// passwords).
+func (t Tenant) SenderMailZips(ctx context.Context, userID int64, limit int) ([]mailguard.Zip, error) {
+	rows, err := t.db.query(ctx, "SELECT "+prefixCols("z.", mgZipColumns)+` FROM mailguard_zips z JOIN mailguard_messages m ON m.id = z.message_id
+		WHERE z.org_id = ? AND m.org_id = ? AND m.user_id = ? ORDER BY z.created_at DESC, z.message_id, z.rcpt LIMIT ?`, t.org, t.org, userID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []mailguard.Zip
+	for rows.Next() {
+		z, err := scanMGZip(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, z)
+	}
+	return out, rows.Err()
+}
