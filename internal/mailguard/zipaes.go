@@ -17,9 +17,9 @@ import (
 )
 
 // A password zip for recipients who insist on one, written as WinZip's
-// AES-256 encryption (AE-2) that 7-Zip, WinZip, Windows 11's Explorer and
-// macOS's Archive Utility (via third-party tools) open. Never ZipCrypto: its
-// known-plaintext attack recovers files in minutes.
+// AES-256 encryption (AE-2), which 7-Zip, WinZip and the other current
+// archivers open. Never ZipCrypto: its known-plaintext attack recovers
+// files in minutes.
 //
 // Each file's data is: a 16-byte random salt, a 2-byte password verifier,
 // the deflated bytes encrypted with AES-256 in CTR mode (little-endian
