@@ -154,3 +154,81 @@ func decodedAll(t *testing.T, data []byte) string {
 	}
 	return s.Text
 }
+
+// TestZipRetryKeepsPassword: a zip that could not leave (smarthost down)
+// goes out on the retry under the same password, and the sender is told
+// that password once.
+func TestZipRetryKeepsPassword(t *testing.T) {
+	bin := sevenZip(t)
+	ctx := context.Background()
+	w := setup(t, store.SQLite, nil)
+	tn := w.db.Tenant(w.orgID)
+	if err := tn.SetMailZipDomains(ctx, audit.CLI(), []string{"zip-partner.co.jp"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tn.AddMailDomains(ctx, audit.CLI(), []string{"zip-partner.co.jp"}); err != nil {
+		t.Fatal(err)
+	}
+	set, err := tn.MailguardSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := set.Smarthost.Port
+	set.Smarthost.Port = 1 // nothing listens: a temporary failure
+	if err := tn.SaveMailguardSettings(ctx, audit.CLI(), set); err != nil {
+		t.Fatal(err)
+	}
+	zipTo := "kimura@zip-partner.co.jp"
+	if err := w.send([]string{zipTo}, letter(zipTo, "", true)); err != nil {
+		t.Fatal(err)
+	}
+	// The letter names a partner but goes elsewhere: the sender confirms.
+	pend, err := tn.MailMessages(ctx, store.MailFilter{Pending: true})
+	if err != nil || len(pend) != 1 {
+		t.Fatalf("pending = %d, %v; want 1", len(pend), err)
+	}
+	if err := tn.DecideMail(ctx, audit.CLI(), pend[0].ID, w.userID, true); err != nil {
+		t.Fatal(err)
+	}
+	w.run()
+	if _, rs, _ := tn.MailMessage(ctx, pend[0].ID); len(rs) != 1 || rs[0].Attempts != 1 || rs[0].State != mailguard.RcptWaiting {
+		t.Fatalf("after the failed attempt: %+v, want one attempt, waiting", rs)
+	}
+	if n := len(w.sink.Messages()); n != 0 {
+		t.Fatalf("got %d messages through a smarthost that is down", n)
+	}
+	set.Smarthost.Port = up
+	if err := tn.SaveMailguardSettings(ctx, audit.CLI(), set); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.add(10 * time.Minute)
+	w.run()
+	w.run()
+	zipped := w.delivered(zipTo)
+	if len(zipped) != 1 {
+		t.Fatalf("got %d deliveries, want 1", len(zipped))
+	}
+	var passwords []string
+	for _, m := range w.delivered(w.email) {
+		s, _ := mailguard.Summarize(m.Data, nil)
+		if p := zipPasswordRE.FindStringSubmatch(s.Text); p != nil {
+			passwords = append(passwords, p[1])
+		}
+	}
+	if len(passwords) != 1 {
+		t.Fatalf("the sender was told %d passwords, want 1", len(passwords))
+	}
+	files, _ := mailguard.Files(zipped[0].Data)
+	if len(files) != 1 {
+		t.Fatalf("got %d attachments, want one zip", len(files))
+	}
+	dir := t.TempDir()
+	zipPath := filepath.Join(dir, "a.zip")
+	if err := os.WriteFile(zipPath, files[0].Data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "t", "-p"+passwords[0], zipPath)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("7z t with the notice's password: %v\n%s", err, out)
+	}
+}
