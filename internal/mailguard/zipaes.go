@@ -42,7 +42,8 @@ const (
 	zipVersionAES  = 51 // "version needed to extract" for AES
 )
 
-// ZipFile is one file to put into a password zip.
+// ZipFile is one file to put into a password zip. Modified is written in
+// its own zone (zip times have none); zero stands for 1980-01-01.
 type ZipFile struct {
 	Name     string
 	Data     []byte
@@ -77,10 +78,6 @@ func WriteAESZip(w io.Writer, password string, files []ZipFile) error {
 		if err != nil {
 			return err
 		}
-		mod := f.Modified
-		if mod.IsZero() {
-			mod = time.Now()
-		}
 		fh := &zip.FileHeader{
 			Name:               f.Name,
 			Method:             zipMethodAES,
@@ -92,7 +89,7 @@ func WriteAESZip(w io.Writer, password string, files []ZipFile) error {
 			UncompressedSize64: uint64(len(f.Data)),
 			Extra:              zipAESExtra(zip.Deflate),
 		}
-		fh.ModifiedDate, fh.ModifiedTime = msDosTime(mod)
+		fh.ModifiedDate, fh.ModifiedTime = msDosTime(f.Modified) // zero: 1980-01-01
 		raw, err := zw.CreateRaw(fh)
 		if err != nil {
 			return err

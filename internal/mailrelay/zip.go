@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/mailguard"
 	"github.com/mamori-sec/mamori/internal/problem"
@@ -42,7 +43,7 @@ func (r *Relay) zipped(ctx context.Context, m mailguard.Message, base []byte, rc
 		}
 		z.Password = string(pw)
 	}
-	data, size, err := mailguard.ZipFiles(base, r.cat.T(loc, "mailguard.zip.note", z.FileName), z.FileName, z.Password, m.CreatedAt)
+	data, size, err := mailguard.ZipFiles(base, r.cat.T(loc, "mailguard.zip.note", z.FileName), z.FileName, z.Password, m.CreatedAt.In(calendar.Japan)) // zip times are local: Japan's
 	if err != nil {
 		return nil, z, err
 	}
