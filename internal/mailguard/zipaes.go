@@ -89,6 +89,9 @@ func WriteAESZip(w io.Writer, password string, files []ZipFile) error {
 			UncompressedSize64: uint64(len(f.Data)),
 			Extra:              zipAESExtra(zip.Deflate),
 		}
+		// CreateRaw writes only the MS-DOS fields (it derives nothing
+		// from Modified, unlike CreateHeader), so they are set here.
+		//lint:ignore SA1019 CreateRaw reads these fields, not Modified
 		fh.ModifiedDate, fh.ModifiedTime = msDosTime(f.Modified) // zero: 1980-01-01
 		raw, err := zw.CreateRaw(fh)
 		if err != nil {

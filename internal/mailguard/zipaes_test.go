@@ -243,7 +243,7 @@ func TestZipAESRoundTrip7z(t *testing.T) {
 	if err != nil {
 		t.Fatalf("7z l: %v\n%s", err, out)
 	}
-	for _, want := range []string{"Path = 御見積書（2026年4月）.pdf", "Path = empty.txt", "Path = big.bin", "Method = AES-256 Deflate", "Encrypted = +"} {
+	for _, want := range []string{"Path = 御見積書（2026年4月）.pdf", "Path = empty.txt", "Path = big.bin", "Method = AES-256 Deflate", "Encrypted = +", "Modified = 2026-04-01 09:30:00"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("7z l: got\n%s\nwant a line %q", out, want)
 		}
