@@ -325,7 +325,11 @@ func partFile(seg []byte) *File {
 // one UTF-8 text part saying where they can be fetched. Every other byte
 // of the message stays as it was. A message without attachments comes
 // back unchanged.
-func ReplaceFiles(raw []byte, note string) ([]byte, error) {
+func ReplaceFiles(raw []byte, note string) ([]byte, error) { return replaceFiles(raw, note, nil) }
+
+// replaceFiles is ReplaceFiles with extra (a whole MIME part: headers,
+// empty line, body) added after the note.
+func replaceFiles(raw []byte, note string, extra []byte) ([]byte, error) {
 	body, at, parts, closeAt, ok := topParts(raw)
 	if !ok {
 		return raw, nil
@@ -354,6 +358,11 @@ func ReplaceFiles(raw []byte, note string) ([]byte, error) {
 	out = append(out, delim...)
 	out = append(out, "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: inline\r\n\r\n"...)
 	out = append(out, base64Lines([]byte(note))...)
+	if extra != nil {
+		out = append(out, delim...)
+		out = append(out, "\r\n"...)
+		out = append(out, extra...)
+	}
 	out = append(out, body[closeAt:]...)
 	return out, nil
 }

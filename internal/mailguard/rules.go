@@ -135,14 +135,24 @@ func Domain(addr string) string {
 
 // Internal reports whether domain is one of the company's own (or a
 // subdomain of one).
-func (p Policy) Internal(domain string) bool {
-	for _, d := range p.InternalDomains {
+func (p Policy) Internal(domain string) bool { return domainIn(domain, p.InternalDomains) }
+
+// domainIn reports whether domain is one of list or a subdomain of one.
+func domainIn(domain string, list []string) bool {
+	for _, d := range list {
 		d = strings.ToLower(d)
 		if domain == d || strings.HasSuffix(domain, "."+d) {
 			return true
 		}
 	}
 	return false
+}
+
+// ValidDomain reports whether d (lower case, trimmed) can be a mail
+// domain in one of the settings' lists: it has a dot and no address,
+// space or path characters.
+func ValidDomain(d string) bool {
+	return strings.Contains(d, ".") && !strings.ContainsAny(d, "@ /\\")
 }
 
 // Decide applies the rules to one message. known reports whether the
@@ -231,15 +241,7 @@ func Decide(p Policy, s Summary, known func(domain string) bool) Decision {
 	return d
 }
 
-func (pt Partner) owns(domain string) bool {
-	for _, d := range pt.Domains {
-		d = strings.ToLower(d)
-		if domain == d || strings.HasSuffix(domain, "."+d) {
-			return true
-		}
-	}
-	return false
-}
+func (pt Partner) owns(domain string) bool { return domainIn(domain, pt.Domains) }
 
 // LookAlike reports whether domain is not a partner's but is within one
 // edit (or one look-alike character swap such as rn→m, 0→o, l→1) of a

@@ -26,6 +26,33 @@ type Settings struct {
 	// RetentionDays is how long after its final state a message's spool
 	// file and sealed attachments are kept (never while a link works).
 	RetentionDays int
+	// ZipDomains are the external domains whose people insist on a
+	// password zip: their attachments arrive as one AES-256 zip instead of
+	// download links (the sender passes the password by another channel).
+	ZipDomains []string
+}
+
+// ZipFor reports whether mail to addr carries its attachments as a
+// password zip (addr's domain, or a parent of it, is in ZipDomains).
+func (s Settings) ZipFor(addr string) bool { return domainIn(Domain(addr), s.ZipDomains) }
+
+// ZipSealContext binds a zip password to its message and recipient.
+func ZipSealContext(messageID, rcpt string) string {
+	return "mailguard-zip:" + messageID + ":" + rcpt
+}
+
+// Zip is the password zip one recipient got instead of the attachments.
+type Zip struct {
+	MessageID string
+	Rcpt      string
+	OrgID     int64
+	FileName  string
+	Files     int // attachments inside
+	Size      int // bytes of the zip
+	// PasswordSealed is the zip's password, sealed (ZipSealContext).
+	PasswordSealed string
+	CreatedAt      time.Time
+	Password       string // opened for the sender's page only
 }
 
 // DefaultSettings are the settings before the company changes anything.

@@ -131,8 +131,19 @@ func (r *Relay) deliver(ctx context.Context, m mailguard.Message, rcpts []mailgu
 	var batches []batch
 	var plain []string
 	var codes []rcptCode
+	var zips []mailguard.Zip
 	for _, rc := range rcpts {
 		switch {
+		case rc.External && set.ZipFor(rc.Addr):
+			// The recipient's domain insists on a password zip (zip.go).
+			data, z, err := r.zipped(ctx, m, base, rc.Addr)
+			if err != nil {
+				return done, err
+			}
+			if z.Password != "" {
+				zips = append(zips, z)
+			}
+			batches = append(batches, batch{data: data, rcpts: []string{rc.Addr}})
 		case rc.External && m.Links:
 			data, code, err := r.linked(ctx, m, set, base, rc.Addr)
 			if err != nil {
@@ -181,6 +192,9 @@ func (r *Relay) deliver(ctx context.Context, m mailguard.Message, rcpts []mailgu
 	}
 	if err := r.codeNotice(ctx, m, set, codes); err != nil {
 		r.log.Warn("code notice", "id", id, "error", err)
+	}
+	if err := r.zipNotice(ctx, m, set, zips); err != nil {
+		r.log.Warn("zip notice", "id", id, "error", err)
 	}
 	if err := r.failureNotice(ctx, m, raw, set, refused); err != nil {
 		r.log.Warn("failure notice", "id", id, "error", err)

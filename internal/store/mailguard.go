@@ -61,13 +61,18 @@ func mgSettingsAudit(s mailguard.Settings) map[string]any {
 // MailguardSettings returns the organisation's mail guard settings with
 // its partners (the defaults when never set).
 func (t Tenant) MailguardSettings(ctx context.Context) (mailguard.Settings, error) {
-	s, err := scanMGSettings(t.db.queryRow(ctx, "SELECT "+mgSettingsColumns+" FROM mailguard_settings WHERE org_id = ?", t.org))
+	// zip_domains has its own audited change (SetMailZipDomains), so it
+	// is read here but never written by SaveMailguardSettings.
+	var zip string
+	row := t.db.queryRow(ctx, "SELECT "+mgSettingsColumns+", zip_domains FROM mailguard_settings WHERE org_id = ?", t.org)
+	s, err := scanMGSettings(scanFunc(func(dest ...any) error { return row.Scan(append(dest, &zip)...) }))
 	if errors.Is(err, sql.ErrNoRows) {
 		s, err = mailguard.DefaultSettings, nil
 	}
 	if err != nil {
 		return s, err
 	}
+	s.ZipDomains = strings.Fields(zip)
 	s.Partners, err = t.MailPartners(ctx)
 	return s, err
 }
@@ -782,7 +787,7 @@ func (t Tenant) AddMailDomains(ctx context.Context, actor audit.Actor, domains [
 		if d == "" {
 			continue
 		}
-		if !strings.Contains(d, ".") || strings.ContainsAny(d, "@ /\\") {
+		if !mailguard.ValidDomain(d) {
 			return problem.Field("domains", "mailguard.domain_invalid")
 		}
 		added = append(added, d)

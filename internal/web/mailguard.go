@@ -37,6 +37,9 @@ type mailView struct {
 	CanRelease bool // the viewer may send it now
 	Rcpts      []mailguard.Rcpt
 	Links      []mailguard.Link
+	// Zips are the password zips sent instead of links; their passwords
+	// are opened for the sender's own page only.
+	Zips []mailguard.Zip
 }
 
 func (s *Server) mailViews(b base, set mailguard.Settings, userID int64, ms []mailguard.Message) []mailView {
@@ -87,6 +90,9 @@ func (s *Server) fillMyMail(r *http.Request, p *myMailPage) error {
 		return err
 	}
 	p.Mail = s.mailViews(p.base, set, st.user.ID, ms)
+	if err := s.fillMyZips(ctx, st.tenant, st.user.ID, p.Mail); err != nil {
+		return err
+	}
 	aps, err := st.tenant.AppPasswords(ctx)
 	if err != nil {
 		return err
@@ -226,6 +232,9 @@ func (s *Server) fillMailLog(r *http.Request, p *mailLogPage) error {
 			v := s.mailViews(p.base, set, st.user.ID, []mailguard.Message{m})[0]
 			v.Rcpts = rs
 			if v.Links, err = st.tenant.MailLinks(ctx, id); err != nil {
+				return err
+			}
+			if v.Zips, err = st.tenant.MailZips(ctx, id); err != nil {
 				return err
 			}
 			p.Selected = &v
@@ -419,6 +428,8 @@ func (s *Server) mailSettingsDo(w http.ResponseWriter, r *http.Request, what str
 			}
 		case "domains":
 			err = st.tenant.AddMailDomains(ctx, actor, strings.Fields(strings.ReplaceAll(f("domains"), ",", " ")))
+		case "zip-domains":
+			err = st.tenant.SetMailZipDomains(ctx, actor, strings.Fields(strings.ReplaceAll(f("zip_domains"), ",", " ")))
 		case "app-password":
 			uid, _ := strconv.ParseInt(f("user_id"), 10, 64)
 			if _, merr := st.tenant.Member(ctx, uid); merr != nil {

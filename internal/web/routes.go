@@ -292,6 +292,8 @@ func (s *Server) routeTable() []route {
 		{"POST /mail/files/{token}", public, "", s.mailFile},
 		// incidents' follow-ups: the A4 report of a whole incident (issue 12, helper E2)
 		{"GET /o/{org}/incidents/{id}/print", orgScoped, org.ViewProgramme, s.incidentPrint},
+		// password zip for recipients who insist (issue 14 §5, helper M2)
+		{"POST /o/{org}/mailguard/zip-domains", orgScoped, org.EditProgramme, s.mailSettingsChange("zip-domains")},
 	}
 }
 
