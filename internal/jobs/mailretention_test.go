@@ -72,6 +72,12 @@ func TestMailRetention(t *testing.T) {
 			}
 			sent := accept(mailguard.StateReleased)
 			send(sent)
+			zipped := func(id string) {
+				if _, err := db.CreateMailZip(ctx, mailguard.Zip{MessageID: id, Rcpt: "b@cust.jp", OrgID: orgID, FileName: "a.pdf.zip", Files: 1, Size: 10, PasswordSealed: "sealed-password"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			zipped(sent)
 			cancelled := accept(mailguard.StateConfirm)
 			if err := ten.DecideMail(ctx, sys, cancelled, 0, false); err != nil {
 				t.Fatal(err)
@@ -85,6 +91,7 @@ func TestMailRetention(t *testing.T) {
 			travel(20 * 24 * time.Hour)
 			young := accept(mailguard.StateReleased)
 			send(young)
+			zipped(young)
 			travel(11 * 24 * time.Hour) // 31 days after the first ones, 11 after young
 
 			q, err := jobs.Open(db, jobs.Config{Work: true, Delay: -1, PollInterval: 20 * time.Millisecond, MailSpool: spool.Dir})
@@ -122,6 +129,13 @@ func TestMailRetention(t *testing.T) {
 			for name, id := range map[string]string{"linked": linked, "held": held, "young": young} {
 				if !exists(id, "eml") || !exists(id, "f0") {
 					t.Errorf("%s message: files removed, want them kept", name)
+				}
+			}
+			// A zip's password goes with the message's files; a younger
+			// message keeps its own.
+			for id, want := range map[string]string{sent: "", young: "sealed-password"} {
+				if z, err := db.MailZip(ctx, id, "b@cust.jp"); err != nil || z.PasswordSealed != want || z.FileName != "a.pdf.zip" {
+					t.Errorf("zip of %s: %+v %v, want password %q and the log row kept", id, z, err, want)
 				}
 			}
 			// A direct run now finds nothing more to do.

@@ -893,7 +893,14 @@ func (db *DB) MailToPurge(ctx context.Context, now time.Time, limit int) ([]stri
 
 // MarkMailPurged records that message id's files were removed; its index
 // row, recipients, links and downloads stay for the log.
+// The passwords of the message's password zips go with its files: past
+// retention nobody needs to open the zip again.
 func (db *DB) MarkMailPurged(ctx context.Context, id string) error {
-	_, err := db.exec(ctx, "UPDATE mailguard_messages SET purged_at = ? WHERE id = ?", micros(db.Now()), id)
-	return err
+	return db.bookkeeping(ctx, func(exec func(string, ...any) (sql.Result, error), _ func(string, ...any) *sql.Row) error {
+		if _, err := exec("UPDATE mailguard_messages SET purged_at = ? WHERE id = ?", micros(db.Now()), id); err != nil {
+			return err
+		}
+		_, err := exec("UPDATE mailguard_zips SET password_sealed = '' WHERE message_id = ?", id)
+		return err
+	})
 }

@@ -22,7 +22,7 @@ func (s *Server) fillMyZips(ctx context.Context, t store.Tenant, userID int64, m
 	}
 	for _, z := range zips {
 		i, ok := at[z.MessageID]
-		if !ok {
+		if !ok || z.PasswordSealed == "" { // cleared with the files after retention
 			continue
 		}
 		pw, err := s.Box.Open(z.PasswordSealed, mailguard.ZipSealContext(z.MessageID, z.Rcpt))
