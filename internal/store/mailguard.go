@@ -316,25 +316,42 @@ type Accepted struct {
 func (db *DB) AcceptMails(ctx context.Context, ms []Accepted) error {
 	return db.bookkeeping(ctx, func(exec func(string, ...any) (sql.Result, error), _ func(string, ...any) *sql.Row) error {
 		orgs := map[int64]bool{}
-		for _, a := range ms {
-			m := a.Message
-			orgs[m.OrgID] = true
-			if m.Attachments == nil {
-				m.Attachments = []mailguard.Attachment{}
-			}
-			if m.Reasons == nil {
-				m.Reasons = []mailguard.Reason{}
+		// A group's rows go in one multi-row statement per table (per
+		// acceptChunk messages): SQLite parses every statement anew, so a
+		// statement per row was most of a group's cost.
+		for len(ms) > 0 {
+			chunk := ms[:min(len(ms), acceptChunk)]
+			ms = ms[len(chunk):]
+			var margs, rargs []any
+			nr := 0
+			for _, a := range chunk {
+				m := a.Message
+				orgs[m.OrgID] = true
+				if m.Attachments == nil {
+					m.Attachments = []mailguard.Attachment{}
+				}
+				if m.Reasons == nil {
+					m.Reasons = []mailguard.Reason{}
+				}
+				margs = append(margs, m.ID, m.OrgID, m.UserID, m.From, m.Subject, jsonText(m.Recipients), jsonText(m.Attachments), m.Size, m.State, jsonText(m.Reasons),
+					boolInt(m.Bcc), boolInt(m.Split), boolInt(m.Links), boolInt(m.NeedsApproval), micros(m.ReleaseAt), micros(m.CreatedAt))
+				for _, r := range a.Rcpts {
+					rargs = append(rargs, m.ID, r.Addr, boolInt(r.External), mailguard.RcptWaiting)
+					nr++
+				}
 			}
 			if _, err := exec(`INSERT INTO mailguard_messages (id, org_id, user_id, mail_from, subject, recipients, attachments, size, state, reasons, bcc, split, links, needs_approval, release_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				m.ID, m.OrgID, m.UserID, m.From, m.Subject, jsonText(m.Recipients), jsonText(m.Attachments), m.Size, m.State, jsonText(m.Reasons),
-				boolInt(m.Bcc), boolInt(m.Split), boolInt(m.Links), boolInt(m.NeedsApproval), micros(m.ReleaseAt), micros(m.CreatedAt)); err != nil {
+			VALUES `+valuesRows(len(chunk), 16), margs...); err != nil {
 				return fmt.Errorf("accept mail: %w", err)
 			}
-			for _, r := range a.Rcpts {
-				if _, err := exec("INSERT INTO mailguard_rcpts (message_id, rcpt, external, state) VALUES (?, ?, ?, ?)", m.ID, r.Addr, boolInt(r.External), mailguard.RcptWaiting); err != nil {
+			// Recipients per statement stay under the engines' limits on
+			// parameters (a message has at most a few hundred).
+			for len(rargs) > 0 {
+				n := min(len(rargs)/4, acceptChunk*4)
+				if _, err := exec("INSERT INTO mailguard_rcpts (message_id, rcpt, external, state) VALUES "+valuesRows(n, 4), rargs[:n*4]...); err != nil {
 					return fmt.Errorf("accept mail: %w", err)
 				}
+				rargs = rargs[n*4:]
 			}
 		}
 		// Each organisation's mail version moves once per group: its
@@ -346,6 +363,15 @@ func (db *DB) AcceptMails(ctx context.Context, ms []Accepted) error {
 		}
 		return nil
 	})
+}
+
+// acceptChunk is how many messages one INSERT of AcceptMails carries.
+const acceptChunk = 50
+
+// valuesRows is "(?, ?), (?, ?)" for rows rows of cols columns.
+func valuesRows(rows, cols int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
 }
 
 // MailExists reports whether the index knows message id (the start-up
