@@ -34,6 +34,7 @@ func (r *Relay) work(ctx context.Context) {
 		}
 		select {
 		case <-ctx.Done():
+			r.closeConns()
 			return
 		case <-tick.C:
 		case <-r.kick:
@@ -52,13 +53,18 @@ func (r *Relay) RunOnce(ctx context.Context) error {
 			return nil
 		}
 		_, _, err := r.db.FinishAndClaim(ctx, done, "", r.db.Now())
+		if err == nil {
+			r.noteKnown(done)
+		}
 		done = nil
 		return err
 	}
+	const limit = 50
 	for {
-		ids, err := r.db.DueMail(ctx, r.db.Now(), 50)
+		spooled := r.spooled.Load()
+		ids, err := r.db.DueMail(ctx, r.db.Now(), limit)
 		if err != nil || len(ids) == 0 {
-			r.closeConns()
+			r.closeIdle(time.Now())
 			return errors.Join(err, flush())
 		}
 		clear(sets)
@@ -66,10 +72,12 @@ func (r *Relay) RunOnce(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return flush()
 			}
+			r.markKnown(done)
 			m, rcpts, err := r.db.FinishAndClaim(ctx, done, id, r.db.Now())
 			if err != nil {
 				return err
 			}
+			r.noteKnown(done)
 			done = nil
 			if len(rcpts) == 0 {
 				continue
@@ -81,9 +89,45 @@ func (r *Relay) RunOnce(ctx context.Context) error {
 		}
 		// Results are recorded before the next query for due mail, which
 		// would otherwise not see these recipients as finished.
+		r.markKnown(done)
 		if err := flush(); err != nil {
 			return err
 		}
+		// A short batch was everything due when it was read; unless this
+		// relay spooled more since (an accepted message, a notice), there
+		// is nothing new to ask for: mail accepted later kicks the worker,
+		// mail released elsewhere is found at the next poll.
+		if len(ids) < limit && r.spooled.Load() == spooled {
+			r.closeIdle(time.Now())
+			return nil
+		}
+	}
+}
+
+// markKnown marks the results whose external domain the relay has
+// already recorded as known, sparing the store the write.
+func (r *Relay) markKnown(done []store.Finish) {
+	for i, f := range done {
+		if f.State == mailguard.RcptSent && f.External && r.known[f.OrgID][mailguard.Domain(f.Rcpt)] {
+			done[i].Known = true
+		}
+	}
+}
+
+// noteKnown remembers the external domains of results just recorded as
+// sent: the store made them known, and known domains stay known.
+func (r *Relay) noteKnown(done []store.Finish) {
+	for _, f := range done {
+		if f.State != mailguard.RcptSent || !f.External || f.OrgID == 0 {
+			continue
+		}
+		if r.known == nil {
+			r.known = map[int64]map[string]bool{}
+		}
+		if r.known[f.OrgID] == nil {
+			r.known[f.OrgID] = map[string]bool{}
+		}
+		r.known[f.OrgID][mailguard.Domain(f.Rcpt)] = true
 	}
 }
 
@@ -276,7 +320,7 @@ func (r *Relay) send(ctx context.Context, orgID int64, set mailguard.Settings, f
 	if sh.Host == "" {
 		return fail(errors.New("no smarthost set"))
 	}
-	c, err := r.smarthost(ctx, orgID, sh)
+	c, unchecked, err := r.smarthost(ctx, orgID, sh)
 	if err != nil {
 		return fail(err)
 	}
@@ -293,7 +337,18 @@ func (r *Relay) send(ctx context.Context, orgID int64, set mailguard.Settings, f
 			opts.Body = smtp.Body8BitMIME
 		}
 	}
-	if err := c.Mail(from, opts); err != nil {
+	err = c.Mail(from, opts)
+	var se *smtp.SMTPError
+	if err != nil && unchecked && !errors.As(err, &se) {
+		// The connection kept without a check had gone: nothing was
+		// sent on it, so dial again once.
+		r.dropConn(orgID)
+		if c, _, err = r.smarthost(ctx, orgID, sh); err != nil {
+			return fail(err)
+		}
+		err = c.Mail(from, opts)
+	}
+	if err != nil {
 		return fail(err)
 	}
 	accepted := 0
@@ -321,15 +376,42 @@ func (r *Relay) send(ctx context.Context, orgID int64, set mailguard.Settings, f
 	return results
 }
 
+// idleClose is how long the worker keeps a smarthost connection open
+// with nothing to send. Mail clients send in bursts (a queue flushed, a
+// scanner's batch); keeping the connection between them spares a TCP and
+// TLS handshake and an AUTH per message, which was most of the relay's
+// time when the queue emptied after every message.
+const idleClose = 10 * time.Second
+
+// trustFresh is how soon after its last transaction a kept connection is
+// used without an RSET first (go-smtp's Reset also repeats the EHLO: two
+// round trips per message saved while mail flows). Should the smarthost
+// have closed it meanwhile, send dials again once.
+const trustFresh = 2 * time.Second
+
 // smarthost returns the worker's open connection to the organisation's
-// smarthost (reset for a new transaction), or dials, STARTTLS and AUTH a
-// new one. Reusing it spares a TLS handshake per message; only the worker
-// goroutine calls it.
-func (r *Relay) smarthost(ctx context.Context, orgID int64, sh mailguard.Smarthost) (*smtp.Client, error) {
+// smarthost, ready for a new transaction, or dials, STARTTLS and AUTH a
+// new one. A connection made with other settings (the organisation
+// changed its smarthost) is not reused. unchecked says the connection was
+// handed out without an RSET (trustFresh). Only the worker goroutine
+// calls it.
+func (r *Relay) smarthost(ctx context.Context, orgID int64, sh mailguard.Smarthost) (c *smtp.Client, unchecked bool, err error) {
 	if sc := r.conns[orgID]; sc != nil {
-		_ = sc.conn.SetDeadline(time.Now().Add(5 * time.Minute))
-		if err := sc.c.Reset(); err == nil {
-			return sc.c, nil
+		if sc.sh == sh {
+			now := time.Now()
+			_ = sc.conn.SetDeadline(now.Add(5 * time.Minute))
+			// A connection is kept only after a complete transaction,
+			// which leaves the session ready for the next MAIL (RFC 5321
+			// §4.1.1.4). Used a moment ago, it goes on at once; after a
+			// pause, RSET checks that the smarthost is still there.
+			if fresh := now.Sub(sc.used); fresh >= 0 && fresh < trustFresh {
+				sc.used = now
+				return sc.c, true, nil
+			}
+			if err := sc.c.Reset(); err == nil {
+				sc.used = now
+				return sc.c, false, nil
+			}
 		}
 		r.dropConn(orgID)
 	}
@@ -337,10 +419,9 @@ func (r *Relay) smarthost(ctx context.Context, orgID int64, sh mailguard.Smartho
 	defer cancel()
 	conn, err := (&net.Dialer{}).DialContext(dctx, "tcp", net.JoinHostPort(sh.Host, strconv.Itoa(sh.Port)))
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	_ = conn.SetDeadline(time.Now().Add(5 * time.Minute))
-	var c *smtp.Client
 	if sh.StartTLS {
 		cfg := r.cfg.SmarthostTLS
 		if cfg == nil {
@@ -348,40 +429,42 @@ func (r *Relay) smarthost(ctx context.Context, orgID int64, sh mailguard.Smartho
 		}
 		if c, err = smtp.NewClientStartTLS(conn, cfg); err != nil {
 			conn.Close()
-			return nil, err
+			return nil, false, err
 		}
 	} else {
 		c = smtp.NewClient(conn)
 	}
 	if err := c.Hello(r.cfg.Hostname); err != nil {
 		c.Close()
-		return nil, err
+		return nil, false, err
 	}
 	if sh.Username != "" {
 		if !sh.StartTLS {
 			c.Close()
-			return nil, errors.New("smarthost password needs STARTTLS")
+			return nil, false, errors.New("smarthost password needs STARTTLS")
 		}
 		pw, err := r.box.Open(sh.Secret, mailguard.SealContext(orgID))
 		if err != nil {
 			c.Close()
-			return nil, err
+			return nil, false, err
 		}
 		if err := c.Auth(sasl.NewPlainClient("", sh.Username, string(pw))); err != nil {
 			c.Close()
-			return nil, err
+			return nil, false, err
 		}
 	}
 	if r.conns == nil {
 		r.conns = map[int64]*smarthostConn{}
 	}
-	r.conns[orgID] = &smarthostConn{c: c, conn: conn}
-	return c, nil
+	r.conns[orgID] = &smarthostConn{c: c, conn: conn, sh: sh, used: time.Now()}
+	return c, false, nil
 }
 
 type smarthostConn struct {
 	c    *smtp.Client
 	conn net.Conn // under c, for its deadline
+	sh   mailguard.Smarthost
+	used time.Time // last handed out, for closeIdle
 }
 
 func (r *Relay) dropConn(orgID int64) {
@@ -391,8 +474,18 @@ func (r *Relay) dropConn(orgID int64) {
 	}
 }
 
-// closeConns says goodbye to every smarthost when there is nothing left
-// to send.
+// closeIdle says goodbye to the smarthosts the worker has not used for
+// idleClose.
+func (r *Relay) closeIdle(now time.Time) {
+	for id, sc := range r.conns {
+		if now.Sub(sc.used) >= idleClose {
+			_ = sc.c.Quit()
+			delete(r.conns, id)
+		}
+	}
+}
+
+// closeConns says goodbye to every smarthost, when the worker stops.
 func (r *Relay) closeConns() {
 	for id, sc := range r.conns {
 		_ = sc.c.Quit()
@@ -477,5 +570,9 @@ func (r *Relay) mailSender(ctx context.Context, set mailguard.Settings, orgID in
 	}
 	m := mailguard.Message{ID: id, OrgID: orgID, UserID: u.ID, From: from, Subject: subject,
 		Recipients: []string{to}, Size: buf.Len(), State: mailguard.StateReleased, CreatedAt: r.db.Now()}
-	return r.db.AcceptMail(ctx, m, []mailguard.Rcpt{{Addr: to}})
+	if err := r.db.AcceptMail(ctx, m, []mailguard.Rcpt{{Addr: to}}); err != nil {
+		return err
+	}
+	r.spooled.Add(1)
+	return nil
 }

@@ -107,7 +107,11 @@ func (r *Relay) failureNotice(ctx context.Context, m mailguard.Message, raw []by
 	}
 	n := mailguard.Message{ID: id, OrgID: m.OrgID, UserID: m.UserID, From: "", Subject: subject, Recipients: []string{m.From},
 		Size: msg.Len(), State: mailguard.StateReleased, CreatedAt: now}
-	return r.db.AcceptMail(ctx, n, []mailguard.Rcpt{{Addr: m.From, External: !set.Internal(mailguard.Domain(m.From))}})
+	if err := r.db.AcceptMail(ctx, n, []mailguard.Rcpt{{Addr: m.From, External: !set.Internal(mailguard.Domain(m.From))}}); err != nil {
+		return err
+	}
+	r.spooled.Add(1)
+	return nil
 }
 
 // automatic reports whether a message says it was sent by a program

@@ -20,6 +20,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -78,6 +79,12 @@ type Relay struct {
 	wg    sync.WaitGroup
 	// group makes accepted messages durable together (commit.go).
 	group *committer
+	// spooled counts the messages this relay has put in the spool, for
+	// the worker to know whether to look for due mail again.
+	spooled atomic.Int64
+	// known are the external domains the worker has recorded as known,
+	// by organisation; only the worker goroutine uses it.
+	known map[int64]map[string]bool
 }
 
 // New prepares a relay; Start runs it.
@@ -202,7 +209,18 @@ type session struct {
 	from    string
 	rcpts   []string
 	set     mailguard.Settings // read at MAIL, for this transaction
+	// A client sends its queue over one session, a transaction per
+	// message: the settings read at one MAIL serve the session's next
+	// transactions for settingsFresh, and the external domains found
+	// known (they stay known) for as long.
+	cached   mailguard.Settings
+	cachedAt time.Time
+	known    map[string]bool
 }
+
+// settingsFresh is how long a session reuses the settings it read: a
+// change to them reaches a session already sending within this time.
+const settingsFresh = time.Second
 
 func (r *Relay) newSession(c *smtp.Conn, devices bool) (smtp.Session, error) {
 	remote := ""
@@ -279,7 +297,7 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 		return smtp.ErrAuthRequired
 	}
 	from = strings.ToLower(from)
-	set, err := s.r.db.Tenant(s.orgID).MailguardSettings(context.Background())
+	set, err := s.settings()
 	if err != nil {
 		return errTemp
 	}
@@ -290,6 +308,21 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	}
 	s.from, s.rcpts, s.set = from, nil, set
 	return nil
+}
+
+// settings returns the organisation's settings, read again when those
+// the session has are older than settingsFresh.
+func (s *session) settings() (mailguard.Settings, error) {
+	now := time.Now()
+	if !s.cachedAt.IsZero() && now.Sub(s.cachedAt) < settingsFresh && now.After(s.cachedAt) {
+		return s.cached, nil
+	}
+	set, err := s.r.db.Tenant(s.orgID).MailguardSettings(context.Background())
+	if err != nil {
+		return set, err
+	}
+	s.cached, s.cachedAt, s.known = set, now, map[string]bool{}
+	return set, nil
 }
 
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
@@ -320,7 +353,7 @@ func (s *session) Data(rd io.Reader) error {
 	if err != nil {
 		return err // go-smtp answers 552 for a message over the limit
 	}
-	id, refusal, err := s.r.accept(context.Background(), s.orgID, s.set, s.user, s.from, s.rcpts, raw, s.remote)
+	id, refusal, err := s.r.accept(context.Background(), s.orgID, s.set, s.known, s.user, s.from, s.rcpts, raw, s.remote)
 	if refusal != "" {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: refusal}
 	}
@@ -363,8 +396,9 @@ func (l *loginServer) Next(resp []byte) ([]byte, bool, error) {
 // accept applies the rules to one message and, unless they refuse it,
 // stores it durably (spool file synced, then the index) before the client
 // hears 250. It returns the message id, or the refusal in the sender's
-// language.
-func (r *Relay) accept(ctx context.Context, orgID int64, set mailguard.Settings, u auth.User, from string, rcpts []string, raw []byte, remote string) (string, string, error) {
+// language. known, when not nil, keeps the session's domains found known
+// (a domain once known stays so); a domain not known is asked again.
+func (r *Relay) accept(ctx context.Context, orgID int64, set mailguard.Settings, known map[string]bool, u auth.User, from string, rcpts []string, raw []byte, remote string) (string, string, error) {
 	loc := i18n.Parse(u.Locale)
 	if bytes.Count(raw, []byte("\nReceived:"))+bytes.Count(raw[:min(len(raw), 10)], []byte("Received:")) > 30 {
 		return "", r.cat.T(loc, "mailguard.refuse.loop"), nil
@@ -375,11 +409,17 @@ func (r *Relay) accept(ctx context.Context, orgID int64, set mailguard.Settings,
 		sum = mailguard.Summary{} // unreadable MIME is relayed as it is, by its envelope
 	}
 	sum.Rcpts = rcpts
-	known := func(d string) bool {
+	isKnown := func(d string) bool {
+		if known[d] {
+			return true
+		}
 		ok, err := t.KnownMailDomain(ctx, d)
+		if err == nil && ok && known != nil {
+			known[d] = true
+		}
 		return err == nil && ok // in doubt, ask
 	}
-	d := mailguard.Decide(set.Policy, sum, known)
+	d := mailguard.Decide(set.Policy, sum, isKnown)
 	if d.Refuse {
 		var why []string
 		for _, rs := range d.Reasons {
@@ -415,6 +455,7 @@ func (r *Relay) accept(ctx context.Context, orgID int64, set mailguard.Settings,
 		return "", "", err
 	}
 	r.m.accepted.Add(1)
+	r.spooled.Add(1)
 	if m.State != mailguard.StateReleased {
 		r.m.held.Add(1)
 		if err := r.notice(ctx, set, t, u, m); err != nil {

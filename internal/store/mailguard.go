@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,13 +19,21 @@ import (
 // programme (the relay's index: accepted messages and their relay
 // records), so it records no audit event.
 func (db *DB) bookkeeping(ctx context.Context, fn func(q func(string, ...any) (sql.Result, error), row func(string, ...any) *sql.Row) error) error {
+	return db.bookkeepingTx(ctx, func(tx *sql.Tx) error {
+		exec := func(q string, args ...any) (sql.Result, error) { return tx.ExecContext(ctx, db.rebind(q), args...) }
+		row := func(q string, args ...any) *sql.Row { return tx.QueryRowContext(ctx, db.rebind(q), args...) }
+		return fn(exec, row)
+	})
+}
+
+// bookkeepingTx is bookkeeping with the transaction itself, for
+// statements returning several rows.
+func (db *DB) bookkeepingTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	exec := func(q string, args ...any) (sql.Result, error) { return tx.ExecContext(ctx, db.rebind(q), args...) }
-	row := func(q string, args ...any) *sql.Row { return tx.QueryRowContext(ctx, db.rebind(q), args...) }
-	if err := fn(exec, row); err != nil {
+	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -312,25 +321,42 @@ type Accepted struct {
 func (db *DB) AcceptMails(ctx context.Context, ms []Accepted) error {
 	return db.bookkeeping(ctx, func(exec func(string, ...any) (sql.Result, error), _ func(string, ...any) *sql.Row) error {
 		orgs := map[int64]bool{}
-		for _, a := range ms {
-			m := a.Message
-			orgs[m.OrgID] = true
-			if m.Attachments == nil {
-				m.Attachments = []mailguard.Attachment{}
-			}
-			if m.Reasons == nil {
-				m.Reasons = []mailguard.Reason{}
+		// A group's rows go in one multi-row statement per table (per
+		// acceptChunk messages): SQLite parses every statement anew, so a
+		// statement per row was most of a group's cost.
+		for len(ms) > 0 {
+			chunk := ms[:min(len(ms), acceptChunk)]
+			ms = ms[len(chunk):]
+			var margs, rargs []any
+			nr := 0
+			for _, a := range chunk {
+				m := a.Message
+				orgs[m.OrgID] = true
+				if m.Attachments == nil {
+					m.Attachments = []mailguard.Attachment{}
+				}
+				if m.Reasons == nil {
+					m.Reasons = []mailguard.Reason{}
+				}
+				margs = append(margs, m.ID, m.OrgID, m.UserID, m.From, m.Subject, jsonText(m.Recipients), jsonText(m.Attachments), m.Size, m.State, jsonText(m.Reasons),
+					boolInt(m.Bcc), boolInt(m.Split), boolInt(m.Links), boolInt(m.NeedsApproval), micros(m.ReleaseAt), micros(m.CreatedAt))
+				for _, r := range a.Rcpts {
+					rargs = append(rargs, m.ID, r.Addr, boolInt(r.External), mailguard.RcptWaiting)
+					nr++
+				}
 			}
 			if _, err := exec(`INSERT INTO mailguard_messages (id, org_id, user_id, mail_from, subject, recipients, attachments, size, state, reasons, bcc, split, links, needs_approval, release_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				m.ID, m.OrgID, m.UserID, m.From, m.Subject, jsonText(m.Recipients), jsonText(m.Attachments), m.Size, m.State, jsonText(m.Reasons),
-				boolInt(m.Bcc), boolInt(m.Split), boolInt(m.Links), boolInt(m.NeedsApproval), micros(m.ReleaseAt), micros(m.CreatedAt)); err != nil {
+			VALUES `+valuesRows(len(chunk), 16), margs...); err != nil {
 				return fmt.Errorf("accept mail: %w", err)
 			}
-			for _, r := range a.Rcpts {
-				if _, err := exec("INSERT INTO mailguard_rcpts (message_id, rcpt, external, state) VALUES (?, ?, ?, ?)", m.ID, r.Addr, boolInt(r.External), mailguard.RcptWaiting); err != nil {
+			// Recipients per statement stay under the engines' limits on
+			// parameters (a message has at most a few hundred).
+			for len(rargs) > 0 {
+				n := min(len(rargs)/4, acceptChunk*4)
+				if _, err := exec("INSERT INTO mailguard_rcpts (message_id, rcpt, external, state) VALUES "+valuesRows(n, 4), rargs[:n*4]...); err != nil {
 					return fmt.Errorf("accept mail: %w", err)
 				}
+				rargs = rargs[n*4:]
 			}
 		}
 		// Each organisation's mail version moves once per group: its
@@ -342,6 +368,15 @@ func (db *DB) AcceptMails(ctx context.Context, ms []Accepted) error {
 		}
 		return nil
 	})
+}
+
+// acceptChunk is how many messages one INSERT of AcceptMails carries.
+const acceptChunk = 50
+
+// valuesRows is "(?, ?), (?, ?)" for rows rows of cols columns.
+func valuesRows(rows, cols int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
 }
 
 // MailExists reports whether the index knows message id (the start-up
@@ -401,12 +436,15 @@ func (db *DB) ClaimMail(ctx context.Context, id string, now time.Time) (mailguar
 
 // Finish is how relaying to one recipient ended: state sent, failed
 // (permanently), or waiting again from RetryAt.
-// OrgID and External, when known from the claim, spare two reads.
+// OrgID and External, when known from the claim, spare two reads; Known
+// says the recipient's domain is already among the organisation's known
+// domains (the relay remembers those it recorded), sparing a write.
 type Finish struct {
 	MessageID, Rcpt, State, Error string
 	RetryAt                       time.Time
 	OrgID                         int64
 	External                      bool
+	Known                         bool
 }
 
 // FinishRcpt records how relaying to one recipient ended. When no
@@ -422,12 +460,29 @@ func (db *DB) FinishRcpt(ctx context.Context, id, rcpt, state, errText string, r
 // worker writes once per message. A crash still leaves at most the
 // message in flight unsure: the results are recorded no later than the
 // next claim, and a recipient still sending at a crash becomes unsure.
+// It runs a fixed few statements whatever the number of recipients: one
+// update per result, one per message finished, one claiming the message
+// and one claiming its due recipients.
 func (db *DB) FinishAndClaim(ctx context.Context, done []Finish, id string, now time.Time) (mailguard.Message, []mailguard.Rcpt, error) {
 	var m mailguard.Message
 	var claimed []mailguard.Rcpt
-	err := db.bookkeeping(ctx, func(exec func(string, ...any) (sql.Result, error), row func(string, ...any) *sql.Row) error {
+	err := db.bookkeepingTx(ctx, func(tx *sql.Tx) error {
+		exec := func(q string, args ...any) (sql.Result, error) { return tx.ExecContext(ctx, db.rebind(q), args...) }
+		row := func(q string, args ...any) *sql.Row { return tx.QueryRowContext(ctx, db.rebind(q), args...) }
+		var msgs []string
 		for _, f := range done {
 			if err := finishRcpt(exec, row, f, db.Now()); err != nil {
+				return err
+			}
+			if !slices.Contains(msgs, f.MessageID) {
+				msgs = append(msgs, f.MessageID)
+			}
+		}
+		// A message with no recipient left to relay is done.
+		for _, mid := range msgs {
+			if _, err := exec(`UPDATE mailguard_messages SET state = ?, finished_at = ? WHERE id = ? AND state = ?
+				AND NOT EXISTS (SELECT 1 FROM mailguard_rcpts WHERE message_id = ? AND state IN (?, ?))`,
+				mailguard.StateDone, micros(db.Now()), mid, mailguard.StateSending, mid, mailguard.RcptWaiting, mailguard.RcptSending); err != nil {
 				return err
 			}
 		}
@@ -444,20 +499,42 @@ func (db *DB) FinishAndClaim(ctx context.Context, done []Finish, id string, now 
 		if err != nil {
 			return err
 		}
-		for _, addr := range m.Recipients {
-			var r mailguard.Rcpt
+		rows, err := tx.QueryContext(ctx, db.rebind("UPDATE mailguard_rcpts SET state = ?, attempts = attempts + 1 WHERE message_id = ? AND state = ? AND next_at <= ? RETURNING rcpt, external, attempts"),
+			mailguard.RcptSending, id, mailguard.RcptWaiting, micros(now))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := mailguard.Rcpt{MessageID: id, State: mailguard.RcptSending}
 			var ext int
-			err := row("UPDATE mailguard_rcpts SET state = ?, attempts = attempts + 1 WHERE message_id = ? AND rcpt = ? AND state = ? AND next_at <= ? RETURNING rcpt, external, attempts",
-				mailguard.RcptSending, id, addr, mailguard.RcptWaiting, micros(now)).Scan(&r.Addr, &ext, &r.Attempts)
-			if errors.Is(err, sql.ErrNoRows) {
-				continue
-			}
-			if err != nil {
+			if err := rows.Scan(&r.Addr, &ext, &r.Attempts); err != nil {
 				return err
 			}
-			r.MessageID, r.External, r.State = id, ext != 0, mailguard.RcptSending
+			r.External = ext != 0
 			claimed = append(claimed, r)
 		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		// In the order the sender gave them, as they are relayed.
+		order := map[string]int{}
+		for i, a := range m.Recipients {
+			order[a] = i
+		}
+		slices.SortStableFunc(claimed, func(a, b mailguard.Rcpt) int {
+			ia, oka := order[a.Addr]
+			ib, okb := order[b.Addr]
+			switch {
+			case oka && okb:
+				return ia - ib
+			case oka:
+				return -1
+			case okb:
+				return 1
+			}
+			return strings.Compare(a.Addr, b.Addr)
+		})
 		return nil
 	})
 	if err != nil {
@@ -466,6 +543,8 @@ func (db *DB) FinishAndClaim(ctx context.Context, done []Finish, id string, now 
 	return m, claimed, nil
 }
 
+// finishRcpt records one recipient's result; a sent external recipient's
+// domain becomes known. Whether its message is done is the caller's.
 func finishRcpt(exec func(string, ...any) (sql.Result, error), row func(string, ...any) *sql.Row, f Finish, now time.Time) error {
 	id, rcpt, state := f.MessageID, f.Rcpt, f.State
 	sentAt := int64(0)
@@ -476,31 +555,23 @@ func finishRcpt(exec func(string, ...any) (sql.Result, error), row func(string, 
 		state, f.Error, micros(f.RetryAt), sentAt, id, rcpt, mailguard.RcptSending); err != nil {
 		return err
 	}
-	var open int
-	if err := row("SELECT COUNT(*) FROM mailguard_rcpts WHERE message_id = ? AND state IN (?, ?)", id, mailguard.RcptWaiting, mailguard.RcptSending).Scan(&open); err != nil {
-		return err
+	if state != mailguard.RcptSent || f.Known {
+		return nil
 	}
-	if state == mailguard.RcptSent {
-		orgID, ext := f.OrgID, f.External
-		if orgID == 0 {
-			var e int
-			if err := row("SELECT m.org_id, r.external FROM mailguard_messages m JOIN mailguard_rcpts r ON r.message_id = m.id WHERE m.id = ? AND r.rcpt = ?", id, rcpt).Scan(&orgID, &e); err != nil {
-				return err
-			}
-			ext = e != 0
+	orgID, ext := f.OrgID, f.External
+	if orgID == 0 {
+		var e int
+		if err := row("SELECT m.org_id, r.external FROM mailguard_messages m JOIN mailguard_rcpts r ON r.message_id = m.id WHERE m.id = ? AND r.rcpt = ?", id, rcpt).Scan(&orgID, &e); err != nil {
+			return err
 		}
-		if ext {
-			if _, err := exec("INSERT INTO mailguard_known_domains (org_id, domain, first_at) VALUES (?, ?, ?) ON CONFLICT (org_id, domain) DO NOTHING",
-				orgID, mailguard.Domain(rcpt), micros(now)); err != nil {
-				return err
-			}
-		}
+		ext = e != 0
 	}
-	if open == 0 {
-		_, err := exec("UPDATE mailguard_messages SET state = ?, finished_at = ? WHERE id = ? AND state = ?", mailguard.StateDone, micros(now), id, mailguard.StateSending)
-		return err
+	if !ext {
+		return nil
 	}
-	return nil
+	_, err := exec("INSERT INTO mailguard_known_domains (org_id, domain, first_at) VALUES (?, ?, ?) ON CONFLICT (org_id, domain) DO NOTHING",
+		orgID, mailguard.Domain(rcpt), micros(now))
+	return err
 }
 
 // MarkUnsure turns the recipients a crash left sending into unsure: the
