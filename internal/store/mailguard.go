@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -318,8 +319,11 @@ type Accepted struct {
 // AcceptMails stores the index rows and relay records of several accepted
 // messages in one transaction: the relay's group commit, so that
 // concurrent clients share one write instead of queueing on the writer.
+// When it returns nil the rows survive a power loss too (syncWAL), since
+// the client hears 250 next and the start-up sweep deletes a spool file
+// that has no index row.
 func (db *DB) AcceptMails(ctx context.Context, ms []Accepted) error {
-	return db.bookkeeping(ctx, func(exec func(string, ...any) (sql.Result, error), _ func(string, ...any) *sql.Row) error {
+	err := db.bookkeeping(ctx, func(exec func(string, ...any) (sql.Result, error), _ func(string, ...any) *sql.Row) error {
 		orgs := map[int64]bool{}
 		// A group's rows go in one multi-row statement per table (per
 		// acceptChunk messages): SQLite parses every statement anew, so a
@@ -368,6 +372,10 @@ func (db *DB) AcceptMails(ctx context.Context, ms []Accepted) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return db.syncWAL()
 }
 
 // acceptChunk is how many messages one INSERT of AcceptMails carries.
@@ -974,4 +982,28 @@ func (db *DB) MarkMailPurged(ctx context.Context, id string) error {
 		_, err := exec("UPDATE mailguard_zips SET password_sealed = '' WHERE message_id = ?", id)
 		return err
 	})
+}
+
+// syncWAL makes the last commit durable on SQLite. The store runs WAL with
+// synchronous=NORMAL: a commit is written to the -wal file but synced only
+// at checkpoints, so it survives a crashed process but not a power loss.
+// Syncing the -wal file (a checkpoint may have emptied it meanwhile: it
+// synced the database file first) gives the commit FULL's guarantee, one
+// sync per group. PostgreSQL commits synchronously already.
+func (db *DB) syncWAL() error {
+	if db.engine != SQLite {
+		return nil
+	}
+	f, err := os.Open(db.path + "-wal")
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sync wal: %w", err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("sync wal: %w", err)
+	}
+	return nil
 }
