@@ -47,6 +47,15 @@ func localesIn(fsys fs.FS) []Locale {
 // mamori does not speak it.
 func Parse(s string) Locale { return parseIn(Locales, s) }
 
+// UserLocale is the language to write to a person in: their own choice,
+// or Japanese (the product's first language) when they made none.
+func UserLocale(s string) Locale {
+	if l := Parse(s); l != "" {
+		return l
+	}
+	return Japanese
+}
+
 func parseIn(locales []Locale, s string) Locale {
 	base := strings.ToLower(strings.TrimSpace(s))
 	if i := strings.IndexAny(base, "-_.@"); i >= 0 {

@@ -102,3 +102,13 @@ func TestNestedMessage(t *testing.T) {
 		t.Errorf("the nested message's arguments changed: %v", reason.Args)
 	}
 }
+
+// TestUserLocale: a person who chose no language is written to in
+// Japanese (the held-mail notice of a demo user came out in English).
+func TestUserLocale(t *testing.T) {
+	for in, want := range map[string]Locale{"": Japanese, "en": English, "en-US": English, "ja": Japanese, "fr": Japanese, " ": Japanese} {
+		if got := UserLocale(in); got != want {
+			t.Errorf("UserLocale(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -250,12 +250,7 @@ func (q *Queue) items(ctx context.Context, t store.Tenant, r store.Recipient, da
 	return all, nil
 }
 
-func localeOf(s string) i18n.Locale {
-	if l := i18n.Parse(s); l != "" {
-		return l
-	}
-	return i18n.Japanese
-}
+func localeOf(s string) i18n.Locale { return i18n.UserLocale(s) }
 
 func (q *Queue) digestAll(ctx context.Context, _ *river.Job[DigestAllArgs]) error {
 	n, err := q.QueueDigests(ctx)

@@ -26,7 +26,7 @@ func (r *Relay) codeNotice(ctx context.Context, m mailguard.Message, set mailgua
 	if err != nil {
 		return err
 	}
-	loc := i18n.Parse(u.Locale)
+	loc := i18n.UserLocale(u.Locale)
 	T := func(k string, a ...any) string { return r.cat.T(loc, k, a...) }
 	var body strings.Builder
 	body.WriteString(T("mailguard.codes.intro", m.Subject) + "\r\n\r\n")

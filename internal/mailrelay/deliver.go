@@ -265,7 +265,7 @@ func (r *Relay) linked(ctx context.Context, m mailguard.Message, set mailguard.S
 	if err != nil {
 		return nil, "", err
 	}
-	loc := i18n.Parse(u.Locale)
+	loc := i18n.UserLocale(u.Locale)
 	exp := r.db.Now().Add(time.Duration(set.LinkDays) * 24 * time.Hour)
 	code, sealedCode := "", ""
 	if set.LinkCode {
@@ -510,7 +510,7 @@ func (r *Relay) notice(ctx context.Context, set mailguard.Settings, t store.Tena
 	if err != nil {
 		return err
 	}
-	loc := i18n.Parse(u.Locale)
+	loc := i18n.UserLocale(u.Locale)
 	var body strings.Builder
 	T := func(k string, a ...any) string { return r.cat.T(loc, k, a...) }
 	body.WriteString(T("mailguard.notice.intro", held.Subject) + "\r\n\r\n")

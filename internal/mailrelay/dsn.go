@@ -38,7 +38,7 @@ func (r *Relay) failureNotice(ctx context.Context, m mailguard.Message, raw []by
 	if err != nil {
 		return err
 	}
-	loc := i18n.Parse(u.Locale)
+	loc := i18n.UserLocale(u.Locale)
 	T := func(k string, a ...any) string { return r.cat.T(loc, k, a...) }
 	now := r.db.Now()
 

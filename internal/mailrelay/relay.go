@@ -399,7 +399,7 @@ func (l *loginServer) Next(resp []byte) ([]byte, bool, error) {
 // language. known, when not nil, keeps the session's domains found known
 // (a domain once known stays so); a domain not known is asked again.
 func (r *Relay) accept(ctx context.Context, orgID int64, set mailguard.Settings, known map[string]bool, u auth.User, from string, rcpts []string, raw []byte, remote string) (string, string, error) {
-	loc := i18n.Parse(u.Locale)
+	loc := i18n.UserLocale(u.Locale)
 	if bytes.Count(raw, []byte("\nReceived:"))+bytes.Count(raw[:min(len(raw), 10)], []byte("Received:")) > 30 {
 		return "", r.cat.T(loc, "mailguard.refuse.loop"), nil
 	}

@@ -26,7 +26,7 @@ func (r *Relay) zipped(ctx context.Context, m mailguard.Message, base []byte, rc
 	if err != nil {
 		return nil, mailguard.Zip{}, err
 	}
-	loc := i18n.Parse(u.Locale)
+	loc := i18n.UserLocale(u.Locale)
 	z, err := r.db.MailZip(ctx, m.ID, rcpt)
 	fresh := errors.Is(err, problem.ErrNotFound)
 	switch {
@@ -74,7 +74,7 @@ func (r *Relay) zipNotice(ctx context.Context, m mailguard.Message, set mailguar
 	if err != nil {
 		return err
 	}
-	loc := i18n.Parse(u.Locale)
+	loc := i18n.UserLocale(u.Locale)
 	T := func(k string, a ...any) string { return r.cat.T(loc, k, a...) }
 	var body strings.Builder
 	body.WriteString(T("mailguard.zip.notice_intro", m.Subject) + "\r\n\r\n")
