@@ -292,6 +292,12 @@ func (s *Server) routeTable() []route {
 		{"POST /mail/files/{token}", public, "", s.mailFile},
 		// incidents' follow-ups: the A4 report of a whole incident (issue 12, helper E2)
 		{"GET /o/{org}/incidents/{id}/print", orgScoped, org.ViewProgramme, s.incidentPrint},
+		// partners register: contract facts for the self-diagnosis (issue 10, helper M5)
+		{"GET /o/{org}/partners", orgScoped, org.ViewProgramme, s.partnersList},
+		{"POST /o/{org}/partners", orgScoped, org.EditProgramme, s.partnerAdd},
+		{"GET /o/{org}/partners/{id}", orgScoped, org.EditProgramme, s.partnerEdit},
+		{"POST /o/{org}/partners/{id}", orgScoped, org.EditProgramme, s.partnerSave},
+		{"POST /o/{org}/partners/{id}/remove", orgScoped, org.EditProgramme, s.partnerRemove},
 	}
 }
 
