@@ -22,7 +22,7 @@ func seedPartners(ctx context.Context, t store.Tenant, now time.Time) error {
 			AgreedOn: today.AddDate(-2, 0, -10), EndsOn: today.AddDate(1, 0, 0), Note: "図面と見積を共有。秘密保持契約書（NDA）締結済み。"},
 		{Name: "ひかり物産", Domains: []string{"hikari-bussan.example"}, Entrusted: true, Terms: partner.TermsNo,
 			EndsOn: today.AddDate(0, 5, 0), Note: "顧客名簿を預けて発送を委託。基本契約に秘密保持の条項なし。"},
-		{Name: "みどり給与計算センター", Domains: []string{"midori-payroll.example"}, Entrusted: true, Terms: partner.TermsYes,
+		{Name: "つばさ給与計算センター", Domains: []string{"tsubasa-payroll.example"}, Entrusted: true, Terms: partner.TermsYes,
 			AgreedOn: today.AddDate(-1, -3, 0), Note: "給与計算を委託（従業員の個人番号を含む）。委託契約に秘密保持条項あり。"},
 	} {
 		if _, err := t.AddPartner(ctx, actor, p); err != nil {

@@ -56,7 +56,7 @@ func TestPrefillProgramme(t *testing.T) {
 		{"confidentiality rules, no members to acknowledge is no pass", conf(1, 0, 0, true), 19, Partly, 4},
 		{"published without a confidentiality rule, all acknowledged", conf(2, 10, 10, false), 19, Partly, 4},
 		{"nothing published: no proposal on confidentiality", Programme{}, 19, Unanswered, 0},
-		{"every entrusted partner has terms", partners(with("山田商事"), with("みどり給与"), notEntrusted("ひかり物産")), 22, Done, 2},
+		{"every entrusted partner has terms", partners(with("山田商事"), with("つばさ給与"), notEntrusted("ひかり物産")), 22, Done, 2},
 		{"some entrusted partners have terms", partners(with("山田商事"), without("ひかり物産")), 22, Partly, 3},
 		{"one entrusted partner not checked", partners(with("山田商事"), unchecked("ひかり物産")), 22, Partly, 3},
 		{"no entrusted partner has terms", partners(without("山田商事"), unchecked("ひかり物産")), 22, NotDone, 3},
