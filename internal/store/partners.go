@@ -128,3 +128,17 @@ func (t Tenant) RemovePartner(ctx context.Context, actor audit.Actor, id int64) 
 		return t.record(ctx, tx, audit.Event{Action: "partner.remove", Target: partnerTarget(id), Before: partnerAudit(before)})
 	})
 }
+
+// MailPartners lists the partners as the mail guard reads them: the
+// register itself (the name stays for the mail guard's callers).
+func (t Tenant) MailPartners(ctx context.Context) ([]partner.Partner, error) { return t.Partners(ctx) }
+
+// AddMailPartner adds a partner to the register (see AddPartner).
+func (t Tenant) AddMailPartner(ctx context.Context, actor audit.Actor, p partner.Partner) (int64, error) {
+	return t.AddPartner(ctx, actor, p)
+}
+
+// RemoveMailPartner removes a partner from the register (see RemovePartner).
+func (t Tenant) RemoveMailPartner(ctx context.Context, actor audit.Actor, id int64) error {
+	return t.RemovePartner(ctx, actor, id)
+}
