@@ -164,6 +164,9 @@ func seedCompany(ctx context.Context, db *store.DB, c company, now time.Time) (i
 			if err := seedScans(ctx, db.Tenant(orgID), c, now); err != nil {
 				return 0, nil, err
 			}
+			if err := seedPartners(ctx, db.Tenant(orgID), now); err != nil {
+				return 0, nil, err
+			}
 		}
 	}
 	if err := seedLessons(ctx, db.Tenant(orgID), c, now); err != nil {

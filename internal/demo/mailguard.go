@@ -20,7 +20,8 @@ import (
 const Staff = "s.takahashi@sakura-seiki.example"
 
 // SeedMailGuard turns the mail guard on for the demo company — its own
-// domain, two partners, the dev sink as smarthost — and leaves a history a
+// domain, the dev sink as smarthost; its partners come from the partners
+// register (seedPartners) — and leaves a history a
 // keeper would recognise: a mail to a look-alike of a partner's domain
 // cancelled by its sender (a mistake prevented), a year-end notice to
 // twelve customers sent with the addresses moved to Bcc, drawings sent as
@@ -49,11 +50,6 @@ func SeedMailGuard(ctx context.Context, db *store.DB, box *seal.Box, spoolDir st
 	set.Smarthost = mailguard.Smarthost{Host: host, Port: atoi(port)}
 	if err := t.SaveMailguardSettings(ctx, actor, set); err != nil {
 		return fmt.Errorf("demo mail guard: %w", err)
-	}
-	for _, p := range []mailguard.Partner{{Name: "山田商事", Domains: []string{"yamada-shoji.example"}}, {Name: "ひかり物産", Domains: []string{"hikari-bussan.example"}}} {
-		if _, err := t.AddMailPartner(ctx, actor, p); err != nil {
-			return err
-		}
 	}
 	if err := t.AddMailDomains(ctx, actor, []string{"yamada-shoji.example", "hikari-bussan.example", "customer-mail.example"}); err != nil {
 		return err

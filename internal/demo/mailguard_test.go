@@ -28,7 +28,7 @@ func TestSeedMailGuard(t *testing.T) {
 	o, _ := db.OrgBySlug(ctx, sakura.slug)
 	ten := db.Tenant(o.ID)
 	set, err := ten.MailguardSettings(ctx)
-	if err != nil || !set.Enabled || len(set.Partners) != 2 {
+	if err != nil || !set.Enabled || len(set.Partners) != 3 { // the partners register: two correspondents and the payroll outsourcer
 		t.Fatalf("settings: %+v %v", set, err)
 	}
 	ms, err := ten.MailMessages(ctx, store.MailFilter{})

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mamori-sec/mamori/internal/partner"
 )
 
 // BulkAction is what happens to a message with many external addresses
@@ -63,13 +65,10 @@ type Policy struct {
 // DefaultPolicy is what a company gets before it changes anything.
 var DefaultPolicy = Policy{HoldMode: HoldAll, HoldDelay: 5 * time.Minute, BulkLimit: 5, BulkAction: BulkBcc, LinkAttachments: true, PersonalAction: PersonalConfirm}
 
-// Partner is a company the organisation corresponds with: its name as it
-// appears in letters and the domains its people write from.
-type Partner struct {
-	ID      int64
-	Name    string
-	Domains []string
-}
+// Partner is a company the organisation corresponds with, from the
+// partners register: the rules read its name as it appears in letters and
+// the domains its people write from.
+type Partner = partner.Partner
 
 // PersonalData finds personal data in a body or an attachment: how many
 // people a file names and which kinds of data (catalogue keys). The relay
@@ -208,12 +207,14 @@ func Decide(p Policy, s Summary, known func(domain string) bool) Decision {
 		add(Reason{Code: "several_orgs", Args: []string{strings.Join(external, ", ")}, Confirm: true})
 	}
 	for _, pt := range p.Partners {
-		if pt.Name == "" || !strings.Contains(s.Text, pt.Name) {
+		// A partner without domains (a contractor in the register only)
+		// cannot say which recipients are right.
+		if pt.Name == "" || len(pt.Domains) == 0 || !strings.Contains(s.Text, pt.Name) {
 			continue
 		}
 		match := false
 		for _, dom := range external {
-			if pt.owns(dom) {
+			if pt.Owns(dom) {
 				match = true
 			}
 		}
@@ -241,14 +242,12 @@ func Decide(p Policy, s Summary, known func(domain string) bool) Decision {
 	return d
 }
 
-func (pt Partner) owns(domain string) bool { return domainIn(domain, pt.Domains) }
-
 // LookAlike reports whether domain is not a partner's but is within one
 // edit (or one look-alike character swap such as rn→m, 0→o, l→1) of a
 // partner's domain, and names the partner.
 func LookAlike(domain string, partners []Partner) (string, bool) {
 	for _, pt := range partners {
-		if pt.owns(domain) {
+		if pt.Owns(domain) {
 			return "", false
 		}
 	}

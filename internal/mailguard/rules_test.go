@@ -16,7 +16,7 @@ func TestDecide(t *testing.T) {
 	p := DefaultPolicy
 	p.InternalDomains = []string{"example.co.jp"}
 	p.HoldMode = HoldRisky
-	p.Partners = []Partner{{Name: "山田商事", Domains: []string{"yamada-shoji.co.jp"}}, {Name: "Acme", Domains: []string{"acme.com"}}}
+	p.Partners = []Partner{{Name: "山田商事", Domains: []string{"yamada-shoji.co.jp"}}, {Name: "Acme", Domains: []string{"acme.com"}}, {Name: "つばさ給与", Entrusted: true}}
 	knownAll := func(string) bool { return true }
 	knownNone := func(string) bool { return false }
 	many := []string{"a@cust.jp", "b@cust.jp", "c@cust.jp", "d@cust.jp", "e@cust.jp"}
@@ -38,6 +38,9 @@ func TestDecide(t *testing.T) {
 		{"many in To become Bcc", Summary{Rcpts: many, To: many}, knownAll, []string{"bulk_bcc"}, true, false, false},
 		{"several orgs", Summary{Rcpts: []string{"x@acme.com", "y@cust.jp"}}, knownAll, []string{"several_orgs"}, true, true, false},
 		{"partner name elsewhere", Summary{Rcpts: []string{"x@cust.jp"}, Text: "山田商事 様\nお世話になっております。"}, knownAll, []string{"partner_name"}, true, true, false},
+		// A contractor in the partners register without domains says
+		// nothing about which recipients are right.
+		{"partner without domains named", Summary{Rcpts: []string{"x@acme.com"}, Text: "つばさ給与 様"}, knownAll, nil, false, false, false},
 		{"partner name to partner", Summary{Rcpts: []string{"x@yamada-shoji.co.jp"}, Text: "山田商事 様"}, knownAll, nil, false, false, false},
 		{"more than 1,000 people", Summary{Rcpts: []string{"x@acme.com"}, People: 1001}, knownAll, []string{"many_people"}, true, true, false},
 		{"attachment linked", Summary{Rcpts: []string{"x@acme.com"}, Attachments: []Attachment{{Name: "見積書.pdf"}}}, knownAll, []string{"attachments_linked"}, true, false, false},

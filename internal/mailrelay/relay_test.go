@@ -109,7 +109,7 @@ func setupWith(t testing.TB, engine store.Engine, change func(*mailguard.Setting
 	if err := tn.SaveMailguardSettings(ctx, audit.CLI(), set); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tn.AddMailPartner(ctx, audit.CLI(), mailguard.Partner{Name: "山田商事", Domains: []string{"yamada-shoji.co.jp"}}); err != nil {
+	if _, err := tn.AddPartner(ctx, audit.CLI(), mailguard.Partner{Name: "山田商事", Domains: []string{"yamada-shoji.co.jp"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := tn.AddMailDomains(ctx, audit.CLI(), []string{"yamada-shoji.co.jp", "cust.jp"}); err != nil {

@@ -188,3 +188,28 @@ func TestBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestRulesCoverConfidentiality: the generated rules in both languages
+// hold the staff's duty of confidentiality, which the self-diagnosis
+// (question 19) looks for; rules without such a heading do not count, and
+// a mention in passing is not a section.
+func TestRulesCoverConfidentiality(t *testing.T) {
+	for _, l := range []string{"ja", "en"} {
+		_, rules, err := policy.Generate(l, policy.Facts{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !policy.CoversConfidentiality(rules) {
+			t.Errorf("%s: generated rules have no confidentiality section", l)
+		}
+		if policy.CoversConfidentiality(strings.ReplaceAll(strings.ReplaceAll(rules, "## 秘密保持", "## 情報の扱い"), "## Confidentiality", "## Handling")) {
+			t.Errorf("%s: rules without the heading still count as covering confidentiality", l)
+		}
+	}
+	if policy.CoversConfidentiality("# 第2章\n- お客さまの秘密保持に配慮します。\n") {
+		t.Error("a bullet mentioning 秘密保持 counts as a section, want only headings")
+	}
+	if !policy.CoversConfidentiality("", "# Rules\n\n## Staff confidentiality duty\n- …\n") {
+		t.Error("an English heading in the second text is not found")
+	}
+}

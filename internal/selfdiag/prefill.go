@@ -196,9 +196,10 @@ func checksFor(q int) map[string]findings.Check {
 //   - "done" only when the inventory holds records the measure is about
 //     and every one of them shows it in place (a blank or unknown value
 //     does not), and no finding says otherwise;
-//   - for backups, training, incident preparation and written rules (11,
-//     20, 24, 25), what the programme modules hold (Live.Programme), when
-//     no finding speaks first;
+//   - for backups, staff confidentiality, training, partners' contracts,
+//     incident preparation and written rules (11, 19, 20, 22, 24, 25), what
+//     the programme modules hold (Live.Programme), when no finding speaks
+//     first;
 //   - otherwise no proposal: no data is never a pass.
 func Prefill(live Live) [Questions]Proposal {
 	var out [Questions]Proposal

@@ -3,7 +3,8 @@ package selfdiag
 import "github.com/mamori-sec/mamori/internal/calendar"
 
 // Programme is what the modules beyond the inventory know about the
-// company's written rules, incident preparation, backups and training,
+// company's written rules, incident preparation, backups, training and
+// partners' contracts,
 // gathered by the store and passed in. A zero field means mamori holds
 // no data on it, and no data is never a pass.
 type Programme struct {
@@ -15,7 +16,25 @@ type Programme struct {
 	Restore RoutineFacts
 	// Training is lesson completion: assignments given and completed.
 	Training Rate
+	// Partners are the partners register's contract facts (question 22).
+	Partners []PartnerFacts
 }
+
+// PartnerFacts is what the partners register says of one partner's
+// contract: whether the company entrusts it with important information
+// and whether confidentiality terms are known to be in the contract (not
+// checked counts as not known).
+type PartnerFacts struct {
+	Name      string
+	Entrusted bool
+	Terms     bool
+	// Checked is false when nobody has looked at the contract yet.
+	Checked bool
+}
+
+// Names are partners' names as one argument of a reason; the page joins
+// them the reader's way.
+type Names []string
 
 // Rate is done of all.
 type Rate struct{ Done, Of int }
@@ -28,11 +47,13 @@ func (r Rate) Percent() int {
 	return r.Done * 100 / r.Of
 }
 
-// PolicyFacts are the published policy version and how many members
-// acknowledged it.
+// PolicyFacts are the published policy version, how many members
+// acknowledged it and whether its rules hold the staff's duty of
+// confidentiality (policy.CoversConfidentiality).
 type PolicyFacts struct {
-	Version int
-	Acked   Rate
+	Version         int
+	Acked           Rate
+	Confidentiality bool
 }
 
 // IncidentFacts are the emergency contacts the company filled in itself
@@ -126,6 +147,52 @@ func fromProgramme(q int, today calendar.Day, pr *Programme) (p Proposal, ok boo
 			p.Answer = Done
 		}
 		return p, true
+	case 19:
+		pol := pr.Policy
+		if pol.Version == 0 {
+			return p, false // nothing written down: the person answers
+		}
+		p.Args = []any{pol.Version, pol.Acked.Done, pol.Acked.Of, pol.Acked.Percent()}
+		p.Answer, p.Reason = Partly, "selfdiag.reason.confidentiality"
+		if !pol.Confidentiality {
+			p.Reason = "selfdiag.reason.confidentiality_missing"
+		} else if pol.Acked.Of > 0 && pol.Acked.Percent() >= AckThreshold {
+			p.Answer = Done
+		}
+		return p, true
+	case 22:
+		var with, missing Names
+		unchecked := false
+		for _, pt := range pr.Partners {
+			switch {
+			case !pt.Entrusted:
+			case pt.Terms:
+				with = append(with, pt.Name)
+			default:
+				missing = append(missing, pt.Name)
+				unchecked = unchecked || !pt.Checked
+			}
+		}
+		of := len(with) + len(missing)
+		if of == 0 {
+			return p, false // no partner marked entrusted: no data
+		}
+		switch {
+		case len(missing) == 0:
+			p.Answer, p.Reason = Done, "selfdiag.reason.partners_done"
+			p.Args = []any{of, with}
+			return p, true
+		case len(with) > 0:
+			p.Answer = Partly
+		default:
+			p.Answer = NotDone
+		}
+		p.Reason = "selfdiag.reason.partners_missing"
+		if unchecked {
+			p.Reason = "selfdiag.reason.partners_unchecked"
+		}
+		p.Args = []any{missing, len(with), of}
+		return p, true
 	case 25:
 		pol := pr.Policy
 		if pol.Version == 0 {
@@ -144,4 +211,4 @@ func fromProgramme(q int, today calendar.Day, pr *Programme) (p Proposal, ok boo
 }
 
 // programmeSpeaks lists the questions the programme modules can answer.
-var programmeSpeaks = map[int]bool{11: true, 20: true, 24: true, 25: true}
+var programmeSpeaks = map[int]bool{11: true, 19: true, 20: true, 22: true, 24: true, 25: true}

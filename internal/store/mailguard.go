@@ -83,7 +83,7 @@ func (t Tenant) MailguardSettings(ctx context.Context) (mailguard.Settings, erro
 		return s, err
 	}
 	s.ZipDomains = strings.Fields(zip)
-	s.Partners, err = t.MailPartners(ctx)
+	s.Partners, err = t.Partners(ctx)
 	return s, err
 }
 
@@ -147,64 +147,6 @@ func (t Tenant) SaveMailguardSettings(ctx context.Context, actor audit.Actor, s 
 			return fmt.Errorf("save mail guard settings: %w", err)
 		}
 		return t.record(ctx, tx, audit.Event{Action: "mailguard.settings", Target: fmt.Sprintf("org:%d", t.org), Before: mgSettingsAudit(before), After: mgSettingsAudit(s)})
-	})
-}
-
-// MailPartners lists the organisation's partners by name.
-func (t Tenant) MailPartners(ctx context.Context) ([]mailguard.Partner, error) {
-	rows, err := t.db.query(ctx, "SELECT id, name, domains FROM mailguard_partners WHERE org_id = ? ORDER BY name, id", t.org)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []mailguard.Partner
-	for rows.Next() {
-		var p mailguard.Partner
-		var d string
-		if err := rows.Scan(&p.ID, &p.Name, &d); err != nil {
-			return nil, err
-		}
-		p.Domains = strings.Fields(d)
-		out = append(out, p)
-	}
-	return out, rows.Err()
-}
-
-// AddMailPartner records a partner company and its domains.
-func (t Tenant) AddMailPartner(ctx context.Context, actor audit.Actor, p mailguard.Partner) (int64, error) {
-	p.Name = strings.TrimSpace(p.Name)
-	if p.Name == "" {
-		return 0, problem.Field("name", "mailguard.partner_name_required")
-	}
-	if len(p.Domains) == 0 {
-		return 0, problem.Field("domains", "mailguard.partner_domains_required")
-	}
-	var id int64
-	err := t.change(ctx, actor, func(tx *Tx) error {
-		var err error
-		id, err = tx.insert(ctx, "INSERT INTO mailguard_partners (org_id, name, domains, created_at) VALUES (?, ?, ?, ?)",
-			t.org, p.Name, strings.ToLower(strings.Join(p.Domains, " ")), micros(t.db.Now()))
-		if err != nil {
-			return err
-		}
-		return t.record(ctx, tx, audit.Event{Action: "mailguard.partner_add", Target: fmt.Sprintf("mail_partner:%d", id),
-			After: map[string]any{"name": p.Name, "domains": strings.Join(p.Domains, " ")}})
-	})
-	return id, err
-}
-
-// RemoveMailPartner deletes a partner.
-func (t Tenant) RemoveMailPartner(ctx context.Context, actor audit.Actor, id int64) error {
-	return t.change(ctx, actor, func(tx *Tx) error {
-		var name, domains string
-		if err := tx.queryRow(ctx, "SELECT name, domains FROM mailguard_partners WHERE id = ? AND org_id = ?", id, t.org).Scan(&name, &domains); err != nil {
-			return notFound(err)
-		}
-		if _, err := tx.exec(ctx, "DELETE FROM mailguard_partners WHERE id = ? AND org_id = ?", id, t.org); err != nil {
-			return err
-		}
-		return t.record(ctx, tx, audit.Event{Action: "mailguard.partner_remove", Target: fmt.Sprintf("mail_partner:%d", id),
-			Before: map[string]any{"name": name, "domains": domains}})
 	})
 }
 

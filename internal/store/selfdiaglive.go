@@ -5,6 +5,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/incident"
+	"github.com/mamori-sec/mamori/internal/partner"
 	"github.com/mamori-sec/mamori/internal/policy"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/routine"
@@ -15,15 +16,17 @@ import (
 // question: a restore actually tried, with evidence.
 const restoreChore = "quarterly.restore_test"
 
-// SelfdiagProgramme gathers what the policy, incident, routine and lesson
-// modules know for the self-diagnosis proposals (written rules, incident
-// preparation, backups, training) as of today.
+// SelfdiagProgramme gathers what the policy, incident, routine, lesson and
+// partner modules know for the self-diagnosis proposals (written rules and
+// the staff's confidentiality, incident preparation, backups, training,
+// partners' confidentiality terms) as of today.
 func (t Tenant) SelfdiagProgramme(ctx context.Context, today calendar.Day) (selfdiag.Programme, error) {
 	var p selfdiag.Programme
 	v, acks, err := t.PolicyAcks(ctx)
 	switch {
 	case err == nil:
 		p.Policy.Version = v.Number
+		p.Policy.Confidentiality = policy.CoversConfidentiality(v.RulesJA, v.RulesEN)
 		for _, a := range acks {
 			p.Policy.Acked.Of++
 			if !a.AckedAt.IsZero() {
@@ -64,6 +67,15 @@ func (t Tenant) SelfdiagProgramme(ctx context.Context, today calendar.Day) (self
 	}
 	all := prog.Rates().Overall
 	p.Training = selfdiag.Rate{Done: all.Done, Of: all.Assigned}
+
+	partners, err := t.Partners(ctx)
+	if err != nil {
+		return p, err
+	}
+	for _, pt := range partners {
+		p.Partners = append(p.Partners, selfdiag.PartnerFacts{Name: pt.Name, Entrusted: pt.Entrusted,
+			Terms: pt.Terms == partner.TermsYes, Checked: pt.Terms != partner.TermsUnchecked})
+	}
 	return p, nil
 }
 

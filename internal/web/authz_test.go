@@ -27,7 +27,7 @@ func fill(pattern, slug string, id int64) (method, path string) {
 func (w *world) idFor(pattern string, inA bool) int64 {
 	for kind, segment := range map[string]string{"service": "/services/", "account": "/accounts/", "device": "/devices/", "asset": "/assets/", "share": "/shares/", "finding": "/findings/",
 		"routine": "/routines/", "occurrence": "/occurrences/", "evidence": "/evidence/", "checklist": "/checklists/", "checklist_item": "/checklist-items/", "near_miss": "/near-misses/", "risk": "/risks/", "incident": "/incidents/",
-		"scan_run": "/scans/", "scan_place": "/scan-places/"} {
+		"scan_run": "/scans/", "scan_place": "/scan-places/", "partner": "/partners/"} {
 		if strings.Contains(pattern, segment+"{id}") {
 			if inA {
 				return w.inv[kind][0]
@@ -136,6 +136,9 @@ func TestRoleMatrix(t *testing.T) {
 					}
 					if strings.Contains(rt.Pattern, "/risks/{id}/delete") {
 						id = w.throwawayRisk()
+					}
+					if strings.Contains(rt.Pattern, "/partners/{id}/remove") {
+						id = w.throwawayPartner()
 					}
 					method, path := fill(rt.Pattern, w.orgA.Slug, id)
 					// A form that would change something if allowed, but that

@@ -22,6 +22,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/nearmiss"
 	"github.com/mamori-sec/mamori/internal/notify"
 	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/partner"
 	"github.com/mamori-sec/mamori/internal/posture"
 	"github.com/mamori-sec/mamori/internal/risk"
 	"github.com/mamori-sec/mamori/internal/seal"
@@ -230,7 +231,10 @@ func (w *world) addInventory(i int, o org.Org, person int64, tag string) {
 	_, err = t.SaveLesson(ctx, sys, "", map[string]string{"ja": strings.Replace("---\nid: ID\ntitle: 自社の決まり\nminutes: 3\n---\n本文\n=== quiz\n? 問\n+ はい\n- いいえ\n> 解説\n? 問\n+ はい\n- いいえ\n> 解説\n? 問\n+ はい\n- いいえ\n> 解説\n", "ID", []string{"9001", "9002"}[i], 1)})
 	check(err)
 	incidentID := w.addIncident(t, tag, dev.ID)
-	for kind, id := range map[string]int64{"incident": incidentID, "risk": rk.ID, "service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID,
+	// A partner in the register, for the partners' pages.
+	partnerID, err := t.AddPartner(ctx, sys, partner.Partner{Name: tag + "商事", Domains: []string{"partner-" + o.Slug + ".example"}, Entrusted: true})
+	check(err)
+	for kind, id := range map[string]int64{"partner": partnerID, "incident": incidentID, "risk": rk.ID, "service": svc.ID, "device": dev.ID, "account": acct.ID, "asset": asset.ID, "share": share.ID, "finding": found[0].ID,
 		"routine": routine, "occurrence": waiting, "evidence": evidence, "near_miss": nearMiss, "checklist": lists[0].ID, "checklist_item": lists[0].Items[0].ID} {
 		ids := w.inv[kind]
 		ids[i] = id

@@ -17,6 +17,7 @@ var navHubs = map[string]string{
 	"selfdiag":   "posture",
 	"risks":      "posture",
 	"policy":     "posture",
+	"partners":   "posture",
 	"lessons":    "staff",
 	"nearmiss":   "staff",
 	"staffnotes": "staff",
@@ -141,7 +142,12 @@ func (s *Server) postureHub(w http.ResponseWriter, r *http.Request) {
 	} else {
 		cloud.Status, cloud.Alert = p.T("hub.posture.cloud_status", checked, total), checked < total
 	}
-	s.hubRender(w, r, p, []hubLine{diag, sa, risks, polLine, signoff, cloud})
+	partners, err := s.partnersHubLine(r, p.base)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.hubRender(w, r, p, []hubLine{diag, sa, risks, polLine, signoff, cloud, partners})
 }
 
 // staffHub (従業員の取り組み) gathers what the keeper does with the staff:

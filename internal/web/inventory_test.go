@@ -390,7 +390,7 @@ func TestInventoryHistoryReadsWell(t *testing.T) {
 			if strings.HasPrefix(e.Action, "finding.") {
 				continue // the evaluation's own entries, checked in findings_test.go
 			}
-			if !strings.HasPrefix(e.Action, "checklist.") && !strings.HasPrefix(e.Action, "risk.") && !strings.HasPrefix(e.Action, "scan.") { // the evaluation's checklists and the harness's risk and scan: labels checked, not counted
+			if !strings.HasPrefix(e.Action, "checklist.") && !strings.HasPrefix(e.Action, "risk.") && !strings.HasPrefix(e.Action, "scan.") && !strings.HasPrefix(e.Action, "partner.") { // the evaluation's checklists and the harness's risk, scan and partner: labels checked, not counted
 				actions[e.Action] = true
 			}
 			if !cat.Has("action." + e.Action) {

@@ -15,6 +15,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/mailguard"
 	"github.com/mamori-sec/mamori/internal/mailrelay"
 	"github.com/mamori-sec/mamori/internal/org"
+	"github.com/mamori-sec/mamori/internal/partner"
 	"github.com/mamori-sec/mamori/internal/problem"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -421,9 +422,9 @@ func (s *Server) mailSettingsDo(w http.ResponseWriter, r *http.Request, what str
 	if err == nil {
 		switch what {
 		case "partner":
-			_, err = st.tenant.AddMailPartner(ctx, actor, mailguard.Partner{Name: f("name"), Domains: strings.Fields(strings.ReplaceAll(strings.ToLower(f("domains")), ",", " "))})
+			_, err = st.tenant.AddPartner(ctx, actor, mailguard.Partner{Name: f("name"), Domains: partner.SplitDomains(f("domains"))})
 		case "partner-remove":
-			if err = st.tenant.RemoveMailPartner(ctx, actor, id); errors.Is(err, problem.ErrNotFound) {
+			if err = st.tenant.RemovePartner(ctx, actor, id); errors.Is(err, problem.ErrNotFound) {
 				err = problem.Field("id", "mailguard.gone")
 			}
 		case "domains":

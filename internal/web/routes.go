@@ -294,6 +294,12 @@ func (s *Server) routeTable() []route {
 		{"GET /o/{org}/incidents/{id}/print", orgScoped, org.ViewProgramme, s.incidentPrint},
 		// password zip for recipients who insist (issue 14 §5, helper M2)
 		{"POST /o/{org}/mailguard/zip-domains", orgScoped, org.EditProgramme, s.mailSettingsChange("zip-domains")},
+		// partners register: contract facts for the self-diagnosis (issue 10, helper M5)
+		{"GET /o/{org}/partners", orgScoped, org.ViewProgramme, s.partnersList},
+		{"POST /o/{org}/partners", orgScoped, org.EditProgramme, s.partnerAdd},
+		{"GET /o/{org}/partners/{id}", orgScoped, org.EditProgramme, s.partnerEdit},
+		{"POST /o/{org}/partners/{id}", orgScoped, org.EditProgramme, s.partnerSave},
+		{"POST /o/{org}/partners/{id}/remove", orgScoped, org.EditProgramme, s.partnerRemove},
 	}
 }
 

@@ -135,8 +135,11 @@ func (s *Server) selfdiagForm(r *http.Request, chosen map[int]string) (*selfdiag
 func dayArgs(b base, args []any) []any {
 	out := make([]any, len(args))
 	for i, a := range args {
-		if d, ok := a.(calendar.Day); ok {
-			a = b.Day(d.String())
+		switch v := a.(type) {
+		case calendar.Day:
+			a = b.Day(v.String())
+		case selfdiag.Names:
+			a = strings.Join(v, b.T("selfdiag.names_sep"))
 		}
 		out[i] = a
 	}
