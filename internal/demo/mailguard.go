@@ -25,7 +25,8 @@ const Staff = "s.takahashi@sakura-seiki.example"
 // keeper would recognise: a mail to a look-alike of a partner's domain
 // cancelled by its sender (a mistake prevented), a year-end notice to
 // twelve customers sent with the addresses moved to Bcc, drawings sent as
-// a download link that the partner opened, and two messages waiting (a
+// a download link that the partner opened, an attendance sheet sent as a
+// password zip to the payroll outsourcer who insists on one, and two messages waiting (a
 // first-time domain, and one in its five-minute delay). spoolDir is the
 // relay's spool (the files behind messages and links).
 func SeedMailGuard(ctx context.Context, db *store.DB, box *seal.Box, spoolDir string, now time.Time) error {
@@ -51,7 +52,11 @@ func SeedMailGuard(ctx context.Context, db *store.DB, box *seal.Box, spoolDir st
 	if err := t.SaveMailguardSettings(ctx, actor, set); err != nil {
 		return fmt.Errorf("demo mail guard: %w", err)
 	}
-	if err := t.AddMailDomains(ctx, actor, []string{"yamada-shoji.example", "hikari-bussan.example", "customer-mail.example"}); err != nil {
+	if err := t.AddMailDomains(ctx, actor, []string{"yamada-shoji.example", "hikari-bussan.example", "customer-mail.example", "tsubasa-payroll.example"}); err != nil {
+		return err
+	}
+	// The payroll outsourcer still insists on password zips.
+	if err := t.SetMailZipDomains(ctx, actor, []string{"tsubasa-payroll.example"}); err != nil {
 		return err
 	}
 	sp := mailguard.Spool{Dir: spoolDir}
@@ -141,6 +146,21 @@ func SeedMailGuard(ctx context.Context, db *store.DB, box *seal.Box, spoolDir st
 		return err
 	}
 	if err := db.RecordMailDownload(ctx, l, "203.0.113.45", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edge/131.0"); err != nil {
+		return err
+	}
+	// The month's attendance sheet to the payroll outsourcer, who insists
+	// on a password zip: one AES zip, its password for the sender only.
+	id, err = add(3*time.Hour, "11月分 勤怠データの送付", []string{"kyuyo@tsubasa-payroll.example"}, mailguard.StateReleased,
+		[]mailguard.Reason{{Code: "attachments_linked", Args: []string{"1"}}}, false, []mailguard.Attachment{{Name: "勤怠_2026-11.xlsx", Size: 48_210}},
+		"つばさ給与計算センター ご担当者様\r\n11月分の勤怠データをお送りします。パスワードは別途お電話でお伝えします。")
+	if err != nil {
+		return err
+	}
+	if err := sendNow(id); err != nil {
+		return err
+	}
+	if _, err := db.CreateMailZip(ctx, mailguard.Zip{MessageID: id, Rcpt: "kyuyo@tsubasa-payroll.example", OrgID: o.ID, FileName: "勤怠_2026-11.xlsx.zip", Files: 1, Size: 47_902,
+		PasswordSealed: box.Seal([]byte(mailguard.NewZipPassword()), mailguard.ZipSealContext(id, "kyuyo@tsubasa-payroll.example"))}); err != nil {
 		return err
 	}
 	// Waiting now: a first-time domain, and one in its delay.

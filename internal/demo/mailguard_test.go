@@ -36,14 +36,17 @@ func TestSeedMailGuard(t *testing.T) {
 		t.Fatal(err)
 	}
 	states := map[string]int{}
-	var linked string
+	var linked, zipped string
 	for _, m := range ms {
 		states[m.State]++
-		if m.Links && m.State == mailguard.StateDone {
+		switch m.Subject {
+		case "図面の送付":
 			linked = m.ID
+		case "11月分 勤怠データの送付":
+			zipped = m.ID
 		}
 	}
-	if states[mailguard.StateCancelled] != 1 || states[mailguard.StateDone] != 2 || states[mailguard.StateConfirm] != 1 || states[mailguard.StateHeld] != 1 {
+	if states[mailguard.StateCancelled] != 1 || states[mailguard.StateDone] != 3 || states[mailguard.StateConfirm] != 1 || states[mailguard.StateHeld] != 1 {
 		t.Errorf("states = %v", states)
 	}
 	c, err := ten.MailCounts(ctx, now.AddDate(0, 0, -30), now.AddDate(0, 0, 1))
@@ -53,6 +56,15 @@ func TestSeedMailGuard(t *testing.T) {
 	links, err := ten.MailLinks(ctx, linked)
 	if err != nil || len(links) != 1 || len(links[0].Downloads) != 1 {
 		t.Fatalf("links = %+v, %v", links, err)
+	}
+	// The payroll outsourcer got a password zip whose password opens for
+	// the sender's page.
+	zips, err := ten.MailZips(ctx, zipped)
+	if err != nil || len(zips) != 1 || zips[0].FileName != "勤怠_2026-11.xlsx.zip" {
+		t.Fatalf("zips = %+v, %v", zips, err)
+	}
+	if pw, err := box.Open(zips[0].PasswordSealed, mailguard.ZipSealContext(zipped, zips[0].Rcpt)); err != nil || len(pw) != 16 {
+		t.Errorf("zip password: %d characters, %v", len(pw), err)
 	}
 	// The file behind the link opens with the key it was sealed with.
 	sealed, err := mailguard.Spool{Dir: spool}.ReadAux(linked, "f0")
