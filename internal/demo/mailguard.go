@@ -151,7 +151,7 @@ func SeedMailGuard(ctx context.Context, db *store.DB, box *seal.Box, spoolDir st
 	// The month's attendance sheet to the payroll outsourcer, who insists
 	// on a password zip: one AES zip, its password for the sender only.
 	id, err = add(3*time.Hour, "11月分 勤怠データの送付", []string{"kyuyo@tsubasa-payroll.example"}, mailguard.StateReleased,
-		[]mailguard.Reason{{Code: "attachments_linked", Args: []string{"1"}}}, false, []mailguard.Attachment{{Name: "勤怠_2026-11.xlsx", Size: 48_210}},
+		[]mailguard.Reason{{Code: "attachments_zipped", Args: []string{"1", "tsubasa-payroll.example"}}}, false, []mailguard.Attachment{{Name: "勤怠_2026-11.xlsx", Size: 48_210}},
 		"つばさ給与計算センター ご担当者様\r\n11月分の勤怠データをお送りします。パスワードは別途お電話でお伝えします。")
 	if err != nil {
 		return err

@@ -60,6 +60,10 @@ type Policy struct {
 	LinkAttachments bool // attachments to external recipients become download links
 	PersonalAction  PersonalAction
 	Partners        []Partner
+	// ZipDomains are the external domains whose people insist on a
+	// password zip: their attachments arrive as one AES-256 zip instead of
+	// download links (the sender passes the password by another channel).
+	ZipDomains []string
 }
 
 // DefaultPolicy is what a company gets before it changes anything.
@@ -233,7 +237,21 @@ func Decide(p Policy, s Summary, known func(domain string) bool) Decision {
 	}
 	if len(s.Attachments) > 0 && p.LinkAttachments {
 		d.Links = true
-		add(Reason{Code: "attachments_linked", Args: []string{itoa(len(s.Attachments))}})
+		var zipped []string
+		linked := false
+		for _, dom := range external {
+			if domainIn(dom, p.ZipDomains) {
+				zipped = append(zipped, dom)
+			} else {
+				linked = true
+			}
+		}
+		if linked {
+			add(Reason{Code: "attachments_linked", Args: []string{itoa(len(s.Attachments))}})
+		}
+		if len(zipped) > 0 {
+			add(Reason{Code: "attachments_zipped", Args: []string{itoa(len(s.Attachments)), strings.Join(zipped, ", ")}})
+		}
 	}
 	d.Hold = p.HoldMode == HoldAll || d.Confirm || len(d.Reasons) > 0
 	if d.Hold && len(d.Reasons) == 0 {

@@ -1,6 +1,8 @@
 package mailguard
 
 import (
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -80,6 +82,20 @@ func TestDecide(t *testing.T) {
 		}
 		if d := Decide(q, Summary{Rcpts: []string{"x@acme.com"}, People: 1001}, knownAll); d.Refuse || !d.Confirm || codes(d)[0] != "many_people" {
 			t.Errorf("1,001 people: got %+v, want held for confirmation", d)
+		}
+	})
+	t.Run("zip domains", func(t *testing.T) {
+		q := p
+		q.ZipDomains = []string{"acme.com"}
+		att := []Attachment{{Name: "給与.xlsx"}}
+		if d := Decide(q, Summary{Rcpts: []string{"x@acme.com"}, Attachments: att}, knownAll); !d.Links || strings.Join(codes(d), " ") != "attachments_zipped" || d.Reasons[0].Args[1] != "acme.com" {
+			t.Errorf("to a zip domain only: got %+v, want only attachments_zipped naming acme.com", d)
+		}
+		if d := Decide(q, Summary{Rcpts: []string{"y@sub.acme.com"}, Attachments: att}, knownAll); strings.Join(codes(d), " ") != "attachments_zipped" {
+			t.Errorf("to a subdomain of a zip domain: got %v, want only attachments_zipped", codes(d))
+		}
+		if d := Decide(q, Summary{Rcpts: []string{"x@acme.com", "y@cust.jp"}, Attachments: att}, knownAll); !slices.Contains(codes(d), "attachments_linked") || !slices.Contains(codes(d), "attachments_zipped") {
+			t.Errorf("to a zip domain and another: got %v, want both linked and zipped", codes(d))
 		}
 	})
 	t.Run("hold all", func(t *testing.T) {

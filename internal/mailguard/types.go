@@ -26,10 +26,6 @@ type Settings struct {
 	// RetentionDays is how long after its final state a message's spool
 	// file and sealed attachments are kept (never while a link works).
 	RetentionDays int
-	// ZipDomains are the external domains whose people insist on a
-	// password zip: their attachments arrive as one AES-256 zip instead of
-	// download links (the sender passes the password by another channel).
-	ZipDomains []string
 }
 
 // ZipFor reports whether mail to addr carries its attachments as a
