@@ -101,3 +101,27 @@ func dump(t *testing.T, db *store.DB) string {
 	fmt.Fprintf(&b, "user_version %d\n", uv)
 	return b.String()
 }
+
+// TestPostgresSession: on PostgreSQL a test's connections use a schema of
+// their own and do not wait for the server's disk at commit.
+func TestPostgresSession(t *testing.T) {
+	if len(storetest.Engines()) < 2 {
+		t.Skip("MAMORI_TEST_POSTGRES is not set")
+	}
+	u := storetest.PostgresURL(t)
+	db, err := sql.Open("pgx", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var sync, schema string
+	if err := db.QueryRow("SELECT current_setting('synchronous_commit'), current_schema()").Scan(&sync, &schema); err != nil {
+		t.Fatal(err)
+	}
+	if sync != "off" {
+		t.Errorf("synchronous_commit: got %q, want off", sync)
+	}
+	if !strings.HasPrefix(schema, "t_") {
+		t.Errorf("current schema: got %q, want the test's own t_…", schema)
+	}
+}
