@@ -8,9 +8,9 @@ import (
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/jobs"
+	"github.com/mamori-sec/mamori/internal/jobs/jobstest"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store"
-	"github.com/mamori-sec/mamori/internal/store/storetest"
 )
 
 // BenchmarkChange measures one inventory edit (a service's department,
@@ -28,10 +28,7 @@ func BenchmarkChange(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			db := storetest.Open(b, store.SQLite, nil)
-			if _, err := jobs.Migrate(ctx, db); err != nil {
-				b.Fatal(err)
-			}
+			db := jobstest.Open(b, store.SQLite, nil)
 			if queued {
 				if _, err := jobs.Open(db, jobs.Config{}); err != nil {
 					b.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/calendar"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/jobs"
+	"github.com/mamori-sec/mamori/internal/jobs/jobstest"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store/storetest"
 )
@@ -20,10 +21,7 @@ func TestDailyLessons(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			ctx := context.Background()
-			db := storetest.Open(t, engine, nil)
-			if _, err := jobs.Migrate(ctx, db); err != nil {
-				t.Fatal(err)
-			}
+			db := jobstest.Open(t, engine, nil)
 			sys := audit.Actor{Label: "test"}
 			id, err := db.CreateOrg(ctx, sys, org.Org{Slug: "lessons", Name: "学習株式会社"}, 0)
 			if err != nil {

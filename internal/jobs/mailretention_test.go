@@ -11,6 +11,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/auth"
 	"github.com/mamori-sec/mamori/internal/jobs"
+	"github.com/mamori-sec/mamori/internal/jobs/jobstest"
 	"github.com/mamori-sec/mamori/internal/mailguard"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store/storetest"
@@ -28,10 +29,7 @@ func TestMailRetention(t *testing.T) {
 			now := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
 			clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 			travel := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-			db := storetest.Open(t, engine, clock)
-			if _, err := jobs.Migrate(ctx, db); err != nil {
-				t.Fatal(err)
-			}
+			db := jobstest.Open(t, engine, clock)
 			sys := audit.Actor{Label: "test"}
 			userID, err := db.CreateUser(ctx, sys, auth.User{Email: "a@example.jp", Name: "送信 者", PasswordHash: "x"})
 			if err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/jobs"
+	"github.com/mamori-sec/mamori/internal/jobs/jobstest"
 	"github.com/mamori-sec/mamori/internal/notify"
 	"github.com/mamori-sec/mamori/internal/notify/notifytest"
 	"github.com/mamori-sec/mamori/internal/org"
@@ -87,10 +88,7 @@ type notifyWorld struct {
 func newNotifyWorld(t *testing.T, engine store.Engine, sinkTLS bool) *notifyWorld {
 	t.Helper()
 	ctx := context.Background()
-	db := storetest.Open(t, engine, nil)
-	if _, err := jobs.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
+	db := jobstest.Open(t, engine, nil)
 	box, err := seal.New(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/jobs"
+	"github.com/mamori-sec/mamori/internal/jobs/jobstest"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/store"
 	"github.com/mamori-sec/mamori/internal/store/storetest"
@@ -21,10 +22,7 @@ func TestInventoryChangeSyncsRoutines(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			ctx := context.Background()
-			db := storetest.Open(t, engine, nil)
-			if _, err := jobs.Migrate(ctx, db); err != nil {
-				t.Fatal(err)
-			}
+			db := jobstest.Open(t, engine, nil)
 			q, err := jobs.Open(db, jobs.Config{Work: true, Delay: -1, PollInterval: 20 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/jobs"
+	"github.com/mamori-sec/mamori/internal/jobs/jobstest"
 	"github.com/mamori-sec/mamori/internal/org"
 	"github.com/mamori-sec/mamori/internal/pii"
 	"github.com/mamori-sec/mamori/internal/scan"
@@ -40,10 +41,7 @@ func TestScanJobs(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			ctx := context.Background()
-			db := storetest.Open(t, engine, nil)
-			if _, err := jobs.Migrate(ctx, db); err != nil {
-				t.Fatal(err)
-			}
+			db := jobstest.Open(t, engine, nil)
 			sys := audit.Actor{Label: "test"}
 			id, err := db.CreateOrg(ctx, sys, org.Org{Slug: "scanjobs", Name: "走査株式会社"}, 0)
 			if err != nil {

@@ -70,6 +70,43 @@ func mustUser(t *testing.T, db *store.DB, email string) int64 {
 	return id
 }
 
+// TestMigrateFromEmpty runs every embedded migration on an empty database
+// of each engine, as a new install does. (The other tests on SQLite get a
+// copy of a database migrated once per process, see storetest.)
+func TestMigrateFromEmpty(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			ctx := context.Background()
+			var dbURL string
+			if e == store.Postgres {
+				dbURL = storetest.PostgresURL(t)
+			}
+			db, err := store.Open(ctx, dbURL, t.TempDir(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if v, err := db.SchemaVersion(ctx); err != nil || v != 0 {
+				t.Fatalf("schema of an empty database: got %d, %v, want 0, nil", v, err)
+			}
+			n, err := db.Migrate(ctx)
+			if err != nil || n == 0 {
+				t.Fatalf("migrate: got %d applied, %v, want some, nil", n, err)
+			}
+			if v, err := db.SchemaVersion(ctx); err != nil || v != db.LatestSchema() {
+				t.Fatalf("schema after migrate: got %d, %v, want %d", v, err, db.LatestSchema())
+			}
+			if err := db.CheckSchema(ctx); err != nil {
+				t.Fatalf("got %v, want the migrated schema accepted", err)
+			}
+			// The migrated database works: an organisation and its first
+			// member, audited.
+			mustOrg(t, db, "kara")
+			mustUser(t, db, "first@kara.example")
+		})
+	}
+}
+
 func TestMigrateTwiceAndRefuseNewer(t *testing.T) {
 	each(t, func(t *testing.T, db *store.DB, _ *clock) {
 		ctx := context.Background()

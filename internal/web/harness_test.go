@@ -19,6 +19,7 @@ import (
 	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/inventory"
 	"github.com/mamori-sec/mamori/internal/jobs"
+	"github.com/mamori-sec/mamori/internal/jobs/jobstest"
 	"github.com/mamori-sec/mamori/internal/nearmiss"
 	"github.com/mamori-sec/mamori/internal/notify"
 	"github.com/mamori-sec/mamori/internal/org"
@@ -32,6 +33,11 @@ import (
 )
 
 const testPassword = "correct horse battery staple"
+
+// fixtureHash is the argon2 hash of testPassword the fixtures' users get,
+// computed once per test process instead of once per world: a real hash,
+// checked by the real sign-in path, only not recomputed.
+var fixtureHash = sync.OnceValues(func() (string, error) { return auth.HashPassword(testPassword) })
 
 // world is a running server with two organisations and a user per role.
 type world struct {
@@ -81,16 +87,13 @@ func newWorldWith(t *testing.T, engine store.Engine, opt func(*web.Deps)) *world
 	t.Helper()
 	ctx := context.Background()
 	clock := &testClock{t: time.Now().UTC()}
-	db := storetest.Open(t, engine, clock.Now)
+	db := jobstest.Open(t, engine, clock.Now)
 	cat, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	box, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := jobs.Migrate(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	queue, err := jobs.Open(db, jobs.Config{})
@@ -109,7 +112,7 @@ func newWorldWith(t *testing.T, engine store.Engine, opt func(*web.Deps)) *world
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	w := &world{t: t, db: db, srv: srv, ts: ts, box: box, clock: clock, users: map[org.Role]auth.User{}, queue: queue}
-	hash, err := auth.HashPassword(testPassword)
+	hash, err := fixtureHash()
 	if err != nil {
 		t.Fatal(err)
 	}

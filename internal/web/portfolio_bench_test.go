@@ -130,7 +130,7 @@ func portfolioServer(tb testing.TB, engine store.Engine, n int) (*store.DB, stri
 	}
 	ts := httptest.NewServer(srv.Handler())
 	tb.Cleanup(ts.Close)
-	hash, err := auth.HashPassword(testPassword)
+	hash, err := fixtureHash()
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mamori-sec/mamori/internal/auth"
@@ -83,8 +84,9 @@ type staticFile struct {
 	contentType string
 }
 
-// NewServer parses every template and hashes every static file, failing at
-// start-up rather than at request time if one is missing or broken.
+// NewServer parses every template and hashes every static file (once per
+// process, see parsedAssets), failing at start-up rather than at request
+// time if one is missing or broken.
 func NewServer(d Deps) (*Server, error) {
 	if d.Now == nil {
 		d.Now = time.Now
@@ -98,20 +100,43 @@ func NewServer(d Deps) (*Server, error) {
 	if d.MaxImports <= 0 {
 		d.MaxImports = DefaultMaxImports
 	}
-	s := &Server{Deps: d, static: map[string]staticFile{}, staticURL: map[string]string{}, dash: &dashCache{}, dashPages: &dashPages{}, dashMods: &dashMods{}, portfolios: &portfolios{},
+	s := &Server{Deps: d, dash: &dashCache{}, dashPages: &dashPages{}, dashMods: &dashMods{}, portfolios: &portfolios{},
 		signingIn: &pairLocks{}, denied: newDeniedLog(), importSlots: make(chan struct{}, d.MaxImports), public: newPublicLimits(), linkSends: newLinkLimits()}
-	if err := s.loadStatic(); err != nil {
+	a, err := parsedAssets()
+	if err != nil {
 		return nil, err
 	}
-	if err := s.loadTemplates(); err != nil {
-		return nil, err
-	}
+	s.static, s.staticURL, s.pages = a.static, a.staticURL, a.pages
+	s.chromes = &chromeCache{t: a.chrome}
 	s.routes = s.routeTable()
 	s.links = newLinkRoutes(s.routes)
 	return s, nil
 }
 
-func (s *Server) loadStatic() error {
+// parsed is what NewServer builds from the embedded files: the static
+// files under their hashed names and the parsed templates. It depends on
+// nothing but the embedded files, so a process builds it once
+// (parsedAssets) and every server shares it; html/template is safe to
+// execute from several goroutines, and nothing changes it afterwards.
+type parsed struct {
+	static    map[string]staticFile // by hashed name
+	staticURL map[string]string     // logical name → hashed URL
+	pages     map[string]*template.Template
+	chrome    *template.Template
+}
+
+var parsedAssets = sync.OnceValues(func() (*parsed, error) {
+	a := &parsed{static: map[string]staticFile{}, staticURL: map[string]string{}}
+	if err := a.loadStatic(); err != nil {
+		return nil, err
+	}
+	if err := a.loadTemplates(); err != nil {
+		return nil, err
+	}
+	return a, nil
+})
+
+func (a *parsed) loadStatic() error {
 	entries, err := fs.ReadDir(assets, "static")
 	if err != nil {
 		return err
@@ -125,16 +150,16 @@ func (s *Server) loadStatic() error {
 		sum := sha256.Sum256(b)
 		ext := path.Ext(e.Name())
 		hashed := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:])[:12] + ext
-		s.static[hashed] = staticFile{body: b, contentType: types[ext]}
-		s.staticURL[e.Name()] = "/static/" + hashed
+		a.static[hashed] = staticFile{body: b, contentType: types[ext]}
+		a.staticURL[e.Name()] = "/static/" + hashed
 	}
 	return nil
 }
 
-func (s *Server) loadTemplates() error {
+func (a *parsed) loadTemplates() error {
 	funcs := template.FuncMap{
 		"asset": func(name string) (string, error) {
-			u, ok := s.staticURL[name]
+			u, ok := a.staticURL[name]
 			if !ok {
 				return "", fmt.Errorf("no static file %q", name)
 			}
@@ -148,23 +173,22 @@ func (s *Server) loadTemplates() error {
 	if err != nil {
 		return err
 	}
-	s.pages = map[string]*template.Template{}
+	a.pages = map[string]*template.Template{}
 	for _, p := range pages {
 		name := strings.TrimSuffix(path.Base(p), ".html")
 		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials/*.html", p)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", name, err)
 		}
-		s.pages[name] = t
+		a.pages[name] = t
 	}
-	if len(s.pages) == 0 {
+	if len(a.pages) == 0 {
 		return fmt.Errorf("no page templates embedded")
 	}
-	chromeT, err := template.New("chrome").Funcs(funcs).ParseFS(assets, "templates/layout.html")
+	a.chrome, err = template.New("chrome").Funcs(funcs).ParseFS(assets, "templates/layout.html")
 	if err != nil {
 		return fmt.Errorf("template layout: %w", err)
 	}
-	s.chromes = &chromeCache{t: chromeT}
 	return nil
 }
 

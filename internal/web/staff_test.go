@@ -597,7 +597,7 @@ func TestSignInByMailedLink(t *testing.T) {
 		q.Stop(sctx)
 	})
 	// A member whose name holds markup and who reads English.
-	hash, _ := auth.HashPassword(testPassword)
+	hash, _ := fixtureHash()
 	id, err := w.db.CreateUser(ctx, audit.Actor{Label: "test"}, auth.User{Email: "staff-x@alpha.example", Name: `<img src=x onerror=alert(1)>高橋`, PasswordHash: hash})
 	if err != nil {
 		t.Fatal(err)

@@ -36,7 +36,7 @@ func (c *client) newToken(form url.Values) (*client, string) {
 func (w *world) newMember(role org.Role) auth.User {
 	w.t.Helper()
 	w.seq++
-	hash, _ := auth.HashPassword(testPassword)
+	hash, _ := fixtureHash()
 	sys := audit.Actor{Label: "test"}
 	id, err := w.db.CreateUser(w.t.Context(), sys, auth.User{Email: fmt.Sprintf("script%d@alpha.example", w.seq), Name: "スクリプト担当", PasswordHash: hash})
 	if err != nil {
