@@ -22,6 +22,19 @@ func (r *Relay) codeNotice(ctx context.Context, m mailguard.Message, set mailgua
 	if len(codes) == 0 {
 		return nil
 	}
+	return r.senderNotice(ctx, m, set, "mailguard.codes", "codes", func(T func(string, ...any) string, body *strings.Builder) {
+		for _, c := range codes {
+			body.WriteString("  " + c.rcpt + "  " + c.code[:4] + " " + c.code[4:] + "\r\n")
+		}
+	})
+}
+
+// senderNotice sends the sender of m a notice of what only they may pass
+// on (the one-time codes, the zip passwords): catalogue keys
+// <keys>.subject, .intro (with the subject) and .hint around the lines
+// list writes, as a message of its own through the spool whose Message-ID
+// is <m's id>.<kind>@mamori.
+func (r *Relay) senderNotice(ctx context.Context, m mailguard.Message, set mailguard.Settings, keys, kind string, list func(T func(string, ...any) string, body *strings.Builder)) error {
 	u, err := r.db.User(ctx, m.UserID)
 	if err != nil {
 		return err
@@ -29,12 +42,10 @@ func (r *Relay) codeNotice(ctx context.Context, m mailguard.Message, set mailgua
 	loc := i18n.UserLocale(u.Locale)
 	T := func(k string, a ...any) string { return r.cat.T(loc, k, a...) }
 	var body strings.Builder
-	body.WriteString(T("mailguard.codes.intro", m.Subject) + "\r\n\r\n")
-	for _, c := range codes {
-		body.WriteString("  " + c.rcpt + "  " + c.code[:4] + " " + c.code[4:] + "\r\n")
-	}
-	body.WriteString("\r\n" + T("mailguard.codes.hint") + "\r\n")
-	return r.mailSender(ctx, set, m.OrgID, u, m.ID+".codes@mamori", T("mailguard.codes.subject", m.Subject), body.String())
+	body.WriteString(T(keys+".intro", m.Subject) + "\r\n\r\n")
+	list(T, &body)
+	body.WriteString("\r\n" + T(keys+".hint") + "\r\n")
+	return r.mailSender(ctx, set, m.OrgID, u, m.ID+"."+kind+"@mamori", T(keys+".subject", m.Subject), body.String())
 }
 
 // ErrCodeNeeded: the link asks for its one-time code.

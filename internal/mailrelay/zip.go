@@ -70,17 +70,9 @@ func (r *Relay) zipNotice(ctx context.Context, m mailguard.Message, set mailguar
 	if len(zips) == 0 {
 		return nil
 	}
-	u, err := r.db.User(ctx, m.UserID)
-	if err != nil {
-		return err
-	}
-	loc := i18n.UserLocale(u.Locale)
-	T := func(k string, a ...any) string { return r.cat.T(loc, k, a...) }
-	var body strings.Builder
-	body.WriteString(T("mailguard.zip.notice_intro", m.Subject) + "\r\n\r\n")
-	for _, z := range zips {
-		body.WriteString("  " + z.Rcpt + "\r\n    " + z.FileName + " (" + sizeText(z.Size) + ")\r\n    " + T("mailguard.zip.password") + " " + z.Password + "\r\n")
-	}
-	body.WriteString("\r\n" + T("mailguard.zip.notice_hint") + "\r\n")
-	return r.mailSender(ctx, set, m.OrgID, u, m.ID+".zip@mamori", T("mailguard.zip.notice_subject", m.Subject), body.String())
+	return r.senderNotice(ctx, m, set, "mailguard.zip.notice", "zip", func(T func(string, ...any) string, body *strings.Builder) {
+		for _, z := range zips {
+			body.WriteString("  " + z.Rcpt + "\r\n    " + z.FileName + " (" + sizeText(z.Size) + ")\r\n    " + T("mailguard.zip.password") + " " + z.Password + "\r\n")
+		}
+	})
 }
