@@ -274,6 +274,7 @@ func TestMailGuardFlow(t *testing.T) {
 	}
 	b.screenshot(t, "04-keeper-log-1280")
 	p = b.submit(t, "#log a"+rowLinkFilter(t, b, subjectB), http.StatusOK)
+	expect(t, p, want{Lang: "ja", H1: "メールガード"})
 	var sel string
 	b.run(t, "read the message", chromedp.Text("#selected", &sel, chromedp.ByQuery))
 	for _, w := range []string{subjectB, "ダウンロードリンク", partner, fileName, "127.0.0.1", ua} {
