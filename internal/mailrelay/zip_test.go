@@ -78,7 +78,7 @@ func TestZipForInsistingDomain(t *testing.T) {
 		if linkRE.MatchString(text.Text) {
 			t.Errorf("the zip recipient's mail has a download link:\n%s", text.Text)
 		}
-		if !strings.Contains(text.Text, "パスワード付きzipファイル「見積書.pdf.zip」") {
+		if !strings.Contains(text.Text, "パスワード付きZIPファイル「見積書.pdf.zip」") {
 			t.Errorf("the zip recipient's mail does not say what the zip is:\n%s", text.Text)
 		}
 

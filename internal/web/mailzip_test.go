@@ -48,10 +48,10 @@ func TestMailZipDomainsAudited(t *testing.T) {
 			t.Fatalf("latest audit entry = %+v, want mailguard.zip_domains with the domains", entries)
 		}
 		page := c.get("/o/" + w.orgA.Slug + "/mailguard/settings")
-		if !strings.Contains(page.body, `value="old-bank.jp zip-partner.co.jp"`) || !strings.Contains(page.body, "パスワード付きzipを希望する取引先のドメイン") {
+		if !strings.Contains(page.body, `value="old-bank.jp zip-partner.co.jp"`) || !strings.Contains(page.body, "パスワード付きZIPを希望する取引先のドメイン") {
 			t.Errorf("settings page does not show the zip domains")
 		}
-		if a := c.get("/o/" + w.orgA.Slug + "/audit"); a.status == http.StatusOK && !strings.Contains(a.body, "パスワード付きzipの宛先ドメインの変更") {
+		if a := c.get("/o/" + w.orgA.Slug + "/audit"); a.status == http.StatusOK && !strings.Contains(a.body, "パスワード付きZIPの宛先ドメインの変更") {
 			t.Errorf("the audit page does not name the change in words")
 		}
 		// Saving the main settings form keeps the zip domains.
@@ -104,7 +104,7 @@ func TestMailZipPasswordSenderOnly(t *testing.T) {
 		k := w.client("ja")
 		k.signIn(w.users[org.Keeper].Email)
 		p := k.get("/o/" + w.orgA.Slug + "/mailguard?msg=" + id)
-		if p.status != http.StatusOK || !strings.Contains(p.body, "パスワード付きzipで送った宛先") || !strings.Contains(p.body, rcpt) || !strings.Contains(p.body, "開いたかどうかを記録できません") {
+		if p.status != http.StatusOK || !strings.Contains(p.body, "パスワード付きZIPで送った宛先") || !strings.Contains(p.body, rcpt) || !strings.Contains(p.body, "開いたかどうかを記録できません") {
 			t.Errorf("keeper's log: %d, want the zip recipient and the note that no download log exists\n%s", p.status, p.body)
 		}
 	})
