@@ -10,6 +10,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/calendar"
+	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/notify"
 	"github.com/mamori-sec/mamori/internal/org"
 )
@@ -79,7 +80,7 @@ func (w *incidentWorker) Work(ctx context.Context, job *river.Job[IncidentAlertA
 				kinds = append(kinds, k)
 			}
 		}
-		l := localeOf(r.User.Locale)
+		l := i18n.UserLocale(r.User.Locale)
 		d := notify.Digest{Day: calendar.Of(w.q.now()), Recipient: r.Name,
 			Alert: w.q.notify.Catalogue.T(l, "notify.msg.incident_intro", r.Name, w.q.notify.Catalogue.T(l, inc.Type.Key())),
 			Items: []notify.Item{{Kind: notify.IncidentItem, Title: inc.Title,

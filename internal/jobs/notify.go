@@ -241,7 +241,7 @@ func (q *Queue) sources() []Source {
 func (q *Queue) items(ctx context.Context, t store.Tenant, r store.Recipient, day calendar.Day) ([]notify.Item, error) {
 	var all []notify.Item
 	for _, s := range q.sources() {
-		its, err := s.Items(ctx, t, r, day, localeOf(r.User.Locale))
+		its, err := s.Items(ctx, t, r, day, i18n.UserLocale(r.User.Locale))
 		if err != nil {
 			return nil, err
 		}
@@ -249,8 +249,6 @@ func (q *Queue) items(ctx context.Context, t store.Tenant, r store.Recipient, da
 	}
 	return all, nil
 }
-
-func localeOf(s string) i18n.Locale { return i18n.UserLocale(s) }
 
 func (q *Queue) digestAll(ctx context.Context, _ *river.Job[DigestAllArgs]) error {
 	n, err := q.QueueDigests(ctx)
@@ -411,7 +409,7 @@ func (q *Queue) deliver(ctx context.Context, t store.Tenant, r store.Recipient, 
 		return err
 	}
 	d.Org, d.URL = o.Name, q.notify.BaseURL+"/o/"+o.Slug+"/"
-	l := localeOf(r.User.Locale)
+	l := i18n.UserLocale(r.User.Locale)
 	tr := func(key string, args ...any) string { return q.notify.Catalogue.T(l, key, args...) }
 	var errs []error
 	for _, k := range kinds {

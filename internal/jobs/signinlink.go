@@ -12,6 +12,7 @@ import (
 
 	"github.com/mamori-sec/mamori/internal/audit"
 	"github.com/mamori-sec/mamori/internal/auth"
+	"github.com/mamori-sec/mamori/internal/i18n"
 	"github.com/mamori-sec/mamori/internal/notify"
 	"github.com/mamori-sec/mamori/internal/store"
 )
@@ -73,7 +74,7 @@ func (w *signInLinkWorker) Work(ctx context.Context, job *river.Job[SignInLinkAr
 	if err := q.db.CreateOneTimeToken(ctx, audit.System, store.TokenSignIn, hash, r.ID, SignInLinkLifetime); err != nil {
 		return err
 	}
-	l := localeOf(r.User.Locale)
+	l := i18n.UserLocale(r.User.Locale)
 	tr := func(key string, args ...any) string { return q.notify.Catalogue.T(l, key, args...) }
 	link := q.notify.BaseURL + "/signin/link/" + token
 	mins := int(SignInLinkLifetime.Minutes())
